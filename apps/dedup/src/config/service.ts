@@ -1,0 +1,12 @@
+import { TOPICS } from '@satupintu/contracts';
+import type { ServiceDescriptor } from '@satupintu/platform';
+import { Initial1763800000000 } from '../migrations/1763800000000-initial';
+
+export const DEDUP: ServiceDescriptor = {
+  name: 'dedup',
+  defaultPort: 3002,
+  schema: 'registry',
+  migrations: [Initial1763800000000],
+  consumerGroup: 'dedup',
+  topics: [TOPICS.familyValidated, TOPICS.familyChanged, TOPICS.submissionRegistered],
+};

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule, type BaseConfig } from '@satupintu/platform';
+import { GATEWAY } from './config/service';
+import { RegionCountsConsumer } from './regions/region-counts.consumer';
+import { RegionsController } from './regions/regions.controller';
+import { RegionsService } from './regions/regions.service';
+import { SubmissionStatusConsumer } from './submissions/submission-status.consumer';
+import { SubmissionsController } from './submissions/submissions.controller';
+import { SubmissionsService } from './submissions/submissions.service';
+
+export function gatewayModule(config: BaseConfig) {
+  @Module({
+    imports: [PlatformModule.forService(GATEWAY, config)],
+    controllers: [SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer],
+    providers: [SubmissionsService, RegionsService],
+  })
+  class GatewayModule {}
+  return GatewayModule;
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  SubmissionBatch,
+  SubmissionRecordEnvelope,
+  TOPICS,
+  type FamilySubmittedV1,
+} from '@satupintu/contracts';
+import { currentCorrelationId } from '@satupintu/observability';
+import { enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
+import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
+import { createHash, randomUUID } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import type { DataSource } from 'typeorm';
+
+export type RecordOutcome =
+  | { index: number; idempotencyKey: string; id: string; revision: number; status: 'accepted' | 'unchanged' }
+  | { index: number; idempotencyKey?: string; status: 'invalid'; errors: Array<{ path: string; code: string; message: string }> };
+
+interface Candidate {
+  index: number;
+  key: string;
+  family: Record<string, unknown>;
+  hash: string;
+}
+
+const SCHEMA = 'gateway';
+
+/**
+ * Intake of submission batches. Each record is accepted or refused on its own: a malformed record
+ * never sinks the batch. A record is identified by the client's idempotency key: the same key with
+ * the same content is a no-op (offline apps resend); with new content it becomes a new revision.
+ */
+@Injectable()
+export class SubmissionsService {
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+
+  async submit(body: unknown, clientId: string): Promise<RecordOutcome[]> {
+    const batch = SubmissionBatch.safeParse(body);
+    if (!batch.success) {
+      throw new ApiError(400, 'INVALID_BATCH', 'the body must be { records: [...] } with 1 to 500 records', issuesOf(batch.error.issues));
+    }
+    const outcomes: RecordOutcome[] = [];
+    const candidates: Candidate[] = [];
+    const firstIndexOfKey = new Map<string, number>();
+    batch.data.records.forEach((raw, index) => {
+      const parsed = SubmissionRecordEnvelope.safeParse(raw);
+      if (!parsed.success) {
+        const key = typeof (raw as { idempotencyKey?: unknown })?.idempotencyKey === 'string' ? String((raw as { idempotencyKey: string }).idempotencyKey).slice(0, 128) : undefined;
+        outcomes.push({ index, idempotencyKey: key, status: 'invalid', errors: issuesOf(parsed.error.issues) });
+        return;
+      }
+      if (firstIndexOfKey.has(parsed.data.idempotencyKey)) {
+        outcomes.push({
+          index,
+          idempotencyKey: parsed.data.idempotencyKey,
+          status: 'invalid',
+          errors: [{ path: 'idempotencyKey', code: 'DUPLICATE_KEY_IN_BATCH', message: `same key as record ${firstIndexOfKey.get(parsed.data.idempotencyKey)}` }],
+        });
+        return;
+      }
+      firstIndexOfKey.set(parsed.data.idempotencyKey, index);
+      const hash = createHash('sha256').update(stringify(parsed.data.family) ?? '').digest('hex');
+      candidates.push({ index, key: parsed.data.idempotencyKey, family: parsed.data.family, hash });
+    });
+    if (candidates.length > 0) outcomes.push(...(await this.store(candidates, clientId)));
+    return outcomes.sort((a, b) => a.index - b.index);
+  }
+
+  private async store(candidates: Candidate[], clientId: string): Promise<RecordOutcome[]> {
+    return this.db.transaction(async (m) => {
+      const existing: Array<{ id: string; idempotency_key: string; revision: number; payload_hash: string }> = await m.query(
+        `select id, idempotency_key, revision, payload_hash from ${SCHEMA}.submission_records
+          where client_id = $1 and idempotency_key = any($2::text[]) for update`,
+        [clientId, candidates.map((c) => c.key)],
+      );
+      const byKey = new Map(existing.map((e) => [e.idempotency_key, e]));
+      const now = new Date().toISOString();
+      const outcomes: RecordOutcome[] = [];
+      const writes: Array<{ id: string; key: string; revision: number; hash: string; kafkaKey: string; family: Record<string, unknown> }> = [];
+      for (const c of candidates) {
+        const prior = byKey.get(c.key);
+        if (prior && prior.payload_hash === c.hash) {
+          outcomes.push({ index: c.index, idempotencyKey: c.key, id: prior.id, revision: prior.revision, status: 'unchanged' });
+          continue;
+        }
+        const id = prior?.id ?? randomUUID();
+        const revision = (prior?.revision ?? 0) + 1;
+        const kk = c.family['kk'];
+        writes.push({ id, key: c.key, revision, hash: c.hash, kafkaKey: typeof kk === 'string' && kk.length <= 32 ? kk : id, family: c.family });
+        outcomes.push({ index: c.index, idempotencyKey: c.key, id, revision, status: 'accepted' });
+      }
+      if (writes.length === 0) return outcomes;
+
+      await m.query(
+        `insert into ${SCHEMA}.submission_records (id, client_id, idempotency_key, revision, payload_hash, status, received_at, updated_at)
+         select t.id, $1, t.key, t.revision, t.hash, 'received', $2, $2
+           from unnest($3::uuid[], $4::text[], $5::int[], $6::text[]) as t(id, key, revision, hash)
+         on conflict (client_id, idempotency_key) do update
+           set revision = excluded.revision, payload_hash = excluded.payload_hash, status = 'received',
+               family_id = null, updated_at = excluded.updated_at`,
+        [clientId, now, writes.map((w) => w.id), writes.map((w) => w.key), writes.map((w) => w.revision), writes.map((w) => w.hash)],
+      );
+      const eventIds = writes.map(() => randomUUID());
+      await m.query(
+        `insert into ${SCHEMA}.submission_events (event_id, record_id, revision, status, at)
+         select t.event_id, t.record_id, t.revision, 'received', $1 from unnest($2::uuid[], $3::uuid[], $4::int[]) as t(event_id, record_id, revision)`,
+        [now, eventIds, writes.map((w) => w.id), writes.map((w) => w.revision)],
+      );
+      const correlationId = currentCorrelationId() ?? randomUUID();
+      const rows: OutboxRow[] = writes.map((w, i) => {
+        const event: FamilySubmittedV1 = {
+          eventId: eventIds[i],
+          occurredAt: now,
+          recordId: w.id,
+          revision: w.revision,
+          idempotencyKey: w.key,
+          clientId,
+          receivedAt: now,
+          family: w.family,
+        };
+        return outboxEvent(TOPICS.familySubmitted, w.kafkaKey, event, correlationId);
+      });
+      await enqueueOutbox(m, SCHEMA, rows);
+      return outcomes;
+    });
+  }
+
+  async status(id: string) {
+    const [record]: Array<Record<string, unknown>> = await this.db.query(
+      `select id, idempotency_key, revision, status, family_id, received_at, updated_at from ${SCHEMA}.submission_records where id = $1`,
+      [id],
+    );
+    if (!record) throw new ApiError(404, 'SUBMISSION_NOT_FOUND', 'no submission record has this id');
+    const trail: Array<{ status: string; revision: number; at: Date; detail: Record<string, unknown> }> = await this.db.query(
+      `select status, revision, at, detail from ${SCHEMA}.submission_events where record_id = $1 order by at, revision`,
+      [id],
+    );
+    return {
+      id: record.id,
+      idempotencyKey: record.idempotency_key,
+      revision: record.revision,
+      status: record.status,
+      familyId: record.family_id,
+      receivedAt: record.received_at,
+      updatedAt: record.updated_at,
+      trail: trail.map((t) => ({ status: t.status, revision: t.revision, at: t.at, ...t.detail })),
+    };
+  }
+}
+
+function issuesOf(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; code: string; message: string }>) {
+  return issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(root)', code: i.code, message: i.message }));
+}

@@ -1,0 +1,10 @@
+import { TOPICS } from '@satupintu/contracts';
+import type { ServiceDescriptor } from '@satupintu/platform';
+
+/** Validation is stateless: no database; its output event ids derive from its input's. */
+export const VALIDATION: ServiceDescriptor = {
+  name: 'validation',
+  defaultPort: 3001,
+  consumerGroup: 'validation',
+  topics: [TOPICS.familySubmitted, TOPICS.familyValidated, TOPICS.familyRejected],
+};

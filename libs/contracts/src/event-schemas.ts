@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import { EligibilityDecisionChangedV1 } from './events/eligibility-decision-changed.event';
+import { FamilyChangedV1 } from './events/family-changed.event';
+import { FamilyRejectedV1 } from './events/family-rejected.event';
+import { FamilySubmittedV1 } from './events/family-submitted.event';
+import { FamilyValidatedV1 } from './events/family-validated.event';
+import { RegionCountsUpdatedV1 } from './events/region-counts-updated.event';
+import { SubmissionRegisteredV1 } from './events/submission-registered.event';
+import { TOPICS, type TopicName } from './topics';
+
+/** The schema of every topic's message value: producers and consumers check against the same one. */
+export const EVENT_SCHEMAS = {
+  [TOPICS.familySubmitted]: FamilySubmittedV1,
+  [TOPICS.familyValidated]: FamilyValidatedV1,
+  [TOPICS.familyRejected]: FamilyRejectedV1,
+  [TOPICS.submissionRegistered]: SubmissionRegisteredV1,
+  [TOPICS.familyChanged]: FamilyChangedV1,
+  [TOPICS.regionCountsUpdated]: RegionCountsUpdatedV1,
+  [TOPICS.eligibilityDecisionChanged]: EligibilityDecisionChangedV1,
+} as const satisfies Record<TopicName, z.ZodType>;
+
+export type EventOf<T extends TopicName> = z.infer<(typeof EVENT_SCHEMAS)[T]>;

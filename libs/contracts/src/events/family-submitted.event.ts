@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { EventBase, IsoTimestamp } from '../primitives';
+
+/** A record accepted by the gateway for processing. The family is still unvalidated input. */
+export const FamilySubmittedV1 = EventBase.extend({
+  recordId: z.uuid(),
+  revision: z.number().int().min(1),
+  idempotencyKey: z.string(),
+  clientId: z.string(),
+  receivedAt: IsoTimestamp,
+  family: z.record(z.string(), z.unknown()),
+});
+export type FamilySubmittedV1 = z.infer<typeof FamilySubmittedV1>;

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { FamilyRecord } from '../family-record';
+import { EventBase, IsoTimestamp, ValidationIssue } from '../primitives';
+
+/** A record that passed validation (possibly with warnings), ready for the registry. */
+export const FamilyValidatedV1 = EventBase.extend({
+  recordId: z.uuid(),
+  revision: z.number().int().min(1),
+  receivedAt: IsoTimestamp,
+  ruleSetVersion: z.string(),
+  family: FamilyRecord,
+  warnings: z.array(ValidationIssue),
+});
+export type FamilyValidatedV1 = z.infer<typeof FamilyValidatedV1>;

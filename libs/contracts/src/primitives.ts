@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+export const EventId = z.uuid();
+export const IsoTimestamp = z.iso.datetime({ offset: true });
+export const IsoDate = z.iso.date();
+
+/** Fields every event value carries. */
+export const EventBase = z.object({
+  eventId: EventId,
+  occurredAt: IsoTimestamp,
+});
+
+export const Sex = z.enum(['M', 'F']);
+export type Sex = z.infer<typeof Sex>;
+
+/** Relationship to the head of family, as coded on the KK (1 head ... 11 other). */
+export const Relationship = z.number().int().min(1).max(11);
+
+/** One finding of a validation rule, in words a cadre can act on. */
+export const ValidationIssue = z.object({
+  code: z.string().min(1).max(64),
+  severity: z.enum(['error', 'warning']),
+  path: z.string().max(200),
+  message: z.object({ id: z.string().max(500), en: z.string().max(500) }),
+});
+export type ValidationIssue = z.infer<typeof ValidationIssue>;

@@ -1,0 +1,43 @@
+/**
+ * Every Kafka topic SatuPintu uses, by logical name. The version is part of the name: a breaking
+ * change to a message schema gets a new topic (v2) that runs beside the old one until consumers move.
+ * Physical names may carry a deployment prefix (KAFKA_TOPIC_PREFIX); see libs/kafka.
+ */
+export const TOPICS = {
+  /** gateway -> validation. Key: KK number as submitted (record id when absent). */
+  familySubmitted: 'family.submitted.v1',
+  /** validation -> dedup, gateway. Key: KK number. */
+  familyValidated: 'family.validated.v1',
+  /** validation -> gateway. Key: KK number as submitted (record id when absent). */
+  familyRejected: 'family.rejected.v1',
+  /** dedup -> gateway: a submission record reached the registry. Key: registry family id. */
+  submissionRegistered: 'submission.registered.v1',
+  /** dedup -> aggregation, eligibility, agencies. Key: registry family id. */
+  familyChanged: 'registry.family-changed.v1',
+  /** aggregation -> gateway: the new totals of one region. Key: region code (compacted). */
+  regionCountsUpdated: 'aggregate.region-counts.v1',
+  /** eligibility -> agencies, gateway. Key: registry family id. */
+  eligibilityDecisionChanged: 'eligibility.decision-changed.v1',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** The dead-letter topic of one consumer group: messages it could not process after its retries. */
+export function deadLetterTopic(consumerGroup: string): string {
+  return `dlq.${consumerGroup}.v1`;
+}
+
+/** Topics whose latest value per key is what matters: compacted rather than deleted by age. */
+export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated]);
+
+/** Kafka header names carried on every message. */
+export const HEADERS = {
+  correlationId: 'correlation-id',
+  eventType: 'event-type',
+  eventId: 'event-id',
+  error: 'dlq-error',
+  errorCode: 'dlq-error-code',
+  sourceTopic: 'dlq-source-topic',
+  sourcePartition: 'dlq-source-partition',
+  sourceOffset: 'dlq-source-offset',
+} as const;

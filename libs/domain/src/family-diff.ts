@@ -1,0 +1,33 @@
+import type { FamilyState, FieldChange } from '@satupintu/contracts';
+
+/**
+ * Field-level differences between two states of a family. Members are matched by person id, so a
+ * path reads `members.<personId>.name`; an added or removed member shows as its fields appearing or going.
+ */
+export function diffFamily(before: FamilyState | null, after: FamilyState | null): FieldChange[] {
+  const a = flatten(before);
+  const b = flatten(after);
+  const changes: FieldChange[] = [];
+  for (const [path, value] of b) {
+    if (!a.has(path)) changes.push({ path, after: value });
+    else if (!same(a.get(path), value)) changes.push({ path, before: a.get(path), after: value });
+  }
+  for (const [path, value] of a) if (!b.has(path)) changes.push({ path, before: value });
+  return changes;
+}
+
+function flatten(state: FamilyState | null): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (!state) return out;
+  out.set('kk', state.kk);
+  for (const [k, v] of Object.entries(state.address)) if (v !== undefined) out.set(`address.${k}`, v);
+  for (const m of state.members) {
+    const { personId, ...fields } = m;
+    for (const [k, v] of Object.entries(fields)) out.set(`members.${personId}.${k}`, v);
+  }
+  return out;
+}
+
+function same(x: unknown, y: unknown): boolean {
+  return x === y;
+}

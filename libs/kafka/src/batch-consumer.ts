@@ -1,0 +1,209 @@
+import { HEADERS, deadLetterTopic } from '@satupintu/contracts';
+import type { Logger } from '@satupintu/observability';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { correlationOf, decodeEvent, headersToStrings, type ConsumedEvent, type Headers } from './event-codec';
+import type { EventProducer, OutgoingMessage } from './event-producer';
+import { describeError, isTransientError } from './errors';
+import { logicalName, physicalName, type KafkaSettings } from './kafka-settings';
+
+export type BatchHandler = (events: ConsumedEvent[]) => Promise<void>;
+
+export interface BatchConsumerOptions {
+  groupId: string;
+  /** Handler per logical topic. A handler receives the valid messages of one partition's batch. */
+  handlers: Map<string, BatchHandler>;
+  /** Attempts of a failing batch before it is split into single messages. */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  fromBeginning?: boolean;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+  /** Called for observability; never with message contents. */
+  onBatch?: (info: { topic: string; partition: number; size: number; ms: number; deadLettered: number }) => void;
+}
+
+export interface ConsumerStats {
+  batches: number;
+  messages: number;
+  deadLettered: number;
+  retries: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Consumes Kafka in batches with at-least-once delivery:
+ * - every message is decoded and schema-checked at the boundary; a poison message goes straight to
+ *   the group's dead-letter topic with the reason in its headers, and the rest of the batch goes on;
+ * - a failing batch is retried with exponential backoff; if it keeps failing it is processed message
+ *   by message so that only the messages that fail on their own are dead-lettered;
+ * - a transient failure (database or broker unavailable) is never dead-lettered: the batch is left
+ *   uncommitted and retried until the infrastructure is back;
+ * - offsets are committed after the handler's effects are durable, so handlers must be idempotent
+ *   (the services use an inbox keyed by event id).
+ */
+export class BatchConsumer {
+  private readonly consumer: Consumer;
+  readonly stats: ConsumerStats = { batches: 0, messages: 0, deadLettered: 0, retries: 0 };
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly settings: KafkaSettings,
+    private readonly producer: EventProducer,
+    private readonly options: BatchConsumerOptions,
+    private readonly logger: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: physicalName(settings, options.groupId),
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  get deadLetterTopic(): string {
+    return deadLetterTopic(this.options.groupId);
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: [...this.options.handlers.keys()].map((t) => physicalName(this.settings, t)),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    this.running = true;
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Leaves the group cleanly after the batch in progress has been committed. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    if (batch.messages.length === 0) return;
+    const started = Date.now();
+    const topic = logicalName(this.settings, batch.topic);
+    const handler = this.options.handlers.get(topic);
+    const dead: OutgoingMessage[] = [];
+    const valid: ConsumedEvent[] = [];
+
+    for (const message of batch.messages) {
+      const decoded = decodeEvent(topic, message);
+      if (!decoded.ok) {
+        dead.push(this.deadLetter(topic, batch.partition, message, decoded.code, decoded.detail));
+        continue;
+      }
+      const headers = headersToStrings(message.headers);
+      valid.push({
+        topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? null,
+        value: decoded.value,
+        headers,
+        correlationId: correlationOf(headers),
+      });
+    }
+
+    if (handler && valid.length > 0) {
+      const failed = await this.runWithRetries(handler, valid, heartbeat, isRunning);
+      for (const { event, error } of failed) {
+        const described = describeError(error);
+        dead.push(
+          this.deadLetter(topic, batch.partition, this.rawOf(batch.messages, event.offset), 'HANDLER_FAILED', described.errorType + (described.errorCode ? ` ${described.errorCode}` : '')),
+        );
+      }
+    }
+
+    if (dead.length > 0) {
+      await this.producer.send(dead);
+      this.stats.deadLettered += dead.length;
+      this.logger.warn({ topic, partition: batch.partition, count: dead.length, dlq: this.deadLetterTopic }, 'messages dead-lettered');
+    }
+    if (!isRunning() || isStale()) return;
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary();
+    this.stats.batches += 1;
+    this.stats.messages += batch.messages.length;
+    this.options.onBatch?.({ topic, partition: batch.partition, size: batch.messages.length, ms: Date.now() - started, deadLettered: dead.length });
+  }
+
+  /** Returns the events that failed on their own after every attempt. Transient failures rethrow. */
+  private async runWithRetries(
+    handler: BatchHandler,
+    events: ConsumedEvent[],
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<Array<{ event: ConsumedEvent; error: unknown }>> {
+    const attempts = this.options.maxAttempts ?? 3;
+    const base = this.options.retryBaseMs ?? 200;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await handler(events);
+        return [];
+      } catch (err) {
+        lastError = err;
+        this.stats.retries += 1;
+        this.logger.warn({ ...describeError(err), attempt, size: events.length }, 'batch handler failed');
+        if (!isRunning()) throw err;
+        await sleep(base * 2 ** (attempt - 1));
+        await heartbeat();
+      }
+    }
+    if (isTransientError(lastError)) {
+      // Leave the batch uncommitted: kafkajs restarts the consumer and the batch comes again.
+      throw lastError;
+    }
+    if (events.length === 1) return [{ event: events[0], error: lastError }];
+    const failed: Array<{ event: ConsumedEvent; error: unknown }> = [];
+    for (const event of events) {
+      try {
+        await handler([event]);
+      } catch (err) {
+        if (isTransientError(err)) throw err;
+        try {
+          await sleep(base);
+          await handler([event]);
+        } catch (again) {
+          if (isTransientError(again)) throw again;
+          failed.push({ event, error: again });
+        }
+      }
+      await heartbeat();
+    }
+    return failed;
+  }
+
+  private rawOf(messages: KafkaMessage[], offset: string): KafkaMessage {
+    return messages.find((m) => m.offset === offset) as KafkaMessage;
+  }
+
+  private deadLetter(topic: string, partition: number, message: KafkaMessage, code: string, detail: string): OutgoingMessage {
+    const headers: Headers = {
+      ...headersToStrings(message.headers),
+      [HEADERS.errorCode]: code,
+      [HEADERS.error]: detail.slice(0, 500),
+      [HEADERS.sourceTopic]: topic,
+      [HEADERS.sourcePartition]: String(partition),
+      [HEADERS.sourceOffset]: message.offset,
+    };
+    return {
+      topic: this.deadLetterTopic,
+      key: message.key?.toString('utf8') ?? '',
+      value: message.value?.toString('utf8') ?? '',
+      headers,
+    };
+  }
+}

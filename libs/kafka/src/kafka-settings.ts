@@ -1,0 +1,39 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from '@satupintu/observability';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** Prepended to every logical topic and group name (isolates deployments or test runs). */
+  topicPrefix: string;
+  /** Partitions for topics this deployment creates. */
+  partitions: number;
+}
+
+export function physicalName(settings: Pick<KafkaSettings, 'topicPrefix'>, logical: string): string {
+  return `${settings.topicPrefix}${logical}`;
+}
+
+export function logicalName(settings: Pick<KafkaSettings, 'topicPrefix'>, physical: string): string {
+  return physical.startsWith(settings.topicPrefix) ? physical.slice(settings.topicPrefix.length) : physical;
+}
+
+/** The one place a kafkajs client is made: swapping the client library means changing this folder. */
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, error } = entry;
+        const fields = { kafkaError: typeof error === 'string' ? error : undefined };
+        if (level === logLevel.ERROR) log.error(fields, message);
+        else if (level === logLevel.WARN) log.warn(fields, message);
+        else log.debug(fields, message);
+      },
+  });
+}

@@ -1,0 +1,45 @@
+import { DataSource, type MigrationInterface } from 'typeorm';
+
+export interface DataSourceOptions {
+  url: string;
+  /** The PostgreSQL schema this service owns; its migrations table lives there too. */
+  schema: string;
+  applicationName: string;
+  migrations: Array<new () => MigrationInterface>;
+  poolSize?: number;
+}
+
+/** One TypeORM DataSource per service schema. Schema changes only through migrations. */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    applicationName: options.applicationName,
+    migrations: options.migrations,
+    migrationsTableName: `${options.schema}_migrations`,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+  });
+}
+
+/**
+ * Runs pending migrations while holding a PostgreSQL advisory lock, so that several instances
+ * starting at once apply each migration exactly once.
+ */
+export async function runMigrations(dataSource: DataSource, schema: string): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('select pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
+    await runner.query(`create schema if not exists "${schema}"`);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('select pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './data-source.factory';
+export * from './messaging-tables';
+export * from './outbox';
+export * from './inbox';
+export * from './outbox-relay';

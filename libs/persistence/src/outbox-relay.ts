@@ -1,0 +1,92 @@
+import type { DataSource } from 'typeorm';
+
+/** What the relay needs from a producer (EventProducer in @satupintu/kafka satisfies it). */
+export interface MessageSink {
+  send(messages: Array<{ topic: string; key: string; value: string; headers?: Record<string, string> }>): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  schema: string;
+  batchSize?: number;
+  idleDelayMs?: number;
+  onError?: (err: unknown) => void;
+  onPublished?: (count: number, oldestAgeMs: number) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Publishes outbox rows in id order and deletes them once Kafka has acknowledged them. One relay per
+ * schema runs at a time (PostgreSQL advisory lock held by a dedicated connection), which keeps the
+ * per-family order of events even when several instances of a service run. A crash between publish
+ * and delete republishes rows: consumers deduplicate by event id.
+ */
+export class OutboxRelay {
+  private stopping = false;
+  private loop?: Promise<void>;
+  published = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sink: MessageSink,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Publishes what is left (best effort), then releases the lock. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const lockKey = `outbox:${this.options.schema}`;
+    while (!this.stopping) {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        await runner.connect();
+        const [{ locked }] = await runner.query('select pg_try_advisory_lock(hashtext($1)) as locked', [lockKey]);
+        if (!locked) {
+          await runner.release();
+          await sleep(1_000);
+          continue;
+        }
+        try {
+          while (!this.stopping) {
+            const n = await this.publishOnce();
+            if (n === 0) await sleep(this.options.idleDelayMs ?? 50);
+          }
+          // Drain what committed before stop was asked.
+          while ((await this.publishOnce()) > 0);
+        } finally {
+          await runner.query('select pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+        }
+      } catch (err) {
+        this.options.onError?.(err);
+        await sleep(500);
+      } finally {
+        if (!runner.isReleased) await runner.release();
+      }
+    }
+  }
+
+  /** Publishes one batch; returns how many rows it published. */
+  async publishOnce(): Promise<number> {
+    const schema = this.options.schema;
+    const rows: Array<{ id: string; topic: string; key: string; value: string; headers: Record<string, string>; age_ms: number }> =
+      await this.dataSource.query(
+        `select id, topic, key, value, headers, (extract(epoch from now() - created_at) * 1000)::float8 as age_ms
+           from "${schema}".outbox order by id limit $1`,
+        [this.options.batchSize ?? 1000],
+      );
+    if (rows.length === 0) return 0;
+    await this.sink.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
+    await this.dataSource.query(`delete from "${schema}".outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
+    this.published += rows.length;
+    this.options.onPublished?.(rows.length, rows[0].age_ms);
+    return rows.length;
+  }
+}

@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { deadLetterTopic } from '@satupintu/contracts';
+import { BatchConsumer, describeError, ensureTopics, EventProducer, KafkaBatchTransport, type KafkaSettings } from '@satupintu/kafka';
+import { createLogger, NestPinoLogger, type Logger } from '@satupintu/observability';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Kafka } from 'kafkajs';
+import { BaseConfigSchema, ConfigError, parseConfig, type BaseConfig } from './config';
+import { AllExceptionsFilter } from './errors.filter';
+import { LifecycleService } from './lifecycle.service';
+import type { ServiceDescriptor } from './service-descriptor';
+import { KAFKA, KAFKA_SETTINGS, LOGGER } from './tokens';
+
+export interface BootstrapOptions {
+  bodyLimit?: string;
+}
+
+/** Reads and checks the base configuration; exits with a clear message when it is wrong. */
+export function loadBaseConfigOrExit(service: string): BaseConfig {
+  try {
+    return parseConfig(BaseConfigSchema);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      createLogger(service).fatal(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Starts a service: HTTP (health, and the gateway's API), topics, the Kafka batch transport for
+ * `@EventPattern` handlers when the service consumes, the outbox relay, and graceful shutdown.
+ */
+export async function bootstrapService(
+  appModule: unknown,
+  service: ServiceDescriptor,
+  config: BaseConfig,
+  options: BootstrapOptions = {},
+): Promise<void> {
+  const bootLogger = createLogger(service.name, config.LOG_LEVEL);
+  process.on('unhandledRejection', (err) => bootLogger.error(describeError(err), 'unhandled rejection'));
+  try {
+    const app = await NestFactory.create(appModule as never, { bodyParser: false, logger: new NestPinoLogger(bootLogger) });
+    const logger = app.get<Logger>(LOGGER);
+    const kafka = app.get<Kafka>(KAFKA);
+    const settings = app.get<KafkaSettings>(KAFKA_SETTINGS);
+
+    app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true }));
+    app.use((err: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (!err) return next();
+      const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : err.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : 'BAD_REQUEST';
+      res.status(status).json({ error: { code, message: code === 'MALFORMED_JSON' ? 'the body is not valid JSON' : 'the request body was refused' } });
+    });
+    app.useGlobalFilters(new AllExceptionsFilter(logger));
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+    await ensureTopics(kafka, settings, service.consumerGroup ? [...service.topics, deadLetterTopic(service.consumerGroup)] : service.topics);
+    const lifecycle = app.get(LifecycleService);
+    await lifecycle.start();
+
+    if (service.consumerGroup) {
+      const producer = app.get(EventProducer);
+      const transport = new KafkaBatchTransport(
+        (handlers) => new BatchConsumer(kafka, settings, producer, { groupId: service.consumerGroup as string, handlers }, logger),
+      );
+      app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+      await app.startAllMicroservices();
+    }
+    const port = config.PORT ?? service.defaultPort;
+    await app.listen(port, config.HTTP_HOST);
+    logger.info({ port, host: config.HTTP_HOST }, `${service.name} started`);
+  } catch (err) {
+    bootLogger.fatal({ ...describeError(err), reason: err instanceof Error ? err.message : String(err) }, `${service.name} failed to start`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# Installs (when missing) and runs the real servers SatuPintu needs, natively, bound to 127.0.0.1:
+#   Apache Kafka (KRaft, single node) from Apache's Maven artifacts on the machine's Java 17,
+#   PostgreSQL and Redis from Debian packages.
+# Data lives under .local/ in the repository (git-ignored).
+#
+#   tools/stack/infra.sh up       install what is missing, start what is not running, wait until each answers
+#   tools/stack/infra.sh status   one line per server
+#   tools/stack/infra.sh stop     stop the servers this script started
+#   tools/stack/infra.sh env      print the connection variables
+#
+# Idempotent: a server already started by this script is reused. Set KAFKA_BROKERS, DATABASE_URL or
+# REDIS_URL to use external servers instead; the corresponding local server is then left alone.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="${SATUPINTU_LOCAL_DIR:-$ROOT/.local}"
+RUN="$LOCAL/run"
+# Kafka 3.9.x: the newest line whose protocol versions kafkajs 2.2.4 still speaks (Kafka 4.0 removed
+# the old request versions kafkajs uses). See docs/decisions.md.
+KAFKA_VERSION="${SATUPINTU_KAFKA_VERSION:-3.9.1}"
+KAFKA_PORT=59092
+KAFKA_CONTROLLER_PORT=59093
+PG_PORT=55432
+REDIS_PORT=56379
+PG_BIN=""
+
+say() { printf '[infra] %s\n' "$*"; }
+die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
+
+mkdir -p "$RUN" "$LOCAL/logs"
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_for() { # name, seconds, command...
+  local name=$1 secs=$2; shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    (( SECONDS < deadline )) || return 1
+    sleep 0.5
+  done
+  say "$name is up"
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  (( ${#missing[@]} == 0 )) && return 0
+  [[ $(id -u) -eq 0 ]] || die "missing Debian packages ${missing[*]}; install them as root (apt-get install ${missing[*]})"
+  say "installing ${missing[*]} from Debian packages"
+  if [[ ! -f "$LOCAL/.apt-updated" ]]; then apt-get update -qq && touch "$LOCAL/.apt-updated"; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$LOCAL/logs/apt.log" 2>&1 \
+    || die "apt-get install ${missing[*]} failed, see $LOCAL/logs/apt.log"
+}
+
+find_pg_bin() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  [[ -n "$PG_BIN" ]] || die "PostgreSQL binaries not found under /usr/lib/postgresql"
+}
+
+as_pg() { # run a PostgreSQL binary as the postgres user when we are root (postgres refuses root)
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_up() {
+  if [[ -n "${DATABASE_URL:-}" ]]; then say "PostgreSQL: external ($DATABASE_URL is set)"; return; fi
+  apt_install postgresql
+  find_pg_bin
+  local data="$LOCAL/pg/data"
+  if [[ ! -f "$data/PG_VERSION" ]]; then
+    say "initialising PostgreSQL cluster in $data"
+    mkdir -p "$data"
+    [[ $(id -u) -eq 0 ]] && chown -R postgres:postgres "$LOCAL/pg"
+    as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOCAL/logs/initdb.log" 2>&1 \
+      || die "initdb failed, see $LOCAL/logs/initdb.log"
+  fi
+  if as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    say "PostgreSQL already running on 127.0.0.1:$PG_PORT"
+  else
+    port_open "$PG_PORT" && die "port $PG_PORT is taken by another program; stop it or set DATABASE_URL"
+    [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$LOCAL/logs" 2>/dev/null || true
+    touch "$LOCAL/logs/postgres.log"; [[ $(id -u) -eq 0 ]] && chown postgres "$LOCAL/logs/postgres.log"
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$LOCAL/logs/postgres.log" -w -t 60 \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300 -c shared_buffers=256MB -c synchronous_commit=on -c fsync=on" \
+      start >/dev/null || die "PostgreSQL did not start, see $LOCAL/logs/postgres.log"
+  fi
+  wait_for PostgreSQL 60 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" || die "PostgreSQL does not answer on $PG_PORT"
+  if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='satupintu'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database satupintu" || die "could not create database satupintu"
+  fi
+}
+
+pg_stop() {
+  [[ -f "$LOCAL/pg/data/PG_VERSION" ]] || return 0
+  find_pg_bin
+  if as_pg "$PG_BIN/pg_ctl" -D "$LOCAL/pg/data" status >/dev/null 2>&1; then
+    as_pg "$PG_BIN/pg_ctl" -D "$LOCAL/pg/data" -m fast -w stop >/dev/null && say "PostgreSQL stopped"
+  fi
+}
+
+# ---------------------------------------------------------------- Redis
+redis_up() {
+  if [[ -n "${REDIS_URL:-}" ]]; then say "Redis: external ($REDIS_URL is set)"; return; fi
+  apt_install redis-server
+  if pid_alive "$RUN/redis.pid"; then
+    say "Redis already running on 127.0.0.1:$REDIS_PORT"
+  else
+    port_open "$REDIS_PORT" && die "port $REDIS_PORT is taken by another program; stop it or set REDIS_URL"
+    mkdir -p "$LOCAL/redis"
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$LOCAL/redis" --daemonize yes \
+      --pidfile "$RUN/redis.pid" --logfile "$LOCAL/logs/redis.log" --save "" --appendonly no --protected-mode yes \
+      || die "Redis did not start, see $LOCAL/logs/redis.log"
+  fi
+  wait_for Redis 30 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping || die "Redis does not answer on $REDIS_PORT"
+}
+
+redis_stop() {
+  if pid_alive "$RUN/redis.pid"; then
+    local pid; pid=$(cat "$RUN/redis.pid")
+    kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    say "Redis stopped"
+  fi
+}
+
+# ---------------------------------------------------------------- Kafka
+kafka_install() {
+  local dir="$LOCAL/kafka/$KAFKA_VERSION"
+  [[ -f "$dir/.complete" ]] && return 0
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+  say "resolving Apache Kafka $KAFKA_VERSION and its runtime dependencies from Maven Central"
+  mkdir -p "$dir"
+  cat >"$dir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.satupintu</groupId><artifactId>kafka-runtime</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+</project>
+EOF
+  (cd "$dir" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/libs") \
+    >"$LOCAL/logs/kafka-maven.log" 2>&1 || die "resolving Kafka with Maven failed, see $LOCAL/logs/kafka-maven.log"
+  touch "$dir/.complete"
+}
+
+kafka_config() {
+  local conf="$LOCAL/kafka/server.properties"
+  mkdir -p "$LOCAL/kafka/data"
+  cat >"$conf" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$LOCAL/kafka/data
+num.partitions=6
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=168
+delete.topic.enable=true
+EOF
+  cat >"$LOCAL/kafka/log4j.properties" <<EOF
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=$LOCAL/logs/kafka.log
+log4j.appender.file.MaxFileSize=20MB
+log4j.appender.file.MaxBackupIndex=2
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.BrokerServer=INFO
+EOF
+}
+
+kafka_java() { java -Xms256m -Xmx1g -XX:+UseG1GC -Dlog4j.configuration="file:$LOCAL/kafka/log4j.properties" -cp "$LOCAL/kafka/$KAFKA_VERSION/libs/*" "$@"; }
+
+kafka_answers() {
+  kafka_java kafka.admin.BrokerApiVersionsCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" 2>/dev/null | grep -q "127.0.0.1:$KAFKA_PORT"
+}
+
+kafka_up() {
+  if [[ -n "${KAFKA_BROKERS:-}" ]]; then say "Kafka: external ($KAFKA_BROKERS is set)"; return; fi
+  if pid_alive "$RUN/kafka.pid"; then
+    say "Kafka already running on 127.0.0.1:$KAFKA_PORT"
+    return
+  fi
+  port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is taken by another program; stop it or set KAFKA_BROKERS"
+  kafka_install
+  kafka_config
+  if [[ ! -f "$LOCAL/kafka/data/meta.properties" ]]; then
+    local cluster_id
+    cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+    [[ -n "$cluster_id" ]] || die "could not generate a Kafka cluster id"
+    kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$LOCAL/kafka/server.properties" \
+      >"$LOCAL/logs/kafka-format.log" 2>&1 || die "formatting Kafka storage failed, see $LOCAL/logs/kafka-format.log"
+    say "formatted Kafka storage (cluster $cluster_id)"
+  fi
+  nohup java -Xms512m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$LOCAL/kafka/log4j.properties" \
+    -cp "$LOCAL/kafka/$KAFKA_VERSION/libs/*" kafka.Kafka "$LOCAL/kafka/server.properties" \
+    >"$LOCAL/logs/kafka.out" 2>&1 </dev/null &
+  echo $! >"$RUN/kafka.pid"
+  wait_for Kafka 120 kafka_answers || die "Kafka did not answer on $KAFKA_PORT within 120 s, see $LOCAL/logs/kafka.out and kafka.log"
+}
+
+kafka_stop() {
+  if pid_alive "$RUN/kafka.pid"; then
+    local pid; pid=$(cat "$RUN/kafka.pid")
+    kill "$pid"
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    rm -f "$RUN/kafka.pid"
+    say "Kafka stopped"
+  fi
+}
+
+status() {
+  local s
+  if [[ -n "${KAFKA_BROKERS:-}" ]]; then s="external $KAFKA_BROKERS"; elif pid_alive "$RUN/kafka.pid"; then s="running on 127.0.0.1:$KAFKA_PORT (pid $(cat "$RUN/kafka.pid"))"; else s="stopped"; fi
+  echo "kafka:      $s"
+  if [[ -n "${DATABASE_URL:-}" ]]; then s="external"; elif port_open "$PG_PORT"; then s="running on 127.0.0.1:$PG_PORT"; else s="stopped"; fi
+  echo "postgresql: $s"
+  if [[ -n "${REDIS_URL:-}" ]]; then s="external"; elif pid_alive "$RUN/redis.pid"; then s="running on 127.0.0.1:$REDIS_PORT (pid $(cat "$RUN/redis.pid"))"; else s="stopped"; fi
+  echo "redis:      $s"
+}
+
+print_env() {
+  echo "KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+  echo "DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:$PG_PORT/satupintu}"
+  echo "REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
+}
+
+case "${1:-up}" in
+  up) pg_up; redis_up; kafka_up ;;
+  status) status ;;
+  stop) kafka_stop; redis_stop; pg_stop ;;
+  env) print_env ;;
+  *) die "usage: $0 up|status|stop|env" ;;
+esac
