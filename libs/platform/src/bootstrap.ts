@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { deadLetterTopic } from '@satupintu/contracts';
 import { BatchConsumer, describeError, ensureTopics, EventProducer, KafkaBatchTransport, type KafkaSettings } from '@satupintu/kafka';
 import { createLogger, NestPinoLogger, type Logger } from '@satupintu/observability';
+import { createDataSource, runMigrations } from '@satupintu/persistence';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kafka } from 'kafkajs';
 import { BaseConfigSchema, ConfigError, parseConfig, type BaseConfig } from './config';
@@ -41,6 +42,10 @@ export async function bootstrapService(
   const bootLogger = createLogger(service.name, config.LOG_LEVEL);
   process.on('unhandledRejection', (err) => bootLogger.error(describeError(err), 'unhandled rejection'));
   try {
+    if (process.argv.includes('--migrate-only')) {
+      await migrateOnly(service, config, bootLogger);
+      return;
+    }
     const app = await NestFactory.create(appModule as never, { bodyParser: false, logger: new NestPinoLogger(bootLogger) });
     const logger = app.get<Logger>(LOGGER);
     const kafka = app.get<Kafka>(KAFKA);
@@ -74,5 +79,23 @@ export async function bootstrapService(
   } catch (err) {
     bootLogger.fatal({ ...describeError(err), reason: err instanceof Error ? err.message : String(err) }, `${service.name} failed to start`);
     process.exit(1);
+  }
+}
+
+/** `node main.js --migrate-only`: applies the service's pending migrations and exits. */
+async function migrateOnly(service: ServiceDescriptor, config: BaseConfig, logger: Logger): Promise<void> {
+  if (!service.schema) return;
+  const ds = createDataSource({
+    url: config.DATABASE_URL,
+    schema: service.schema,
+    applicationName: `${service.name}-migrate`,
+    migrations: service.migrations ?? [],
+  });
+  await ds.initialize();
+  try {
+    const applied = await runMigrations(ds, service.schema);
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'no pending migrations');
+  } finally {
+    await ds.destroy();
   }
 }

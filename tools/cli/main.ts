@@ -1,0 +1,164 @@
+import { createKafka } from '@satupintu/kafka';
+import { createLogger } from '@satupintu/observability';
+import { BaseConfigSchema, parseConfig } from '@satupintu/platform';
+import { generateFamilies } from '@satupintu/synthetic';
+import { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { postInBatches, regionCounts } from './gateway-client';
+import { pipelineDrained } from './pipeline-progress';
+import { villagesUnder } from './region-villages';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const SERVICES = ['gateway', 'validation', 'dedup', 'aggregation', 'eligibility'];
+const config = parseConfig(BaseConfigSchema);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const program = new Command().name('satupintu').description('SatuPintu command-line tool');
+
+program
+  .command('generate')
+  .description('write synthetic families (JSONL) and their ground truth beside them')
+  .option('-n, --count <n>', 'families', '1000')
+  .option('-r, --region <code>', 'region to place them in', '31.01')
+  .option('-s, --seed <n>', 'random seed', '1')
+  .option('--duplicates <rate>', 'share of resubmitted families', '0.05')
+  .option('--errors <rate>', 'share of invalid families', '0.03')
+  .option('-o, --out <file>', 'output file', 'artifacts/families.jsonl')
+  .action((o) => {
+    const { records, truth } = generateFamilies({
+      count: Number(o.count),
+      villages: villagesUnder(o.region),
+      seed: Number(o.seed),
+      duplicateRate: Number(o.duplicates),
+      errorRate: Number(o.errors),
+    });
+    mkdirSync(join(o.out, '..'), { recursive: true });
+    writeFileSync(o.out, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(o.out.replace(/\.jsonl$/, '') + '.truth.jsonl', truth.map((t) => JSON.stringify(t)).join('\n') + '\n');
+    console.log(`wrote ${records.length} records to ${o.out} and the ground truth beside it`);
+  });
+
+program
+  .command('demo-data')
+  .description('load synthetic families of a region through the gateway and wait until they are registered')
+  .option('-n, --count <n>', 'families', '3000')
+  .option('-r, --region <code>', 'region', '31.01')
+  .option('-s, --seed <n>', 'random seed', '2026')
+  .option('-g, --gateway <url>', 'gateway URL', 'http://127.0.0.1:3000')
+  .action(async (o) => {
+    const { records, truth } = generateFamilies({
+      count: Number(o.count),
+      villages: villagesUnder(o.region),
+      seed: Number(o.seed),
+      duplicateRate: 0.03,
+      errorRate: 0.02,
+      keyPrefix: `demo-${o.seed}`,
+    });
+    const families = new Set(truth.filter((t) => t.expected === 'registered').map((t) => t.kk)).size;
+    await postInBatches(o.gateway, records, 250, 2);
+    console.log(`submitted ${records.length} records (${families} distinct valid families); waiting for the registry...`);
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const counts = await regionCounts(o.gateway, o.region);
+      if (counts.families >= families) {
+        console.log(`region ${o.region}: ${counts.families} families, ${counts.persons} persons registered`);
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`only ${counts.families} of ${families} families registered after 180 s`);
+      await sleep(1000);
+    }
+  });
+
+program
+  .command('bench')
+  .description('push N synthetic families through the running stack and report throughput, latency and memory')
+  .option('-n, --count <n>', 'families', '5000')
+  .option('-r, --region <code>', 'region', '31.71')
+  .option('-b, --batch <n>', 'records per request', '250')
+  .option('-c, --concurrency <n>', 'requests in flight', '4')
+  .option('-g, --gateway <url>', 'gateway URL', 'http://127.0.0.1:3000')
+  .option('--out <dir>', 'where to write the JSON report', 'artifacts')
+  .action(async (o) => {
+    const n = Number(o.count);
+    const runId = `bench-${Date.now()}`;
+    const { records } = generateFamilies({ count: n, villages: villagesUnder(o.region), seed: Date.now() % 2 ** 31, keyPrefix: runId });
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: runId, topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions: 1 }, createLogger('bench', 'warn'));
+    const admin = kafka.admin();
+    await admin.connect();
+    const db = new Client({ connectionString: config.DATABASE_URL });
+    await db.connect();
+    try {
+      const started = Date.now();
+      const outcomes = await postInBatches(o.gateway, records, Number(o.batch), Number(o.concurrency));
+      const ids = outcomes.filter((r) => r.id).map((r) => r.id as string);
+      const accepted = Date.now();
+      let registered = 0;
+      for (;;) {
+        const res = await db.query(`select count(*)::int as n from gateway.submission_records where id = any($1::uuid[]) and status = 'registered'`, [ids]);
+        registered = res.rows[0].n;
+        if (registered === ids.length && (await pipelineDrained(admin, config.KAFKA_TOPIC_PREFIX))) break;
+        if (Date.now() - started > 900_000) throw new Error(`timed out with ${registered}/${ids.length} registered`);
+        await sleep(100);
+      }
+      const finished = Date.now();
+      const lat = await db.query(
+        `select percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99
+           from (select extract(epoch from e.at - r.received_at) * 1000 as ms
+                   from gateway.submission_records r join gateway.submission_events e on e.record_id = r.id and e.status = 'registered'
+                  where r.id = any($1::uuid[])) x`,
+        [ids],
+      );
+      const report = {
+        families: n,
+        persons: records.reduce((s, r) => s + ((r.family as { members: unknown[] }).members?.length ?? 0), 0),
+        submitSeconds: (accepted - started) / 1000,
+        totalSeconds: (finished - started) / 1000,
+        familiesPerSecond: Math.round(n / ((finished - started) / 1000)),
+        latencyMs: { p50: Math.round(lat.rows[0].p50), p99: Math.round(lat.rows[0].p99) },
+        peakMemoryMiB: peakMemory(),
+        at: new Date().toISOString(),
+      };
+      mkdirSync(o.out, { recursive: true });
+      writeFileSync(join(o.out, `${runId}.json`), JSON.stringify(report, null, 2));
+      console.log(JSON.stringify(report, null, 2));
+    } finally {
+      await admin.disconnect();
+      await db.end();
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply every service’s pending database migrations, then exit')
+  .action(() => {
+    for (const svc of SERVICES) {
+      const r = spawnSync(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, `dist/apps/${svc}/src/main.js`), '--migrate-only'], {
+        stdio: 'inherit',
+      });
+      if (r.status !== 0) process.exit(r.status ?? 1);
+    }
+  });
+
+/** Peak resident memory (VmHWM) of each running service instance started by tools/stack/services.sh. */
+function peakMemory(): Record<string, number> {
+  const runDir = join(ROOT, '.local', 'run');
+  const out: Record<string, number> = {};
+  for (const f of readdirSync(runDir).filter((x) => SERVICES.some((s) => x.startsWith(`${s}-`)))) {
+    try {
+      const pid = readFileSync(join(runDir, f), 'utf8').trim();
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (hwm) out[f.replace(/\.pid$/, '')] = Math.round(Number(hwm[1]) / 1024);
+    } catch {
+      // instance gone
+    }
+  }
+  return out;
+}
+
+program.parseAsync().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs the five SatuPintu services natively from the compiled build (dist/), on Node 24.
+#
+#   tools/stack/services.sh up [SERVICE[=N] ...]   start N instances (default: all five, one each)
+#   tools/stack/services.sh stop [SERVICE ...]     SIGTERM (graceful), SIGKILL after 30 s
+#   tools/stack/services.sh status
+#
+# Instance i of a service listens on its base port + 100*(i-1): gateway 3000, validation 3001,
+# dedup 3002, aggregation 3003, eligibility 3004. Logs: .local/logs/<service>-<i>.log.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="${SATUPINTU_LOCAL_DIR:-$ROOT/.local}"
+RUN="$LOCAL/run"
+NODE="$ROOT/node_modules/.bin/node"
+ALL=(gateway validation dedup aggregation eligibility)
+declare -A BASE_PORT=([gateway]=3000 [validation]=3001 [dedup]=3002 [aggregation]=3003 [eligibility]=3004)
+
+say() { printf '[services] %s\n' "$*"; }
+die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
+mkdir -p "$RUN" "$LOCAL/logs"
+
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+start_one() { # service instance
+  local svc=$1 i=$2 port=$((BASE_PORT[$1] + 100 * ($2 - 1)))
+  local pidfile="$RUN/$svc-$i.pid"
+  if pid_alive "$pidfile"; then say "$svc #$i already running (pid $(cat "$pidfile"), port $port)"; return; fi
+  [[ -f "$ROOT/dist/apps/$svc/src/main.js" ]] || die "dist/apps/$svc is missing: run 'npm run build' first"
+  # shellcheck disable=SC2046
+  env $("$ROOT/tools/stack/infra.sh" env) PORT="$port" INSTANCE_ID="$svc-$i" \
+    nohup "$NODE" --enable-source-maps -r "$ROOT/tools/runtime/register-paths.js" "$ROOT/dist/apps/$svc/src/main.js" \
+    >>"$LOCAL/logs/$svc-$i.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+  say "$svc #$i starting (pid $!, port $port)"
+}
+
+wait_ready() { # service instance
+  local svc=$1 i=$2 port=$((BASE_PORT[$1] + 100 * ($2 - 1)))
+  local deadline=$((SECONDS + 90))
+  until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
+    pid_alive "$RUN/$svc-$i.pid" || die "$svc #$i exited; see $LOCAL/logs/$svc-$i.log"
+    (( SECONDS < deadline )) || die "$svc #$i not ready after 90 s; see $LOCAL/logs/$svc-$i.log"
+    sleep 0.5
+  done
+}
+
+up() {
+  local specs=("$@")
+  (( ${#specs[@]} )) || specs=("${ALL[@]}")
+  local started=()
+  for spec in "${specs[@]}"; do
+    local svc=${spec%%=*} n=1
+    [[ $spec == *=* ]] && n=${spec#*=}
+    [[ -n "${BASE_PORT[$svc]:-}" ]] || die "unknown service $svc (one of ${ALL[*]})"
+    for i in $(seq 1 "$n"); do start_one "$svc" "$i"; started+=("$svc:$i"); done
+  done
+  for s in "${started[@]}"; do wait_ready "${s%%:*}" "${s##*:}"; done
+  say "ready: ${started[*]}"
+}
+
+stop() {
+  local targets=("$@")
+  (( ${#targets[@]} )) || targets=("${ALL[@]}")
+  local pids=()
+  for svc in "${targets[@]}"; do
+    for f in "$RUN/$svc"-*.pid; do
+      [[ -f "$f" ]] || continue
+      if pid_alive "$f"; then kill -TERM "$(cat "$f")"; pids+=("$(cat "$f"):$f"); else rm -f "$f"; fi
+    done
+  done
+  for p in "${pids[@]}"; do
+    local pid=${p%%:*} f=${p#*:}
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    rm -f "$f"
+    say "stopped $(basename "$f" .pid)"
+  done
+}
+
+status() {
+  for svc in "${ALL[@]}"; do
+    local any=0
+    for f in "$RUN/$svc"-*.pid; do
+      [[ -f "$f" ]] || continue
+      any=1
+      local name; name=$(basename "$f" .pid)
+      if pid_alive "$f"; then echo "$name: running (pid $(cat "$f"))"; else echo "$name: dead (stale pid file)"; fi
+    done
+    (( any )) || echo "$svc: stopped"
+  done
+}
+
+cmd=${1:-status}; shift || true
+case "$cmd" in
+  up) up "$@" ;;
+  stop) stop "$@" ;;
+  status) status ;;
+  *) die "usage: $0 up|stop|status [SERVICE[=N] ...]" ;;
+esac
