@@ -1,0 +1,85 @@
+import type { FamilyRecord } from '@satupintu/contracts';
+import { applySubmissions, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
+
+const empty = (): RegistrySnapshot => ({ families: new Map(), familyIdByKk: new Map(), personsByNik: new Map(), membershipOf: new Map() });
+let n = 0;
+const ids = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+
+const fam = (kk: string, members: Array<[string, string, number]>, village = '31.01.01.1001'): FamilyRecord => ({
+  kk,
+  address: { villageCode: village, rt: '001', rw: '002' },
+  members: members.map(([nik, name, relationship]) => ({ nik, name, sex: 'M', birthDate: '1980-01-01', relationship })),
+});
+const sub = (family: FamilyRecord, i = 0): ValidatedSubmission => ({ eventId: `e${i}`, recordId: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, revision: 1, family });
+
+/** Turns the outcome of one batch into the snapshot the next batch would load. */
+function persist(snapshot: RegistrySnapshot, applied: ReturnType<typeof applySubmissions>): RegistrySnapshot {
+  const next = { families: new Map(snapshot.families), familyIdByKk: new Map(snapshot.familyIdByKk), personsByNik: new Map(snapshot.personsByNik), membershipOf: new Map(snapshot.membershipOf) };
+  for (const f of applied.families.values()) {
+    next.families.set(f.familyId, f);
+    next.familyIdByKk.set(f.kk, f.familyId);
+  }
+  for (const p of applied.persons.values()) next.personsByNik.set(p.nik, p);
+  for (const [person, m] of applied.memberships) {
+    if (m) next.membershipOf.set(person, m);
+    else next.membershipOf.delete(person);
+  }
+  return next;
+}
+
+describe('applySubmissions', () => {
+  it('creates a family with its persons, version 1, and one change with before = null', () => {
+    const r = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], ['B', 'Bayu', 4]]))], ids);
+    expect(r.changes).toHaveLength(1);
+    expect(r.changes[0]).toEqual(expect.objectContaining({ version: 1, before: null }));
+    expect(r.changes[0].after.members.map((m) => m.nik)).toEqual(['A', 'B']);
+    expect(r.changes[0].after.address.regencyCode).toBe('31.01');
+    expect(r.persons.size).toBe(2);
+    expect(r.memberships.size).toBe(2);
+    expect(r.registrations).toEqual([expect.objectContaining({ changed: true, familyVersion: 1 })]);
+  });
+
+  it('records the same content again as unchanged', () => {
+    const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1]]))], ids);
+    const again = applySubmissions(persist(empty(), first), [sub(fam('1111', [['A', 'Ana', 1]]), 2)], ids);
+    expect(again.changes).toEqual([]);
+    expect(again.persons.size).toBe(0);
+    expect(again.memberships.size).toBe(0);
+    expect(again.registrations).toEqual([expect.objectContaining({ changed: false, familyVersion: 1 })]);
+  });
+
+  it('bumps the version and diffs a changed name (most recent submission wins)', () => {
+    const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1]]))], ids);
+    const r = applySubmissions(persist(empty(), first), [sub(fam('1111', [['A', 'Anna', 1]]), 2)], ids);
+    expect(r.changes).toHaveLength(1);
+    expect(r.changes[0].version).toBe(2);
+    expect(r.changes[0].diff).toEqual([expect.objectContaining({ before: 'Ana', after: 'Anna' })]);
+    expect([...r.persons.values()][0].version).toBe(2);
+  });
+
+  it('moves a person whose NIK appears in another KK, changing both families', () => {
+    const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], ['B', 'Bayu', 4]]))], ids);
+    const r = applySubmissions(persist(empty(), first), [sub(fam('2222', [['B', 'Bayu', 1]], '31.01.02.1001'), 2)], ids);
+    expect(r.changes.map((c) => [c.cause.type, c.version, c.after.members.map((m) => m.nik)])).toEqual([
+      ['member-moved', 2, ['A']],
+      ['submission', 1, ['B']],
+    ]);
+    const bayu = first.changes[0].after.members[1].personId;
+    expect(r.memberships.get(bayu)).toEqual({ familyId: r.changes[1].familyId, relationship: 1 });
+  });
+
+  it('handles several records of one family in one batch in order', () => {
+    const r = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1]]), 1), sub(fam('1111', [['A', 'Ana', 1], ['C', 'Cici', 4]]), 2)], ids);
+    expect(r.changes.map((c) => c.version)).toEqual([1, 2]);
+    expect(r.changes[1].before?.members).toHaveLength(1);
+    expect(r.families.get(r.changes[0].familyId)?.members).toHaveLength(2);
+  });
+
+  it('closes the membership of a member missing from a newer record', () => {
+    const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], ['B', 'Bayu', 4]]))], ids);
+    const r = applySubmissions(persist(empty(), first), [sub(fam('1111', [['A', 'Ana', 1]]), 2)], ids);
+    const bayu = first.changes[0].after.members[1].personId;
+    expect(r.memberships.get(bayu)).toBeNull();
+    expect(r.changes[0].after.members).toHaveLength(1);
+  });
+});

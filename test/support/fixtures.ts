@@ -1,0 +1,35 @@
+import type { FamilyRecord } from '@satupintu/contracts';
+import { formatNik } from '@satupintu/domain';
+
+let serial = 1;
+
+/** A valid family of Kepulauan Seribu with unique NIKs and KK (unique within the test process). */
+export function family(overrides: { members?: number; village?: string; headBirthDate?: string } = {}): FamilyRecord {
+  const village = overrides.village ?? '31.01.01.1001';
+  const district = village.slice(0, 8);
+  const s = serial++;
+  const kk = `${district.replace(/\./g, '')}0101${String(20 + (s % 70)).padStart(2, '0')}${String(s % 10000).padStart(4, '0')}`;
+  const headBirth = overrides.headBirthDate ?? '1970-03-12';
+  const members = [
+    { nik: formatNik(district, headBirth, 'M', (s * 7) % 9999 + 1), name: `Kepala ${s}`, sex: 'M' as const, birthDate: headBirth, relationship: 1 },
+  ];
+  const n = overrides.members ?? 3;
+  for (let i = 1; i < n; i++) {
+    const birth = `20${String(10 + i).padStart(2, '0')}-0${(i % 9) + 1}-1${i % 9}`;
+    const sex = i % 2 === 0 ? ('M' as const) : ('F' as const);
+    members.push({ nik: formatNik(district, birth, sex, ((s * 7 + i * 13) % 9999) + 1), name: `Anggota ${s}-${i}`, sex, birthDate: birth, relationship: i === 1 ? 3 : 4 });
+  }
+  if (n >= 2) {
+    members[1] = { ...members[1], birthDate: '1972-06-01', nik: formatNik(district, '1972-06-01', 'F', ((s * 13) % 9999) + 1), sex: 'F', relationship: 3 };
+  }
+  return { kk, address: { villageCode: village, rt: '001', rw: '002' }, members };
+}
+
+export async function submit(gatewayUrl: string, records: unknown[], clientId = 'test'): Promise<{ status: number; body: { records: Array<{ id?: string; status: string; index: number; errors?: unknown[] }> } }> {
+  const res = await fetch(`${gatewayUrl}/v1/submissions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-client-id': clientId },
+    body: JSON.stringify({ records }),
+  });
+  return { status: res.status, body: (await res.json()) as never };
+}

@@ -1,0 +1,148 @@
+import { createKafka, physicalName, type KafkaSettings } from '@satupintu/kafka';
+import { createLogger } from '@satupintu/observability';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { Kafka } from 'kafkajs';
+import { eventually } from './eventually';
+
+export const ROOT = join(__dirname, '..', '..');
+export const LOG_DIR = join(ROOT, 'artifacts', 'test-logs');
+
+/** Connection settings of the real local servers (tools/stack/infra.sh), or external ones from env. */
+export const SERVERS = {
+  kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:59092',
+  databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/satupintu',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:56379',
+};
+
+export type ServiceName = 'gateway' | 'validation' | 'dedup' | 'aggregation' | 'eligibility';
+const BASE_PORT: Record<ServiceName, number> = { gateway: 0, validation: 1, dedup: 2, aggregation: 3, eligibility: 4 };
+
+let portBlock = 20_000 + (process.pid % 200) * 50;
+
+export interface RunningService {
+  name: ServiceName;
+  port: number;
+  url: string;
+  process: ChildProcess;
+  logFile: string;
+}
+
+/**
+ * An isolated slice of the real stack for one test file: its own database on the real PostgreSQL
+ * server, its own topic and consumer-group prefix on the real Kafka broker, its own Redis key
+ * prefix; the compiled services run as real child processes.
+ */
+export class TestStack {
+  readonly prefix: string;
+  readonly databaseUrl: string;
+  readonly kafkaSettings: KafkaSettings;
+  readonly kafka: Kafka;
+  readonly services = new Map<string, RunningService>();
+  private readonly ports: Record<ServiceName, number>;
+  private instanceCounter = 0;
+  db!: Client;
+
+  constructor(readonly label: string) {
+    const id = `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+    this.prefix = `t-${id}.`;
+    const dbName = `sp_test_${id.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+    const url = new URL(SERVERS.databaseUrl);
+    url.pathname = `/${dbName}`;
+    this.databaseUrl = url.toString();
+    this.kafkaSettings = { brokers: SERVERS.kafkaBrokers.split(','), clientId: `test-${id}`, topicPrefix: this.prefix, partitions: 3 };
+    this.kafka = createKafka(this.kafkaSettings, createLogger('test', 'fatal'));
+    const base = portBlock;
+    portBlock += 10;
+    this.ports = Object.fromEntries(Object.entries(BASE_PORT).map(([k, v]) => [k, base + v])) as Record<ServiceName, number>;
+  }
+
+  async setUp(): Promise<void> {
+    const admin = new Client({ connectionString: SERVERS.databaseUrl });
+    await admin.connect();
+    await admin.query(`create database "${new URL(this.databaseUrl).pathname.slice(1)}"`);
+    await admin.end();
+    this.db = new Client({ connectionString: this.databaseUrl });
+    await this.db.connect();
+  }
+
+  env(name: ServiceName, port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      KAFKA_BROKERS: SERVERS.kafkaBrokers,
+      KAFKA_TOPIC_PREFIX: this.prefix,
+      KAFKA_PARTITIONS: '3',
+      DATABASE_URL: this.databaseUrl,
+      REDIS_URL: SERVERS.redisUrl,
+      PORT: String(port),
+      INSTANCE_ID: `${name}-${this.instanceCounter}`,
+      ...extra,
+    };
+  }
+
+  /** Starts one instance of a service and waits until it reports ready. */
+  async start(name: ServiceName, options: { instance?: string; extraEnv?: Record<string, string> } = {}): Promise<RunningService> {
+    const key = options.instance ?? name;
+    this.instanceCounter += 1;
+    const port = options.instance ? this.ports[name] + 100 * this.instanceCounter : this.ports[name];
+    mkdirSync(LOG_DIR, { recursive: true });
+    const logFile = join(LOG_DIR, `${this.prefix}${key}.log`);
+    const log = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, `dist/apps/${name}/src/main.js`)], {
+      env: this.env(name, port, options.extraEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const svc: RunningService = { name, port, url: `http://127.0.0.1:${port}`, process: child, logFile };
+    this.services.set(key, svc);
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${key} exited with ${child.exitCode}; see ${logFile}`);
+        const res = await fetch(`${svc.url}/health/ready`);
+        return res.ok;
+      },
+      90_000,
+      250,
+    );
+    return svc;
+  }
+
+  /** Stops an instance with a signal and waits for its exit. */
+  async stop(key: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const svc = this.services.get(key);
+    if (!svc || svc.process.exitCode !== null || svc.process.signalCode !== null) return svc?.process.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => svc.process.once('exit', (code) => resolve(code)));
+    svc.process.kill(signal);
+    const code = await exited;
+    this.services.delete(key);
+    return code;
+  }
+
+  topic(logical: string): string {
+    return physicalName(this.kafkaSettings, logical);
+  }
+
+  async tearDown(): Promise<void> {
+    await Promise.all([...this.services.keys()].map((k) => this.stop(k, 'SIGTERM')));
+    await this.db?.end().catch(() => undefined);
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const mine = (await admin.listTopics()).filter((t) => t.startsWith(this.prefix));
+      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    } catch {
+      // best effort
+    } finally {
+      await admin.disconnect();
+    }
+    const root = new Client({ connectionString: SERVERS.databaseUrl });
+    await root.connect();
+    await root.query(`drop database if exists "${new URL(this.databaseUrl).pathname.slice(1)}" with (force)`).catch(() => undefined);
+    await root.end();
+  }
+}
