@@ -56,7 +56,7 @@ export class BatchConsumer {
   ) {
     this.consumer = kafka.consumer({
       groupId: physicalName(settings, options.groupId),
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 15_000,
       heartbeatInterval: 3_000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
       allowAutoTopicCreation: false,

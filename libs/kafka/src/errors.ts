@@ -34,9 +34,9 @@ export function isTransientError(err: unknown): boolean {
  */
 export function describeError(err: unknown): { errorType: string; errorCode?: string } {
   if (!err || typeof err !== 'object') return { errorType: typeof err };
-  const e = err as { name?: unknown; code?: unknown; constructor?: { name?: string } };
-  return {
-    errorType: typeof e.name === 'string' ? e.name : (e.constructor?.name ?? 'Error'),
-    errorCode: typeof e.code === 'string' ? e.code : undefined,
-  };
+  const e = err as { name?: unknown; code?: unknown; type?: unknown; constructor?: { name?: string } };
+  const errorType = typeof e.name === 'string' ? e.name : (e.constructor?.name ?? 'Error');
+  // Kafka protocol errors carry a symbolic type (e.g. MESSAGE_TOO_LARGE): safe and useful.
+  const errorCode = typeof e.code === 'string' ? e.code : errorType.startsWith('KafkaJS') && typeof e.type === 'string' ? e.type : undefined;
+  return { errorType, errorCode };
 }

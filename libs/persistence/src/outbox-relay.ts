@@ -9,6 +9,8 @@ export interface OutboxRelayOptions {
   schema: string;
   batchSize?: number;
   idleDelayMs?: number;
+  /** Upper bound of one produce request's payload. */
+  maxBatchBytes?: number;
   onError?: (err: unknown) => void;
   onPublished?: (count: number, oldestAgeMs: number) => void;
 }
@@ -83,6 +85,12 @@ export class OutboxRelay {
         [this.options.batchSize ?? 1000],
       );
     if (rows.length === 0) return 0;
+    // Keep each produce request well under the broker's message.max.bytes (1 MiB by default).
+    const maxBytes = this.options.maxBatchBytes ?? 512 * 1024;
+    let bytes = 0;
+    let take = 0;
+    while (take < rows.length && (take === 0 || bytes + rows[take].value.length <= maxBytes)) bytes += rows[take++].value.length;
+    rows.length = take;
     await this.sink.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
     await this.dataSource.query(`delete from "${schema}".outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
     this.published += rows.length;
