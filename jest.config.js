@@ -20,7 +20,7 @@ module.exports = {
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
       testEnvironment: 'node',
-      setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/integration-setup.ts'],
       slowTestThreshold: 60,
     },
   ],

@@ -1,8 +1,5 @@
 import { TOPICS, type EligibilityDecisionChangedV1, type FamilyChangedV1 } from '@satupintu/contracts';
-import { eventually } from './support/eventually';
-import { family, submit } from './support/fixtures';
-import { TestStack } from './support/stack';
-import { TopicTap } from './support/topic-tap';
+import { eventually, family, submit, TestStack, TopicTap } from '@satupintu/testing';
 
 /** End to end on the real stack: HTTP submission -> registry -> aggregates -> eligibility event. */
 describe('pipeline end to end', () => {

@@ -1,6 +1,5 @@
 import { generateFamilies } from '@satupintu/synthetic';
-import { eventually } from '../../../test/support/eventually';
-import { TestStack } from '../../../test/support/stack';
+import { eventually, TestStack } from '@satupintu/testing';
 
 const N = 3000;
 

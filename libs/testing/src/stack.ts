@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { eventually } from './eventually';
 
-export const ROOT = join(__dirname, '..', '..');
+export const ROOT = join(__dirname, '..', '..', '..');
 export const LOG_DIR = join(ROOT, 'artifacts', 'test-logs');
 
 /** Connection settings of the real local servers (tools/stack/infra.sh), or external ones from env. */

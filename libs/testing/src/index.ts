@@ -1,0 +1,4 @@
+export * from './eventually';
+export * from './stack';
+export * from './topic-tap';
+export * from './fixtures';
