@@ -35,6 +35,7 @@ demo: services
 	@echo "Stop everything with: make stop"
 
 lint: deps
+	tsc -p tsconfig.json
 	nx show projects >/dev/null
 	eslint .
 

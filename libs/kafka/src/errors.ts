@@ -32,9 +32,10 @@ export function isTransientError(err: unknown): boolean {
  * A description of an error that is safe to log: its class and code, never its message, because
  * database and driver messages can quote the values (a NIK in a unique-key violation, say).
  */
-export function describeError(err: unknown): { errorType: string; errorCode?: string } {
+export function describeError(err: unknown): { errorType: string; errorCode?: string; paths?: string[] } {
   if (!err || typeof err !== 'object') return { errorType: typeof err };
-  const e = err as { name?: unknown; code?: unknown; type?: unknown; constructor?: { name?: string } };
+  const e = err as { name?: unknown; code?: unknown; type?: unknown; paths?: unknown; constructor?: { name?: string } };
+  if (e.name === 'EventSchemaError' && Array.isArray(e.paths)) return { errorType: 'EventSchemaError', errorCode: String(e.code), paths: e.paths.map(String) };
   const errorType = typeof e.name === 'string' ? e.name : (e.constructor?.name ?? 'Error');
   // Kafka protocol errors carry a symbolic type (e.g. MESSAGE_TOO_LARGE): safe and useful.
   const errorCode = typeof e.code === 'string' ? e.code : errorType.startsWith('KafkaJS') && typeof e.type === 'string' ? e.type : undefined;

@@ -57,11 +57,23 @@ export function encodeEvent<T extends TopicName>(topic: T, value: unknown): stri
   const result = EVENT_SCHEMAS[topic].safeParse(value);
   if (!result.success) {
     const paths = result.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`);
-    throw new Error(`event for ${topic} does not match its schema: ${paths.join('; ')}`);
+    throw new EventSchemaError(topic, paths);
   }
   return JSON.stringify(result.data);
 }
 
 export function correlationOf(headers: Headers): string | undefined {
   return headers[HEADERS.correlationId];
+}
+
+/** An event a service tried to publish does not match its topic's schema (a bug, never data). */
+export class EventSchemaError extends Error {
+  readonly code = 'EVENT_SCHEMA_MISMATCH';
+  constructor(
+    readonly topic: string,
+    readonly paths: string[],
+  ) {
+    super(`event for ${topic} does not match its schema: ${paths.join('; ')}`);
+    this.name = 'EventSchemaError';
+  }
 }

@@ -1,4 +1,4 @@
-import type { FamilyRecord } from '@satupintu/contracts';
+import type { FamilyRecord, MemberRecord } from '@satupintu/contracts';
 import { formatNik } from '@satupintu/domain';
 
 let serial = 1;
@@ -10,7 +10,7 @@ export function family(overrides: { members?: number; village?: string; headBirt
   const s = serial++;
   const kk = `${district.replace(/\./g, '')}0101${String(20 + (s % 70)).padStart(2, '0')}${String(s % 10000).padStart(4, '0')}`;
   const headBirth = overrides.headBirthDate ?? '1970-03-12';
-  const members = [
+  const members: MemberRecord[] = [
     { nik: formatNik(district, headBirth, 'M', (s * 7) % 9999 + 1), name: `Kepala ${s}`, sex: 'M' as const, birthDate: headBirth, relationship: 1 },
   ];
   const n = overrides.members ?? 3;

@@ -2,3 +2,4 @@ export * from './eventually';
 export * from './stack';
 export * from './topic-tap';
 export * from './fixtures';
+export * from './family-events';

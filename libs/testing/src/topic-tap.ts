@@ -51,7 +51,7 @@ export async function produce(stack: TestStack, logicalTopic: string, messages: 
   await producer.connect();
   try {
     await producer.send(
-      messages.map((m) => ({ topic: logicalTopic, key: m.key, value: m.value, headers: m.correlationId ? { [HEADERS.correlationId]: m.correlationId } : {} })),
+      messages.map((m) => ({ topic: logicalTopic, key: m.key, value: m.value, headers: m.correlationId ? { [HEADERS.correlationId]: m.correlationId } : ({} as Record<string, string>) })),
     );
   } finally {
     await producer.disconnect();

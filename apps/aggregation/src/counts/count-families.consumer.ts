@@ -24,17 +24,29 @@ export class CountFamiliesConsumer {
       const fresh = batch.filter((e) => claimed.delete(e.value.eventId)).map((e) => e.value);
       const deltas = regionDeltas(fresh);
       if (deltas.size === 0) return;
-      const entries = [...deltas];
+      const entries = [...deltas].sort(([a], [b]) => a.localeCompare(b));
+      const codes = entries.map(([c]) => c);
+      // Rows first (zero), then the deltas: an insert's candidate row would be checked against
+      // families >= 0 before ON CONFLICT could turn it into an update. (The update runs inside a
+      // CTE because TypeORM returns UPDATE ... RETURNING as [rows, count].)
+      await m.query(
+        `insert into aggregation.region_counts (region_code, level, parent_code, families, persons, seq, updated_at)
+         select t.region_code, t.level, t.parent_code, 0, 0, 0, now()
+           from unnest($1::text[], $2::text[], $3::text[]) as t(region_code, level, parent_code)
+         on conflict (region_code) do nothing`,
+        [codes, entries.map(([, d]) => d.level), entries.map(([, d]) => d.parentCode)],
+      );
       const totals: Array<{ region_code: string; level: RegionLevel; parent_code: string | null; families: number; persons: number; seq: string }> =
         await m.query(
-          `insert into aggregation.region_counts as rc (region_code, level, parent_code, families, persons, seq, updated_at)
-           select t.region_code, t.level, t.parent_code, t.families, t.persons, 1, now()
-             from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) as t(region_code, level, parent_code, families, persons)
-            order by t.region_code
-           on conflict (region_code) do update
-             set families = rc.families + excluded.families, persons = rc.persons + excluded.persons, seq = rc.seq + 1, updated_at = now()
-           returning region_code, level, parent_code, families, persons, seq`,
-          [entries.map(([c]) => c), entries.map(([, d]) => d.level), entries.map(([, d]) => d.parentCode), entries.map(([, d]) => d.families), entries.map(([, d]) => d.persons)],
+          `with updated as (
+             update aggregation.region_counts rc
+                set families = rc.families + d.families, persons = rc.persons + d.persons, seq = rc.seq + 1, updated_at = now()
+               from unnest($1::text[], $2::int[], $3::int[]) as d(region_code, families, persons)
+              where rc.region_code = d.region_code
+             returning rc.region_code, rc.level, rc.parent_code, rc.families, rc.persons, rc.seq
+           )
+           select * from updated`,
+          [codes, entries.map(([, d]) => d.families), entries.map(([, d]) => d.persons)],
         );
       const now = new Date().toISOString();
       await enqueueOutbox(
