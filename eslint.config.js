@@ -14,7 +14,7 @@ function depConstraints(testing) {
     // Pure domain logic: contracts and itself, never I/O libraries.
     { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'] },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-    { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'] },
+    { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', ...forTests] },
     { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'] },
     { sourceTag: 'type:synthetic', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...APP_LIBS, 'type:testing'] },
