@@ -64,15 +64,26 @@ as_pg() { # run a PostgreSQL binary as the postgres user when we are root (postg
 }
 
 # ---------------------------------------------------------------- PostgreSQL
+# PostgreSQL refuses to run as root, so as root its files must be reachable by the postgres user;
+# when the checkout lives below a folder that user cannot enter, the data goes to /var/tmp instead.
+pg_dir() {
+  if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+    echo "/var/tmp/satupintu-pg-$(printf '%s' "$LOCAL" | md5sum | cut -c1-8)"
+  else
+    echo "$LOCAL/pg"
+  fi
+}
+
 pg_up() {
   if [[ -n "${DATABASE_URL:-}" ]]; then say "PostgreSQL: external ($DATABASE_URL is set)"; return; fi
   apt_install postgresql
   find_pg_bin
-  local data="$LOCAL/pg/data"
+  local pgdir; pgdir=$(pg_dir)
+  local data="$pgdir/data"
   if [[ ! -f "$data/PG_VERSION" ]]; then
     say "initialising PostgreSQL cluster in $data"
     mkdir -p "$data"
-    [[ $(id -u) -eq 0 ]] && chown -R postgres:postgres "$LOCAL/pg"
+    [[ $(id -u) -eq 0 ]] && chown -R postgres:postgres "$pgdir"
     as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOCAL/logs/initdb.log" 2>&1 \
       || die "initdb failed, see $LOCAL/logs/initdb.log"
   fi
@@ -80,11 +91,9 @@ pg_up() {
     say "PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
     port_open "$PG_PORT" && die "port $PG_PORT is taken by another program; stop it or set DATABASE_URL"
-    [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$LOCAL/logs" 2>/dev/null || true
-    touch "$LOCAL/logs/postgres.log"; [[ $(id -u) -eq 0 ]] && chown postgres "$LOCAL/logs/postgres.log"
-    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$LOCAL/logs/postgres.log" -w -t 60 \
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$pgdir/postgres.log" -w -t 60 \
       -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300 -c shared_buffers=256MB -c synchronous_commit=on -c fsync=on" \
-      start >/dev/null || die "PostgreSQL did not start, see $LOCAL/logs/postgres.log"
+      start >/dev/null || die "PostgreSQL did not start, see $pgdir/postgres.log"
   fi
   wait_for PostgreSQL 60 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" || die "PostgreSQL does not answer on $PG_PORT"
   if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='satupintu'" | grep -q 1; then
@@ -93,10 +102,11 @@ pg_up() {
 }
 
 pg_stop() {
-  [[ -f "$LOCAL/pg/data/PG_VERSION" ]] || return 0
+  local data; data="$(pg_dir)/data"
+  [[ -f "$data/PG_VERSION" ]] || return 0
   find_pg_bin
-  if as_pg "$PG_BIN/pg_ctl" -D "$LOCAL/pg/data" status >/dev/null 2>&1; then
-    as_pg "$PG_BIN/pg_ctl" -D "$LOCAL/pg/data" -m fast -w stop >/dev/null && say "PostgreSQL stopped"
+  if as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null && say "PostgreSQL stopped"
   fi
 }
 
