@@ -10,10 +10,13 @@ export NX_NO_CLOUD := true
 
 .PHONY: demo test deps build infra services lint unit integration stop status bench
 
-node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+# `npm install --no-save` from the lockfile: `npm ci` refuses this registry's lockfiles, which lack
+# the entries of other platforms' optional binaries (see docs/decisions.md).
+node_modules/.installed: package.json package-lock.json
+	npm install --no-audit --no-fund --no-save
+	touch $@
 
-deps: node_modules/.package-lock.json
+deps: node_modules/.installed
 
 build: deps
 	tsc -p tsconfig.build.json

@@ -38,8 +38,9 @@ describe('pipeline end to end', () => {
   let ids: string[] = [];
 
   it('accepts the batch record by record: 202 with one id per accepted record', async () => {
-    const res = await submit(gateway, batch);
+    const res = await submit(gateway, batch, 'test', { 'x-correlation-id': 'e2e-corr-1' });
     expect(res.status).toBe(202);
+    expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-1');
     expect(res.body.records.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'invalid']);
     ids = res.body.records.slice(0, 4).map((r) => r.id as string);
     expect(new Set(ids).size).toBe(4);
@@ -85,6 +86,13 @@ describe('pipeline end to end', () => {
     expect(decision.value.programmeId).toBe('lansia-60');
     expect(decision.value.criteria[0]).toEqual(expect.objectContaining({ criterion: 'age >= 60', passed: true }));
     expect(decision.key).toBe(decision.value.familyId);
+  });
+
+  it('carries the request correlation id through every topic to the last event', async () => {
+    const change = await eventually(() => changes.messages.find((m) => m.value.after?.kk === elderly.kk));
+    expect(change.headers['correlation-id']).toBe('e2e-corr-1');
+    const decision = decisions.messages.find((m) => m.value.familyId === change.value.familyId)!;
+    expect(decision.headers['correlation-id']).toBe('e2e-corr-1');
   });
 
   it('changes nothing when the same batch is submitted again', async () => {

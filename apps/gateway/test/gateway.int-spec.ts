@@ -36,6 +36,15 @@ describe('gateway', () => {
     expect(status).toEqual(expect.objectContaining({ status: 'received', revision: 1 }));
   });
 
+  it('refuses a record nested deeper than a family can be, and answers the rest', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 5000; i++) deep = { d: deep };
+    const res = await submit(url, [{ idempotencyKey: 'deep', family: { kk: deep } }, { idempotencyKey: 'fine', family: family() }]);
+    expect(res.status).toBe(202);
+    expect(res.body.records.map((r) => r.status)).toEqual(['invalid', 'accepted']);
+    expect(res.body.records[0].errors?.[0].code).toBe('TOO_DEEP');
+  });
+
   it('treats the same key and content as unchanged, and new content as a new revision', async () => {
     const f = family();
     const first = await submit(url, [{ idempotencyKey: 'rev-1', family: f }]);

@@ -5,3 +5,4 @@ export * from './dates';
 export * from './family-diff';
 export * from './validation';
 export * from './eligibility';
+export * from './json-shape';

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { deadLetterTopic } from '@satupintu/contracts';
 import { BatchConsumer, describeError, ensureTopics, EventProducer, KafkaBatchTransport, type KafkaSettings } from '@satupintu/kafka';
-import { createLogger, NestPinoLogger, type Logger } from '@satupintu/observability';
+import { createLogger, NestPinoLogger, sanitiseCorrelationId, withCorrelationId, type Logger } from '@satupintu/observability';
+import { randomUUID } from 'node:crypto';
 import { createDataSource, runMigrations } from '@satupintu/persistence';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kafka } from 'kafkajs';
@@ -51,6 +52,11 @@ export async function bootstrapService(
     const kafka = app.get<Kafka>(KAFKA);
     const settings = app.get<KafkaSettings>(KAFKA_SETTINGS);
 
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const correlationId = sanitiseCorrelationId(req.header('x-correlation-id')) ?? randomUUID();
+      res.setHeader('x-correlation-id', correlationId);
+      withCorrelationId(correlationId, next);
+    });
     app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true }));
     app.use((err: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
       if (!err) return next();

@@ -25,11 +25,17 @@ export function family(overrides: { members?: number; village?: string; headBirt
   return { kk, address: { villageCode: village, rt: '001', rw: '002' }, members };
 }
 
-export async function submit(gatewayUrl: string, records: unknown[], clientId = 'test'): Promise<{ status: number; body: { records: Array<{ id?: string; status: string; index: number; errors?: unknown[] }> } }> {
+export interface SubmitResult {
+  status: number;
+  headers: Headers;
+  body: { records: Array<{ id?: string; status: string; index: number; errors?: Array<{ code: string; path: string }> }> };
+}
+
+export async function submit(gatewayUrl: string, records: unknown[], clientId = 'test', headers: Record<string, string> = {}): Promise<SubmitResult> {
   const res = await fetch(`${gatewayUrl}/v1/submissions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-client-id': clientId },
+    headers: { 'content-type': 'application/json', 'x-client-id': clientId, ...headers },
     body: JSON.stringify({ records }),
   });
-  return { status: res.status, body: (await res.json()) as never };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as never };
 }

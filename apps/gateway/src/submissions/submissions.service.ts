@@ -7,6 +7,7 @@ import {
 } from '@satupintu/contracts';
 import { currentCorrelationId } from '@satupintu/observability';
 import { enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
+import { nestsDeeperThan } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
@@ -24,6 +25,8 @@ interface Candidate {
 }
 
 const SCHEMA = 'gateway';
+/** A family record is at most address/members -> member -> field deep; more is not a family. */
+const MAX_FAMILY_DEPTH = 6;
 
 /**
  * Intake of submission batches. Each record is accepted or refused on its own: a malformed record
@@ -47,6 +50,15 @@ export class SubmissionsService {
       if (!parsed.success) {
         const key = typeof (raw as { idempotencyKey?: unknown })?.idempotencyKey === 'string' ? String((raw as { idempotencyKey: string }).idempotencyKey).slice(0, 128) : undefined;
         outcomes.push({ index, idempotencyKey: key, status: 'invalid', errors: issuesOf(parsed.error.issues) });
+        return;
+      }
+      if (nestsDeeperThan(parsed.data.family, MAX_FAMILY_DEPTH)) {
+        outcomes.push({
+          index,
+          idempotencyKey: parsed.data.idempotencyKey,
+          status: 'invalid',
+          errors: [{ path: 'family', code: 'TOO_DEEP', message: `nested deeper than ${MAX_FAMILY_DEPTH} levels` }],
+        });
         return;
       }
       if (firstIndexOfKey.has(parsed.data.idempotencyKey)) {
