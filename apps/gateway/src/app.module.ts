@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule, type BaseConfig } from '@satupintu/platform';
 import { GATEWAY } from './config/service';
+import { OpenApiController } from './openapi/openapi.controller';
 import { RegionCountsConsumer } from './regions/region-counts.consumer';
 import { RegionsController } from './regions/regions.controller';
 import { RegionsService } from './regions/regions.service';
@@ -11,7 +12,7 @@ import { SubmissionsService } from './submissions/submissions.service';
 export function gatewayModule(config: BaseConfig) {
   @Module({
     imports: [PlatformModule.forService(GATEWAY, config)],
-    controllers: [SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer],
+    controllers: [OpenApiController, SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer],
     providers: [SubmissionsService, RegionsService],
   })
   class GatewayModule {}

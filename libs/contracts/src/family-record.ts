@@ -15,27 +15,81 @@ export const LIMITS = {
   idempotencyKeyLength: 128,
 } as const;
 
+/** Coded values, as recorded on the KK and in the family data collection forms. */
+export const MaritalStatus = z.enum(['belum-kawin', 'kawin', 'cerai-hidup', 'cerai-mati']);
+export const Religion = z.enum(['islam', 'kristen', 'katolik', 'hindu', 'buddha', 'konghucu', 'kepercayaan']);
+export const Education = z.enum(['tidak-belum-sekolah', 'belum-tamat-sd', 'sd', 'sltp', 'slta', 'd1-d2', 'd3', 'd4-s1', 's2', 's3']);
+/** never attended, attending now, no longer attending. */
+export const SchoolParticipation = z.enum(['tidak-pernah', 'masih-sekolah', 'tidak-sekolah-lagi']);
+export const Employment = z.enum(['bekerja', 'tidak-bekerja', 'mencari-kerja', 'sekolah', 'mengurus-rumah-tangga']);
+export const DisabilityType = z.enum(['fisik', 'intelektual', 'mental', 'sensorik', 'ganda']);
+export const Severity = z.enum(['ringan', 'sedang', 'berat']);
+export const HealthInsurance = z.enum(['tidak-ada', 'jkn-pbi', 'jkn-mandiri', 'jkn-pekerja', 'lainnya']);
+
+/** A length/height and weight taken at the posyandu (children under five). */
+export const Measurement = z.strictObject({
+  measuredOn: IsoDate,
+  heightCm: z.number().min(20).max(250).optional(),
+  weightKg: z.number().min(0.2).max(300).optional(),
+  position: z.enum(['lying', 'standing']).optional(),
+  muacCm: z.number().min(5).max(60).optional(),
+});
+
 export const MemberRecord = z.strictObject({
   nik: z.string().max(32),
   name: z.string().min(1).max(LIMITS.nameLength),
   sex: Sex,
   birthDate: IsoDate,
+  birthPlace: z.string().max(LIMITS.nameLength).optional(),
   relationship: Relationship,
+  maritalStatus: MaritalStatus.optional(),
+  religion: Religion.optional(),
+  education: Education.optional(),
+  schoolParticipation: SchoolParticipation.optional(),
+  employment: Employment.optional(),
+  occupation: z.string().max(LIMITS.nameLength).optional(),
+  disability: z.strictObject({ type: DisabilityType, severity: Severity }).optional(),
+  chronicIllness: z.boolean().optional(),
+  healthInsurance: HealthInsurance.optional(),
+  pregnant: z.boolean().optional(),
+  breastfeeding: z.boolean().optional(),
+  measurement: Measurement.optional(),
 });
 export type MemberRecord = z.infer<typeof MemberRecord>;
 
 export const AddressRecord = z.strictObject({
   villageCode: z.string().max(32),
+  districtCode: z.string().max(32).optional(),
+  regencyCode: z.string().max(32).optional(),
+  provinceCode: z.string().max(32).optional(),
   rt: z.string().max(8),
   rw: z.string().max(8),
   street: z.string().max(LIMITS.streetLength).optional(),
 });
 export type AddressRecord = z.infer<typeof AddressRecord>;
 
+export const Housing = z.strictObject({
+  ownership: z.enum(['milik-sendiri', 'sewa', 'menumpang', 'dinas', 'lainnya']).optional(),
+  floorAreaM2: z.number().min(1).max(10_000).optional(),
+  floor: z.enum(['keramik', 'semen', 'kayu', 'tanah', 'lainnya']).optional(),
+  wall: z.enum(['tembok', 'kayu', 'bambu', 'lainnya']).optional(),
+  roof: z.enum(['genteng', 'seng', 'asbes', 'beton', 'rumbia', 'lainnya']).optional(),
+  drinkingWater: z.enum(['ledeng', 'air-kemasan', 'sumur-bor', 'sumur-terlindung', 'sumur-tak-terlindung', 'mata-air', 'sungai', 'hujan', 'lainnya']).optional(),
+  sanitation: z.enum(['jamban-sendiri', 'jamban-bersama', 'jamban-umum', 'tidak-ada']).optional(),
+  electricity: z.enum(['pln-meter', 'pln-tanpa-meter', 'non-pln', 'tidak-ada']).optional(),
+  cookingFuel: z.enum(['listrik', 'gas', 'minyak-tanah', 'kayu-bakar', 'lainnya']).optional(),
+});
+
 export const FamilyRecord = z.strictObject({
   kk: z.string().max(32),
   address: AddressRecord,
   members: z.array(MemberRecord).min(1).max(LIMITS.membersPerFamily),
+  welfareDecile: z.number().int().min(1).max(10).optional(),
+  housing: Housing.optional(),
+  familyPlanning: z.strictObject({ contraception: z.boolean() }).optional(),
+  disaster: z.strictObject({ floodProne: z.boolean(), landslideProne: z.boolean() }).optional(),
+  internetAccess: z.boolean().optional(),
+  smartphone: z.boolean().optional(),
 });
 export type FamilyRecord = z.infer<typeof FamilyRecord>;
 

@@ -4,5 +4,7 @@ export * from './region-catalogue';
 export * from './dates';
 export * from './family-diff';
 export * from './validation';
+export * from './growth/who-growth';
+export * from './growth/z-scores';
 export * from './eligibility';
 export * from './json-shape';

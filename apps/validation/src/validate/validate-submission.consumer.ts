@@ -4,6 +4,7 @@ import { HEADERS, TOPICS, type FamilyRejectedV1, type FamilySubmittedV1, type Fa
 import { officialRegions, todayIn, validateFamily } from '@satupintu/domain';
 import { encodeEvent, EventProducer, type ConsumedEvent, type OutgoingMessage } from '@satupintu/kafka';
 import { v5 as uuidv5 } from 'uuid';
+import { VALIDATION_SETTINGS, type ValidationSettings } from '../config/validation.config';
 
 /** Namespace for derived event ids: the same input event always yields the same output event id. */
 const EVENT_NAMESPACE = '0f0b5a8e-3b1e-4a53-9a55-6f1c8f3d2a10';
@@ -15,11 +16,14 @@ const EVENT_NAMESPACE = '0f0b5a8e-3b1e-4a53-9a55-6f1c8f3d2a10';
  */
 @Controller()
 export class ValidateSubmissionConsumer {
-  constructor(@Inject(EventProducer) private readonly producer: EventProducer) {}
+  constructor(
+    @Inject(EventProducer) private readonly producer: EventProducer,
+    @Inject(VALIDATION_SETTINGS) private readonly settings: ValidationSettings,
+  ) {}
 
   @EventPattern(TOPICS.familySubmitted)
   async onSubmitted(@Payload() batch: ConsumedEvent<FamilySubmittedV1>[]) {
-    const ctx = { regions: officialRegions(), today: todayIn() };
+    const ctx = { regions: officialRegions(), ruleSet: this.settings.ruleSet, today: todayIn(this.settings.timeZone) };
     const now = new Date().toISOString();
     const out: OutgoingMessage[] = batch.map(({ value: s, key, correlationId }) => {
       const result = validateFamily(s.family, ctx);

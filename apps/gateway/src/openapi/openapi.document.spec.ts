@@ -1,0 +1,21 @@
+import { openApiDocument } from './openapi.document';
+
+describe('OpenAPI document', () => {
+  const doc = openApiDocument();
+  const family = doc.components.schemas.FamilyRecord as { properties: Record<string, { items?: { properties: Record<string, { enum?: string[] }>; additionalProperties?: boolean } }>; additionalProperties?: boolean };
+
+  it('publishes the family schema with bounded sizes, coded enumerations and no unknown fields', () => {
+    expect(family.additionalProperties).toBe(false);
+    const member = family.properties.members.items!;
+    expect(member.additionalProperties).toBe(false);
+    expect(member.properties.sex.enum).toEqual(['M', 'F']);
+    expect(member.properties.maritalStatus.enum).toContain('cerai-mati');
+    expect(member.properties.religion.enum).toContain('konghucu');
+    expect(member.properties.education.enum).toContain('d4-s1');
+    expect(family.properties.members).toEqual(expect.objectContaining({ maxItems: 30, minItems: 1 }));
+  });
+
+  it('documents the three endpoints', () => {
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/submissions', '/v1/submissions/{id}', '/v1/regions/{code}/counts']));
+  });
+});

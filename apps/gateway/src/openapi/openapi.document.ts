@@ -1,0 +1,80 @@
+import { FamilyRecord, LIMITS, SubmissionRecordEnvelope, ValidationIssue } from '@satupintu/contracts';
+import { z } from 'zod';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any' });
+
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(), errorId: z.string().optional() }),
+});
+
+/**
+ * The gateway's OpenAPI 3.1 document. The family schema is generated from the same zod schema the
+ * validation service checks against, so the published contract cannot drift from the enforced one.
+ */
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'SatuPintu gateway',
+      version: '1.0.0',
+      description:
+        'Intake of family data for the one-door family data platform. Unknown fields are rejected (UNKNOWN_FIELD), never stored. ' +
+        'Validation rules and their codes: docs/validation-rules.md.',
+    },
+    components: {
+      schemas: {
+        FamilyRecord: schema(FamilyRecord),
+        SubmissionRecord: { ...schema(SubmissionRecordEnvelope), properties: { ...schema(SubmissionRecordEnvelope).properties, family: { $ref: '#/components/schemas/FamilyRecord' } } },
+        ValidationIssue: schema(ValidationIssue),
+        Error: schema(ErrorBody),
+      },
+    },
+    paths: {
+      '/v1/submissions': {
+        post: {
+          summary: `Submit a batch of 1 to ${LIMITS.recordsPerBatch} family records`,
+          description:
+            'Each record is accepted or refused on its own. The idempotency key identifies the record for its client (x-client-id): ' +
+            'the same key with the same content is a no-op (status unchanged); with new content it becomes a new revision.',
+          parameters: [
+            { name: 'x-client-id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' } },
+            { name: 'x-correlation-id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['records'],
+                  additionalProperties: false,
+                  properties: { records: { type: 'array', minItems: 1, maxItems: LIMITS.recordsPerBatch, items: { $ref: '#/components/schemas/SubmissionRecord' } } },
+                },
+              },
+            },
+          },
+          responses: {
+            '202': { description: 'One outcome per record, in order: accepted | unchanged (with id and revision) or invalid (with errors)' },
+            '400': { description: 'The body is not a batch', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+            '413': { description: 'The body is over 5 MB', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          },
+        },
+      },
+      '/v1/submissions/{id}': {
+        get: {
+          summary: "A record's status trail: received, validated (with warnings) or rejected (with every failing rule), registered",
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': { description: 'The status and its trail' }, '404': { description: 'Unknown id' } },
+        },
+      },
+      '/v1/regions/{code}/counts': {
+        get: {
+          summary: 'Families and persons registered in a region and its child regions',
+          parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string', examples: ['31', '31.01', '31.01.01', '31.01.01.1001'] } }],
+          responses: { '200': { description: 'Counts' }, '404': { description: 'Unknown region' } },
+        },
+      },
+      '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './rule-catalogue';
+export * from './rule-set';
+export * from './validate-family';
