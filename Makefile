@@ -19,6 +19,7 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed
 
 build: deps
+	rm -rf dist
 	tsc -p tsconfig.build.json
 
 infra:

@@ -1,4 +1,4 @@
-import { parseNik } from '@satupintu/domain';
+import { activateRuleSet, DEFAULT_RULE_SET, officialRegions, parseNik, validateFamily } from '@satupintu/domain';
 import type { FamilyRecord } from '@satupintu/contracts';
 import { generateFamilies } from './family-generator';
 
@@ -38,5 +38,19 @@ describe('generateFamilies', () => {
     expect(dups).toBeLessThan(280);
     expect(bad).toBeGreaterThan(50);
     expect(bad).toBeLessThan(150);
+  });
+});
+
+describe('generated families against the validation rules', () => {
+  it('passes every valid record without errors and rejects every injected defect', () => {
+    const ctx = { regions: officialRegions(), ruleSet: activateRuleSet(DEFAULT_RULE_SET), today: '2026-11-01' };
+    const { records, truth } = generateFamilies({ count: 1500, villages, seed: 21, errorRate: 0.05, duplicateRate: 0.02 });
+    const measured = records.flatMap((r) => (r.family as FamilyRecord).members ?? []).filter((m) => m.measurement).length;
+    expect(measured).toBeGreaterThan(50);
+    records.forEach((r, i) => {
+      const result = validateFamily(r.family, ctx);
+      if (truth[i].expected === 'registered') expect({ key: r.idempotencyKey, errors: result.errors.map((e) => e.code) }).toEqual({ key: r.idempotencyKey, errors: [] });
+      else expect(result.errors.length).toBeGreaterThan(0);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { FamilyRecord, MemberRecord, Sex } from '@satupintu/contracts';
-import { formatNik } from '@satupintu/domain';
+import { ageOn, formatNik, lmsValue, whoGrowthTables } from '@satupintu/domain';
 import prand, { type RandomGenerator } from 'pure-rand';
 import { FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES } from './names';
 
@@ -79,11 +79,34 @@ export function generateFamilies(options: GeneratorOptions): { records: Generate
       }
     }
   };
+  // Roughly normal z-scores (sum of three uniforms), centred below zero as in Indonesian surveys.
+  const normalish = (mean: number) => mean + ((int(0, 1000) + int(0, 1000) + int(0, 1000)) / 1000 - 1.5) * 2;
+  const growth = whoGrowthTables();
+  const measurement = (sex: Sex, birth: string): MemberRecord['measurement'] => {
+    const measuredOn = addDays(today, -int(0, 60));
+    if (measuredOn < birth) return undefined;
+    const days = Math.round((Date.parse(measuredOn) - Date.parse(birth)) / 86_400_000);
+    const s = sex === 'M' ? 0 : 1;
+    const hLms = growth.lengthForAge[s].get(days);
+    const wLms = growth.weightForAge[s].get(days);
+    if (!hLms || !wLms) return undefined;
+    return {
+      measuredOn,
+      heightCm: Math.round(lmsValue(normalish(-1), hLms) * 10) / 10,
+      weightKg: Math.round(lmsValue(normalish(-0.6), wLms) * 10) / 10,
+      position: days < 731 ? 'lying' : 'standing',
+    };
+  };
   const person = (district: string, sex: Sex, age: number, relationship: number, familyName: string): MemberRecord => {
     const date = birthDate(age);
     const given = sex === 'M' ? pick(MALE_NAMES) : pick(FEMALE_NAMES);
     const name = chance(0.7) ? `${given} ${familyName}` : chance(0.5) ? given : `${given} ${pick(sex === 'M' ? MALE_NAMES : FEMALE_NAMES)}`;
-    return { nik: nikFor(chance(0.1) ? otherDistrict(district) : district, date, sex, ), name, sex, birthDate: date, relationship };
+    const member: MemberRecord = { nik: nikFor(chance(0.1) ? otherDistrict(district) : district, date, sex), name, sex, birthDate: date, relationship };
+    const years = ageOn(date, today);
+    if (relationship === 3 || (relationship === 1 && years >= 20)) member.maritalStatus = 'kawin';
+    if (years >= 7 && years <= 18) member.schoolParticipation = chance(0.9) ? 'masih-sekolah' : 'tidak-sekolah-lagi';
+    if (years < 5 && chance(0.8)) member.measurement = measurement(sex, date);
+    return member;
   };
   const otherDistrict = (district: string) => {
     const same = options.villages.map((v) => v.slice(0, 8)).filter((d) => d !== district);
@@ -151,4 +174,10 @@ function breakFamily(family: FamilyRecord, defect: (typeof DEFECTS)[number], thi
       break;
   }
   return f;
+}
+
+function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }
