@@ -37,7 +37,8 @@ describe('dedup service', () => {
   const registrationOf = (e: FamilyValidatedV1) => eventually(() => registered.messages.find((m) => m.value.recordId === e.recordId)?.value);
 
   it('creates a family, updates it with a diff, ignores a replay, and records history', async () => {
-    const f = family({ members: 3 });
+    const f: FamilyRecord = { ...family({ members: 3 }), welfareDecile: 3, housing: { sanitation: 'jamban-bersama' } };
+    f.members[0].maritalStatus = 'kawin';
     const create = validated(f);
     await send([create], f.kk);
     const r1 = await registrationOf(create);
@@ -46,6 +47,9 @@ describe('dedup service', () => {
     expect(c1.key).toBe(r1.familyId);
     expect(c1.value.before).toBeNull();
     expect(c1.value.after?.members.map((m) => m.nik)).toEqual(f.members.map((m) => m.nik));
+    expect(c1.value.after?.attributes).toEqual({ welfareDecile: 3, housing: { sanitation: 'jamban-bersama' } });
+    const stored = await stack.db.query('select p.attributes, f.attributes as family from registry.persons p, registry.families f where p.nik = $1 and f.kk = $2', [f.members[0].nik, f.kk]);
+    expect(stored.rows[0]).toEqual({ attributes: { maritalStatus: 'kawin' }, family: { welfareDecile: 3, housing: { sanitation: 'jamban-bersama' } } });
 
     const renamed: FamilyRecord = { ...f, members: f.members.map((m, i) => (i === 2 ? { ...m, name: 'Nama Baru' } : m)) };
     const update = validated(renamed);

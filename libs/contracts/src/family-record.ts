@@ -93,6 +93,14 @@ export const FamilyRecord = z.strictObject({
 });
 export type FamilyRecord = z.infer<typeof FamilyRecord>;
 
+/** What a member record says beyond identity and relationship (kept as the person's attributes). */
+export const MemberAttributes = MemberRecord.omit({ nik: true, name: true, sex: true, birthDate: true, relationship: true });
+export type MemberAttributes = z.infer<typeof MemberAttributes>;
+
+/** What a family record says beyond its KK, address and members (kept as the family's attributes). */
+export const FamilyAttributes = FamilyRecord.omit({ kk: true, address: true, members: true });
+export type FamilyAttributes = z.infer<typeof FamilyAttributes>;
+
 /** One record of a submission batch as it arrives over HTTP. */
 export const SubmissionRecordEnvelope = z.strictObject({
   idempotencyKey: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FamilyAttributes, MemberAttributes } from './family-record';
 import { IsoDate, Relationship, Sex } from './primitives';
 
 /** A member of a family in the registry (golden values). */
@@ -9,6 +10,8 @@ export const MemberState = z.object({
   sex: Sex,
   birthDate: IsoDate,
   relationship: Relationship,
+  /** Everything else recorded about the person (most recent accepted submission). */
+  attributes: MemberAttributes.default({}),
 });
 export type MemberState = z.infer<typeof MemberState>;
 
@@ -28,6 +31,8 @@ export const FamilyState = z.object({
   version: z.number().int().min(1),
   address: RegionPath.extend({ rt: z.string(), rw: z.string(), street: z.string().optional() }),
   members: z.array(MemberState),
+  /** Housing, welfare decile, family planning, disaster exposure, access (most recent submission). */
+  attributes: FamilyAttributes.default({}),
 });
 export type FamilyState = z.infer<typeof FamilyState>;
 

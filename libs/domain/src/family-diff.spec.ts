@@ -6,7 +6,8 @@ const base: FamilyState = {
   kk: '3101010101200001',
   version: 1,
   address: { villageCode: '31.01.01.1001', districtCode: '31.01.01', regencyCode: '31.01', provinceCode: '31', rt: '001', rw: '002' },
-  members: [{ personId: '00000000-0000-4000-8000-00000000000a', nik: '3101011203700001', name: 'Budi', sex: 'M', birthDate: '1970-03-12', relationship: 1 }],
+  members: [{ personId: '00000000-0000-4000-8000-00000000000a', nik: '3101011203700001', name: 'Budi', sex: 'M', birthDate: '1970-03-12', relationship: 1, attributes: {} }],
+  attributes: {},
 };
 
 describe('diffFamily', () => {

@@ -1,4 +1,5 @@
 import type { FamilyState, FieldChange } from '@satupintu/contracts';
+import { sameJson } from './record-parts';
 
 /**
  * Field-level differences between two states of a family. Members are matched by person id, so a
@@ -21,13 +22,15 @@ function flatten(state: FamilyState | null): Map<string, unknown> {
   if (!state) return out;
   out.set('kk', state.kk);
   for (const [k, v] of Object.entries(state.address)) if (v !== undefined) out.set(`address.${k}`, v);
+  for (const [k, v] of Object.entries(state.attributes ?? {})) if (v !== undefined) out.set(`attributes.${k}`, v);
   for (const m of state.members) {
-    const { personId, ...fields } = m;
+    const { personId, attributes, ...fields } = m;
     for (const [k, v] of Object.entries(fields)) out.set(`members.${personId}.${k}`, v);
+    for (const [k, v] of Object.entries(attributes ?? {})) if (v !== undefined) out.set(`members.${personId}.attributes.${k}`, v);
   }
   return out;
 }
 
 function same(x: unknown, y: unknown): boolean {
-  return x === y;
+  return sameJson(x, y);
 }

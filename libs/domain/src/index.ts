@@ -8,3 +8,4 @@ export * from './growth/who-growth';
 export * from './growth/z-scores';
 export * from './eligibility';
 export * from './json-shape';
+export * from './record-parts';

@@ -9,7 +9,8 @@ export function familyState(village: string, birthDates: string[], familyId: str
     kk: `${p}${r}${d}0101200001`,
     version: 1,
     address: { villageCode: village, districtCode: `${p}.${r}.${d}`, regencyCode: `${p}.${r}`, provinceCode: p, rt: '001', rw: '001' },
-    members: birthDates.map((b, i) => ({ personId: personIds?.[i] ?? randomUUID(), nik: null, name: `Orang ${i}`, sex: 'M' as const, birthDate: b, relationship: i === 0 ? 1 : 4 })),
+    members: birthDates.map((b, i) => ({ personId: personIds?.[i] ?? randomUUID(), nik: null, name: `Orang ${i}`, sex: 'M' as const, birthDate: b, relationship: i === 0 ? 1 : 4, attributes: {} })),
+    attributes: {},
   };
 }
 

@@ -8,7 +8,8 @@ const state = (village: string, members: number): FamilyState => {
     kk: '1',
     version: 1,
     address: { villageCode: village, districtCode: `${p}.${r}.${d}`, regencyCode: `${p}.${r}`, provinceCode: p, rt: '1', rw: '1' },
-    members: Array.from({ length: members }, (_, i) => ({ personId: `00000000-0000-4000-8000-00000000000${i}`, nik: null, name: 'x', sex: 'M' as const, birthDate: '1990-01-01', relationship: i === 0 ? 1 : 4 })),
+    members: Array.from({ length: members }, (_, i) => ({ personId: `00000000-0000-4000-8000-00000000000${i}`, nik: null, name: 'x', sex: 'M' as const, birthDate: '1990-01-01', relationship: i === 0 ? 1 : 4, attributes: {} })),
+    attributes: {},
   };
 };
 

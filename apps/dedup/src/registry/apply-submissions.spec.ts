@@ -82,4 +82,29 @@ describe('applySubmissions', () => {
     expect(r.memberships.get(bayu)).toBeNull();
     expect(r.changes[0].after.members).toHaveLength(1);
   });
+
+  it('keeps what a record says beyond identity as attributes, and a change to them is a change', () => {
+    const withData = (): FamilyRecord => ({
+      ...fam('1111', [['A', 'Ana', 1], ['K', 'Kecil', 4]]),
+      welfareDecile: 2,
+      housing: { floor: 'tanah' },
+    });
+    const measured = (f: FamilyRecord, height: number) => {
+      f.members[1] = { ...f.members[1], birthDate: '2024-01-01', measurement: { measuredOn: '2026-10-01', heightCm: height, weightKg: 11 } };
+      return f;
+    };
+    const first = applySubmissions(empty(), [sub(measured(withData(), 80))], ids);
+    expect(first.changes[0].after.attributes).toEqual({ welfareDecile: 2, housing: { floor: 'tanah' } });
+    expect(first.changes[0].after.members[1].attributes).toEqual({ measurement: { measuredOn: '2026-10-01', heightCm: 80, weightKg: 11 } });
+
+    const same = applySubmissions(persist(empty(), first), [sub(measured(withData(), 80), 2)], ids);
+    expect(same.changes).toEqual([]);
+
+    const remeasured = applySubmissions(persist(empty(), first), [sub(measured(withData(), 82), 3)], ids);
+    const child = first.changes[0].after.members[1].personId;
+    expect(remeasured.changes[0].diff).toEqual([
+      { path: `members.${child}.attributes.measurement`, before: { measuredOn: '2026-10-01', heightCm: 80, weightKg: 11 }, after: { measuredOn: '2026-10-01', heightCm: 82, weightKg: 11 } },
+    ]);
+    expect(remeasured.persons.get(child)?.version).toBe(2);
+  });
 });

@@ -1,5 +1,5 @@
-import type { ChangeCause, FamilyRecord, FamilyState, FieldChange, MemberState } from '@satupintu/contracts';
-import { diffFamily, regionPathOf } from '@satupintu/domain';
+import type { ChangeCause, FamilyRecord, FamilyState, FieldChange, MemberAttributes, MemberState } from '@satupintu/contracts';
+import { diffFamily, familyAttributes, memberAttributes, regionPathOf, sameJson } from '@satupintu/domain';
 
 /** A person's golden values as stored in the registry. */
 export interface PersonRow {
@@ -8,6 +8,7 @@ export interface PersonRow {
   name: string;
   sex: 'M' | 'F';
   birthDate: string;
+  attributes: MemberAttributes;
   version: number;
 }
 
@@ -107,14 +108,15 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
     const members: MemberState[] = [];
     for (const m of s.family.members) {
       let person = personsByNik.get(m.nik);
+      const attributes = memberAttributes(m);
       if (!person) {
-        person = { id: newId(), nik: m.nik, name: m.name, sex: m.sex, birthDate: m.birthDate, version: 1 };
+        person = { id: newId(), nik: m.nik, name: m.name, sex: m.sex, birthDate: m.birthDate, attributes, version: 1 };
         out.newPersonIds.add(person.id);
         personsByNik.set(m.nik, person);
         out.persons.set(person.id, person);
-      } else if (person.name !== m.name || person.sex !== m.sex || person.birthDate !== m.birthDate) {
+      } else if (person.name !== m.name || person.sex !== m.sex || person.birthDate !== m.birthDate || !sameJson(person.attributes, attributes)) {
         // Golden values: the most recent accepted submission wins (the rule the dedup issue refines).
-        person = { ...person, name: m.name, sex: m.sex, birthDate: m.birthDate, version: person.version + 1 };
+        person = { ...person, name: m.name, sex: m.sex, birthDate: m.birthDate, attributes, version: person.version + 1 };
         if (out.newPersonIds.has(person.id)) person.version = 1;
         personsByNik.set(m.nik, person);
         out.persons.set(person.id, person);
@@ -129,7 +131,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
         }
       }
       membershipOf.set(person.id, { familyId, relationship: m.relationship });
-      members.push({ personId: person.id, nik: person.nik, name: person.name, sex: person.sex, birthDate: person.birthDate, relationship: m.relationship });
+      members.push({ personId: person.id, nik: person.nik, name: person.name, sex: person.sex, birthDate: person.birthDate, relationship: m.relationship, attributes: person.attributes });
     }
     // Members of the family's previous state who are not in this record leave it.
     for (const old of before?.members ?? []) {
@@ -143,6 +145,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
       version: before?.version ?? 1,
       address: { ...path, rt: s.family.address.rt, rw: s.family.address.rw, ...(s.family.address.street !== undefined ? { street: s.family.address.street } : {}) },
       members,
+      attributes: familyAttributes(s.family),
     };
     const result = record(before, after, cause, s.correlationId);
     out.registrations.push({

@@ -1,4 +1,4 @@
-import type { FamilyState } from '@satupintu/contracts';
+import type { FamilyAttributes, FamilyState, MemberAttributes } from '@satupintu/contracts';
 import type { EntityManager } from 'typeorm';
 import type { AppliedBatch, FamilyChange, PersonRow, RegistrySnapshot } from './apply-submissions';
 
@@ -14,8 +14,13 @@ interface FamilyRow {
   rt: string;
   rw: string;
   street: string | null;
+  attributes: FamilyAttributes;
   version: number;
 }
+
+type PersonSelect = { id: string; nik: string; name: string; sex: 'M' | 'F'; birth_date: string; attributes: MemberAttributes; version: number };
+const PERSON_COLUMNS = `id, nik, name, sex, to_char(birth_date, 'YYYY-MM-DD') as birth_date, attributes, version`;
+const toPersonRow = (p: PersonSelect): PersonRow => ({ id: p.id, nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birth_date, attributes: p.attributes, version: p.version });
 
 /** Set-based reads and writes of the registry tables: a handful of statements per batch. */
 export class RegistryRepository {
@@ -28,9 +33,8 @@ export class RegistryRepository {
    */
   async loadSnapshot(kks: string[], niks: string[]): Promise<RegistrySnapshot> {
     const byKk: Array<{ id: string }> = await this.m.query(`select id from ${S}.families where kk = any($1::text[]) order by id for update`, [kks]);
-    const persons: Array<{ id: string; nik: string; name: string; sex: 'M' | 'F'; birth_date: string; version: number }> = await this.m.query(
-      `select id, nik, name, sex, to_char(birth_date, 'YYYY-MM-DD') as birth_date, version
-         from ${S}.persons where nik = any($1::text[]) order by id for update`,
+    const persons: PersonSelect[] = await this.m.query(
+      `select ${PERSON_COLUMNS} from ${S}.persons where nik = any($1::text[]) order by id for update`,
       [niks],
     );
     const memberOf: Array<{ family_id: string }> = await this.m.query(
@@ -51,21 +55,13 @@ export class RegistryRepository {
       snapshot.familyIdByKk.set(f.kk, f.familyId);
       for (const m of f.members) snapshot.membershipOf.set(m.personId, { familyId: f.familyId, relationship: m.relationship });
     }
-    for (const p of persons) {
-      snapshot.personsByNik.set(p.nik, { id: p.id, nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birth_date, version: p.version });
-    }
+    for (const p of persons) snapshot.personsByNik.set(p.nik, toPersonRow(p));
     // Members of the loaded families are needed by NIK too (a member re-recorded in its own family).
     const loaded = new Set(persons.map((p) => p.id));
     const missing = families.flatMap((f) => f.members.map((m) => m.personId)).filter((id) => !loaded.has(id));
     if (missing.length > 0) {
-      const more: typeof persons = await this.m.query(
-        `select id, nik, name, sex, to_char(birth_date, 'YYYY-MM-DD') as birth_date, version
-           from ${S}.persons where id = any($1::uuid[]) order by id for update`,
-        [missing],
-      );
-      for (const p of more) {
-        snapshot.personsByNik.set(p.nik, { id: p.id, nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birth_date, version: p.version });
-      }
+      const more: PersonSelect[] = await this.m.query(`select ${PERSON_COLUMNS} from ${S}.persons where id = any($1::uuid[]) order by id for update`, [missing]);
+      for (const p of more) snapshot.personsByNik.set(p.nik, toPersonRow(p));
     }
     return snapshot;
   }
@@ -74,9 +70,9 @@ export class RegistryRepository {
   async loadFamilies(ids: string[]): Promise<FamilyState[]> {
     if (ids.length === 0) return [];
     const rows: FamilyRow[] = await this.m.query(`select * from ${S}.families where id = any($1::uuid[])`, [ids]);
-    const members: Array<{ family_id: string; person_id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; relationship: number }> =
+    const members: Array<{ family_id: string; person_id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; relationship: number; attributes: MemberAttributes }> =
       await this.m.query(
-        `select ms.family_id, p.id as person_id, p.nik, p.name, p.sex, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, ms.relationship
+        `select ms.family_id, p.id as person_id, p.nik, p.name, p.sex, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, ms.relationship, p.attributes
            from ${S}.memberships ms join ${S}.persons p on p.id = ms.person_id
           where ms.family_id = any($1::uuid[]) and ms.valid_to is null
           order by ms.family_id, ms.position`,
@@ -85,7 +81,7 @@ export class RegistryRepository {
     const byFamily = new Map<string, FamilyState['members']>();
     for (const m of members) {
       const list = byFamily.get(m.family_id) ?? [];
-      list.push({ personId: m.person_id, nik: m.nik, name: m.name, sex: m.sex, birthDate: m.birth_date, relationship: m.relationship });
+      list.push({ personId: m.person_id, nik: m.nik, name: m.name, sex: m.sex, birthDate: m.birth_date, relationship: m.relationship, attributes: m.attributes });
       byFamily.set(m.family_id, list);
     }
     return rows.map((r) => ({
@@ -102,6 +98,7 @@ export class RegistryRepository {
         ...(r.street !== null ? { street: r.street } : {}),
       },
       members: byFamily.get(r.id) ?? [],
+      attributes: r.attributes,
     }));
   }
 
@@ -115,12 +112,21 @@ export class RegistryRepository {
   private async savePersons(persons: PersonRow[]) {
     if (persons.length === 0) return;
     await this.m.query(
-      `insert into ${S}.persons (id, nik, name, sex, birth_date, version, created_at, updated_at)
-       select t.id, t.nik, t.name, t.sex, t.birth_date, t.version, now(), now()
-         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::int[]) as t(id, nik, name, sex, birth_date, version)
+      `insert into ${S}.persons (id, nik, name, sex, birth_date, attributes, version, created_at, updated_at)
+       select t.id, t.nik, t.name, t.sex, t.birth_date, t.attributes, t.version, now(), now()
+         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::jsonb[], $7::int[]) as t(id, nik, name, sex, birth_date, attributes, version)
        on conflict (id) do update
-         set name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, version = excluded.version, updated_at = now()`,
-      [persons.map((p) => p.id), persons.map((p) => p.nik), persons.map((p) => p.name), persons.map((p) => p.sex), persons.map((p) => p.birthDate), persons.map((p) => p.version)],
+         set name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, attributes = excluded.attributes,
+             version = excluded.version, updated_at = now()`,
+      [
+        persons.map((p) => p.id),
+        persons.map((p) => p.nik),
+        persons.map((p) => p.name),
+        persons.map((p) => p.sex),
+        persons.map((p) => p.birthDate),
+        persons.map((p) => JSON.stringify(p.attributes)),
+        persons.map((p) => p.version),
+      ],
     );
   }
 
@@ -128,14 +134,14 @@ export class RegistryRepository {
     if (families.length === 0) return;
     const a = families.map((f) => f.address);
     await this.m.query(
-      `insert into ${S}.families (id, kk, village_code, district_code, regency_code, province_code, rt, rw, street, version, created_at, updated_at)
+      `insert into ${S}.families (id, kk, village_code, district_code, regency_code, province_code, rt, rw, street, version, attributes, created_at, updated_at)
        select t.*, now(), now()
-         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
-           as t(id, kk, village_code, district_code, regency_code, province_code, rt, rw, street, version)
+         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::jsonb[])
+           as t(id, kk, village_code, district_code, regency_code, province_code, rt, rw, street, version, attributes)
        on conflict (id) do update
          set village_code = excluded.village_code, district_code = excluded.district_code, regency_code = excluded.regency_code,
              province_code = excluded.province_code, rt = excluded.rt, rw = excluded.rw, street = excluded.street,
-             version = excluded.version, updated_at = now()`,
+             version = excluded.version, attributes = excluded.attributes, updated_at = now()`,
       [
         families.map((f) => f.familyId),
         families.map((f) => f.kk),
@@ -147,6 +153,7 @@ export class RegistryRepository {
         a.map((x) => x.rw),
         a.map((x) => x.street ?? null),
         families.map((f) => f.version),
+        families.map((f) => JSON.stringify(f.attributes ?? {})),
       ],
     );
   }

@@ -8,9 +8,10 @@ const family: FamilyState = {
   version: 1,
   address: { villageCode: '31.01.01.1001', districtCode: '31.01.01', regencyCode: '31.01', provinceCode: '31', rt: '1', rw: '1' },
   members: [
-    { personId: '00000000-0000-4000-8000-00000000000a', nik: null, name: 'x', sex: 'M', birthDate: '1966-11-22', relationship: 1 },
-    { personId: '00000000-0000-4000-8000-00000000000b', nik: null, name: 'y', sex: 'F', birthDate: '1990-01-01', relationship: 3 },
+    { personId: '00000000-0000-4000-8000-00000000000a', nik: null, name: 'x', sex: 'M', birthDate: '1966-11-22', relationship: 1, attributes: {} },
+    { personId: '00000000-0000-4000-8000-00000000000b', nik: null, name: 'y', sex: 'F', birthDate: '1990-01-01', relationship: 3, attributes: {} },
   ],
+  attributes: {},
 };
 
 describe('decisions', () => {
