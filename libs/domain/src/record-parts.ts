@@ -3,13 +3,13 @@ import stringify from 'safe-stable-stringify';
 
 /** Everything a member record says beyond identity and relationship. */
 export function memberAttributes(m: MemberRecord): MemberAttributes {
-  const { nik: _nik, name: _name, sex: _sex, birthDate: _birthDate, relationship: _relationship, ...rest } = m;
+  const { nik, name, sex, birthDate, relationship, ...rest } = m;
   return dropUndefined(rest);
 }
 
 /** Everything a family record says beyond KK, address and members. */
 export function familyAttributes(f: FamilyRecord): FamilyAttributes {
-  const { kk: _kk, address: _address, members: _members, ...rest } = f;
+  const { kk, address, members, ...rest } = f;
   return dropUndefined(rest);
 }
 
