@@ -9,3 +9,4 @@ export * from './growth/z-scores';
 export * from './eligibility';
 export * from './json-shape';
 export * from './record-parts';
+export * from './programmes';

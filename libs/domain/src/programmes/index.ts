@@ -1,0 +1,3 @@
+export * from './facts';
+export * from './programme';
+export * from './default-programmes';
