@@ -23,7 +23,7 @@ describe('pipeline end to end', () => {
     await stack.tearDown();
   });
 
-  const elderly = family({ members: 2, village: '31.01.01.1001', headBirthDate: '1950-01-20' });
+  const elderly = { ...family({ members: 2, village: '31.01.01.1001', headBirthDate: '1950-01-20' }), welfareDecile: 2 };
   const young = family({ members: 4, village: '31.01.01.1002', headBirthDate: '1990-07-07' });
   const other = family({ members: 3, village: '31.01.02.1001', headBirthDate: '1985-02-02' });
   const broken = { ...family({ members: 2 }), kk: '123' };
@@ -78,13 +78,23 @@ describe('pipeline end to end', () => {
     expect(province.families).toBe(3);
   });
 
-  it('publishes an eligibility decision for the member aged 60+', async () => {
+  it('publishes the eligibility decisions that became true: the elderly card for the head, family aid', async () => {
     const head = elderly.members[0].nik;
-    const decision = await eventually(() => decisions.messages.find((m) => m.value.eligible));
+    const decision = await eventually(() => decisions.messages.find((m) => m.value.programmeId === 'klj'));
+    await eventually(() => decisions.messages.length === 3);
+    // The elderly head in desil 2: the elderly card, and for the family food aid and PKH (elderly component).
+    expect(decisions.messages.map((m) => [m.value.programmeId, m.value.targetUnit, m.value.eligible]).sort()).toEqual([
+      ['bpnt', 'family', true],
+      ['klj', 'person', true],
+      ['pkh', 'family', true],
+    ]);
     const registered = await stack.db.query('select id from registry.persons where nik = $1', [head]);
     expect(decision.value.personId).toBe(registered.rows[0].id);
-    expect(decision.value.programmeId).toBe('lansia-60');
-    expect(decision.value.criteria[0]).toEqual(expect.objectContaining({ criterion: 'age >= 60', passed: true }));
+    expect(decision.value.criteria).toEqual([
+      { criterion: 'aged-60-plus', value: expect.any(Number), passed: true },
+      { criterion: 'jakarta-resident', value: '31', passed: true },
+      { criterion: 'low-welfare', value: 2, passed: true },
+    ]);
     expect(decision.key).toBe(decision.value.familyId);
   });
 
@@ -96,7 +106,7 @@ describe('pipeline end to end', () => {
   });
 
   it('changes nothing when the same batch is submitted again', async () => {
-    await eventually(() => changes.messages.length === 3 && decisions.messages.length === 2 + 4 + 3);
+    await eventually(() => changes.messages.length === 3 && decisions.messages.length === 3);
     const before = await stack.db.query('select id, version from registry.families order by id');
     const again = await submit(gateway, batch);
     expect(again.status).toBe(202);
@@ -110,7 +120,7 @@ describe('pipeline end to end', () => {
     const after = await stack.db.query('select id, version from registry.families order by id');
     expect(after.rows).toEqual(before.rows);
     expect(changes.messages).toHaveLength(3);
-    expect(decisions.messages).toHaveLength(9);
+    expect(decisions.messages).toHaveLength(3);
     const counts = (await (await fetch(`${gateway}/v1/regions/31.01/counts`)).json()) as { families: number; persons: number };
     expect(counts).toEqual(expect.objectContaining({ families: 3, persons: 9 }));
   });

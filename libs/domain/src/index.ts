@@ -6,7 +6,6 @@ export * from './family-diff';
 export * from './validation';
 export * from './growth/who-growth';
 export * from './growth/z-scores';
-export * from './eligibility';
 export * from './json-shape';
 export * from './record-parts';
 export * from './programmes';

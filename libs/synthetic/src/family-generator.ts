@@ -136,10 +136,18 @@ export function generateFamilies(options: GeneratorOptions): { records: Generate
       members.push(person(district, chance(0.5) ? 'M' : 'F', Math.max(0, int(0, Math.min(30, headAge - 19))), 4, familyName));
     }
     if (headAge < 55 && chance(0.1)) members.push(person(district, chance(0.4) ? 'M' : 'F', int(headAge + 18, Math.min(headAge + 40, 98)), 7, pick(FAMILY_NAMES)));
+    for (const m of members) m.healthInsurance = pick(['tidak-ada', 'jkn-pbi', 'jkn-pbi', 'jkn-mandiri', 'jkn-pekerja'] as const);
     const family: FamilyRecord = {
       kk: kkFor(district),
       address: { villageCode: village, rt: String(int(1, 20)).padStart(3, '0'), rw: String(int(1, 12)).padStart(3, '0') },
       members,
+      welfareDecile: int(1, 10),
+      housing: {
+        ownership: pick(['milik-sendiri', 'milik-sendiri', 'sewa', 'menumpang'] as const),
+        floorAreaM2: int(12, 120),
+        floor: pick(['keramik', 'keramik', 'semen', 'kayu', 'tanah'] as const),
+        sanitation: pick(['jamban-sendiri', 'jamban-sendiri', 'jamban-bersama', 'tidak-ada'] as const),
+      },
     };
     if (chance(options.errorRate ?? 0)) {
       const defect = pick(DEFECTS);

@@ -1,32 +1,33 @@
-import type { FamilyState } from '@satupintu/contracts';
-import { ELDERLY_60 } from '@satupintu/domain';
-import { decideForFamilies, isChange } from './decide';
+import type { Decision } from '@satupintu/domain';
+import { isChange, needsWrite, subjectOf } from './decide';
 
-const family: FamilyState = {
+const decision = (eligible: boolean, failed: string[] = []): Decision => ({
+  programmeId: 'klj',
+  programmeVersion: 1,
+  personId: null,
   familyId: '00000000-0000-4000-8000-000000000001',
-  kk: '1',
-  version: 1,
-  address: { villageCode: '31.01.01.1001', districtCode: '31.01.01', regencyCode: '31.01', provinceCode: '31', rt: '1', rw: '1' },
-  members: [
-    { personId: '00000000-0000-4000-8000-00000000000a', nik: null, name: 'x', sex: 'M', birthDate: '1966-11-22', relationship: 1, attributes: {} },
-    { personId: '00000000-0000-4000-8000-00000000000b', nik: null, name: 'y', sex: 'F', birthDate: '1990-01-01', relationship: 3, attributes: {} },
+  eligible,
+  criteria: [
+    { criterion: 'aged-60-plus', value: 61, passed: !failed.includes('aged-60-plus') },
+    { criterion: 'low-welfare', value: 3, passed: !failed.includes('low-welfare') },
   ],
-  attributes: {},
-};
+});
 
-describe('decisions', () => {
-  it('decides every member; the head turns 60 on 2026-11-22', () => {
-    const before = decideForFamilies([family], [ELDERLY_60], '2026-11-21');
-    const on = decideForFamilies([family], [ELDERLY_60], '2026-11-22');
-    expect([...before.values()].map((d) => d.eligible)).toEqual([false, false]);
-    expect([...on.values()].map((d) => d.eligible)).toEqual([true, false]);
+describe('decision changes', () => {
+  it('publishes a first decision only when it is eligible, but stores it either way', () => {
+    expect(isChange(decision(true), undefined)).toBe(true);
+    expect(isChange(decision(false, ['low-welfare']), undefined)).toBe(false);
+    expect(needsWrite(decision(false, ['low-welfare']), undefined)).toBe(true);
   });
 
-  it('publishes only new decisions, flips, or changed reasons', () => {
-    const [head] = decideForFamilies([family], [ELDERLY_60], '2026-11-22').values();
-    expect(isChange(head, undefined)).toBe(true);
-    expect(isChange(head, { eligible: true, failed: [] })).toBe(false);
-    expect(isChange(head, { eligible: false, failed: ['age >= 60'] })).toBe(true);
-    expect(isChange({ ...head, eligible: false, criteria: [{ criterion: 'age >= 60', value: 59, passed: false }] }, { eligible: false, failed: ['other'] })).toBe(true);
+  it('publishes flips and changed reasons, nothing else', () => {
+    expect(isChange(decision(true), { eligible: true, failed: [] })).toBe(false);
+    expect(isChange(decision(false, ['aged-60-plus']), { eligible: true, failed: [] })).toBe(true);
+    expect(isChange(decision(false, ['aged-60-plus']), { eligible: false, failed: ['low-welfare'] })).toBe(true);
+    expect(isChange(decision(false, ['low-welfare']), { eligible: false, failed: ['low-welfare'] })).toBe(false);
+  });
+
+  it('keys a family-level decision by the family', () => {
+    expect(subjectOf(decision(true))).toBe('00000000-0000-4000-8000-000000000001');
   });
 });

@@ -1,14 +1,5 @@
-import type { CriterionResult, FamilyState } from '@satupintu/contracts';
-import type { PersonProgramme } from '@satupintu/domain';
-
-export interface Decision {
-  personId: string;
-  familyId: string;
-  programmeId: string;
-  programmeVersion: number;
-  eligible: boolean;
-  criteria: CriterionResult[];
-}
+import type { CriterionResult } from '@satupintu/contracts';
+import type { Decision } from '@satupintu/domain';
 
 export interface StoredDecision {
   eligible: boolean;
@@ -16,28 +7,28 @@ export interface StoredDecision {
   failed: string[];
 }
 
-/** Decisions for every current member of the changed families; the latest state of a person wins. */
-export function decideForFamilies(families: FamilyState[], programmes: PersonProgramme[], onDate: string): Map<string, Decision> {
-  const out = new Map<string, Decision>();
-  for (const family of families) {
-    for (const member of family.members) {
-      for (const p of programmes) {
-        const { eligible, criteria } = p.evaluate(member, onDate);
-        out.set(`${member.personId}|${p.id}`, { personId: member.personId, familyId: family.familyId, programmeId: p.id, programmeVersion: p.version, eligible, criteria });
-      }
-    }
-  }
-  return out;
+/** The stored identity of a decision: the person, or the family for a family-level programme. */
+export function subjectOf(d: Decision): string {
+  return d.personId ?? d.familyId;
 }
 
 export function failedCriteria(criteria: CriterionResult[]): string[] {
   return criteria.filter((c) => !c.passed).map((c) => c.criterion).sort();
 }
 
-/** A decision is published only when it is new, flips, or fails for other reasons than before. */
+/**
+ * Whether a decision is news for agencies: it flips, or fails for other reasons than before. A
+ * first decision is news only when it is eligible (nobody was eligible before); a first "not
+ * eligible" is stored silently.
+ */
 export function isChange(decision: Decision, stored: StoredDecision | undefined): boolean {
-  if (!stored) return true;
+  if (!stored) return decision.eligible;
   if (stored.eligible !== decision.eligible) return true;
   const now = failedCriteria(decision.criteria);
   return now.length !== stored.failed.length || now.some((c, i) => c !== stored.failed[i]);
+}
+
+/** Whether the stored row must be written (new, or different from what is stored). */
+export function needsWrite(decision: Decision, stored: StoredDecision | undefined): boolean {
+  return !stored || isChange(decision, stored);
 }

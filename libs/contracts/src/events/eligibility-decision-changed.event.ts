@@ -8,10 +8,14 @@ export const CriterionResult = z.object({
 });
 export type CriterionResult = z.infer<typeof CriterionResult>;
 
-/** A person's eligibility for a programme changed (or was decided for the first time). */
+/**
+ * A decision changed: a person or family became eligible, is no longer eligible, or fails for other
+ * reasons than before. For a family-level programme `personId` is null.
+ */
 export const EligibilityDecisionChangedV1 = EventBase.extend({
   familyId: z.uuid(),
-  personId: z.uuid(),
+  personId: z.uuid().nullable(),
+  targetUnit: z.enum(['person', 'family']),
   programmeId: z.string(),
   programmeVersion: z.number().int().min(1),
   eligible: z.boolean(),
