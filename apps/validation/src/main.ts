@@ -1,15 +1,8 @@
-import { createLogger } from '@satupintu/observability';
-import { bootstrapService, loadBaseConfigOrExit } from '@satupintu/platform';
+import { bootstrapService, loadBaseConfigOrExit, loadSettingsOrExit } from '@satupintu/platform';
 import { validationModule } from './app.module';
+import { loadValidationSettings } from './config/validation.config';
 import { VALIDATION } from './config/service';
-import { loadValidationSettings, type ValidationSettings } from './config/validation.config';
 
 const config = loadBaseConfigOrExit(VALIDATION.name);
-let settings: ValidationSettings;
-try {
-  settings = loadValidationSettings();
-} catch (err) {
-  createLogger(VALIDATION.name).fatal(err instanceof Error ? err.message : String(err));
-  process.exit(78);
-}
+const settings = loadSettingsOrExit(VALIDATION.name, () => loadValidationSettings());
 void bootstrapService(validationModule(config, settings), VALIDATION, config);

@@ -29,6 +29,15 @@ describe('BatchConsumer on real Kafka', () => {
     dlq = await new TopicTap(stack, deadLetterTopic(group)).start();
   });
 
+  const consumerWith = (handler: (events: ConsumedEvent[]) => Promise<void>) =>
+    new BatchConsumer(
+      stack.kafka,
+      stack.kafkaSettings,
+      producer,
+      { groupId: group, retryBaseMs: 10, handlers: new Map([[TOPICS.submissionRegistered, handler]]) },
+      createLogger('test', 'silent'),
+    );
+
   afterEach(async () => {
     await consumer?.stop();
     consumer = undefined;
@@ -45,25 +54,10 @@ describe('BatchConsumer on real Kafka', () => {
     const poisonOf = new Set<string>();
     const good = [registered(), registered(), registered()];
     const failing = registered(false);
-    consumer = new BatchConsumer(
-      stack.kafka,
-      stack.kafkaSettings,
-      producer,
-      {
-        groupId: group,
-        retryBaseMs: 10,
-        handlers: new Map([
-          [
-            TOPICS.submissionRegistered,
-            async (events: ConsumedEvent[]) => {
-              if (events.some((e) => !(e.value as SubmissionRegisteredV1).changed)) throw new TypeError('cannot handle');
-              seen.push(...events.map((e) => (e.value as SubmissionRegisteredV1).eventId));
-            },
-          ],
-        ]),
-      },
-      createLogger('test', 'silent'),
-    );
+    consumer = consumerWith(async (events) => {
+      if (events.some((e) => !(e.value as SubmissionRegisteredV1).changed)) throw new TypeError('cannot handle');
+      seen.push(...events.map((e) => (e.value as SubmissionRegisteredV1).eventId));
+    });
     await consumer.start();
     const key = 'family-1'; // one partition, so the batch holds all of them in order
     await produce(stack, TOPICS.submissionRegistered, [
@@ -89,26 +83,11 @@ describe('BatchConsumer on real Kafka', () => {
   it('retries a batch that fails with a transient error instead of dead-lettering it', async () => {
     let attempts = 0;
     const done: string[] = [];
-    consumer = new BatchConsumer(
-      stack.kafka,
-      stack.kafkaSettings,
-      producer,
-      {
-        groupId: group,
-        retryBaseMs: 10,
-        handlers: new Map([
-          [
-            TOPICS.submissionRegistered,
-            async (events: ConsumedEvent[]) => {
-              attempts += 1;
-              if (attempts <= 4) throw Object.assign(new Error('database unavailable'), { code: 'ECONNREFUSED' });
-              done.push(...events.map((e) => (e.value as SubmissionRegisteredV1).eventId));
-            },
-          ],
-        ]),
-      },
-      createLogger('test', 'silent'),
-    );
+    consumer = consumerWith(async (events) => {
+      attempts += 1;
+      if (attempts <= 4) throw Object.assign(new Error('database unavailable'), { code: 'ECONNREFUSED' });
+      done.push(...events.map((e) => (e.value as SubmissionRegisteredV1).eventId));
+    });
     const dlqBefore = dlq.messages.length;
     await consumer.start();
     const event = registered();

@@ -30,6 +30,16 @@ export function loadBaseConfigOrExit(service: string): BaseConfig {
   }
 }
 
+/** Runs a service's own settings loader; logs the reason and exits (78, bad configuration) if it throws. */
+export function loadSettingsOrExit<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    createLogger(service).fatal(err instanceof Error ? err.message : String(err));
+    process.exit(78);
+  }
+}
+
 /**
  * Starts a service: HTTP (health, and the gateway's API), topics, the Kafka batch transport for
  * `@EventPattern` handlers when the service consumes, the outbox relay, and graceful shutdown.
