@@ -1,14 +1,27 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, type BaseConfig } from '@satupintu/platform';
+import { DATA_SOURCE, PlatformModule, type BaseConfig } from '@satupintu/platform';
+import type { DataSource } from 'typeorm';
 import { ELIGIBILITY_SETTINGS, type EligibilitySettings } from './config/eligibility.config';
 import { ELIGIBILITY } from './config/service';
 import { EvaluateEligibilityConsumer } from './decisions/evaluate-eligibility.consumer';
+import { ProgrammeCatalog } from './programmes/programme-catalog';
 
 export function eligibilityModule(config: BaseConfig, settings: EligibilitySettings) {
   @Module({
     imports: [PlatformModule.forService(ELIGIBILITY, config)],
     controllers: [EvaluateEligibilityConsumer],
-    providers: [{ provide: ELIGIBILITY_SETTINGS, useValue: settings }],
+    providers: [
+      { provide: ELIGIBILITY_SETTINGS, useValue: settings },
+      {
+        provide: ProgrammeCatalog,
+        inject: [DATA_SOURCE],
+        useFactory: async (db: DataSource) => {
+          const catalog = new ProgrammeCatalog(db);
+          await catalog.seed(settings.programmes);
+          return catalog;
+        },
+      },
+    ],
   })
   class EligibilityModule {}
   return EligibilityModule;

@@ -98,3 +98,28 @@ export class OutboxRelay {
     return rows.length;
   }
 }
+
+/**
+ * Publishes everything in a schema's outbox once, if no relay holds the schema's lock (a running
+ * service instance then publishes it). For command-line jobs. Returns the count, or null when
+ * another relay is active.
+ */
+export async function drainOutbox(dataSource: DataSource, sink: MessageSink, schema: string): Promise<number | null> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  const lockKey = `outbox:${schema}`;
+  try {
+    const [{ locked }] = await runner.query('select pg_try_advisory_lock(hashtext($1)) as locked', [lockKey]);
+    if (!locked) return null;
+    try {
+      const relay = new OutboxRelay(dataSource, sink, { schema });
+      let total = 0;
+      for (let n = await relay.publishOnce(); n > 0; n = await relay.publishOnce()) total += n;
+      return total;
+    } finally {
+      await runner.query('select pg_advisory_unlock(hashtext($1))', [lockKey]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

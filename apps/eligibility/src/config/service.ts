@@ -2,12 +2,13 @@ import { TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 import { Initial1763800000000 } from '../migrations/1763800000000-initial';
 import { Programmes1763900000000 } from '../migrations/1763900000000-programmes';
+import { Backfill1764000000000 } from '../migrations/1764000000000-backfill';
 
 export const ELIGIBILITY: ServiceDescriptor = {
   name: 'eligibility',
   defaultPort: 3004,
   schema: 'eligibility',
-  migrations: [Initial1763800000000, Programmes1763900000000],
+  migrations: [Initial1763800000000, Programmes1763900000000, Backfill1764000000000],
   consumerGroup: 'eligibility',
   topics: [TOPICS.familyChanged, TOPICS.eligibilityDecisionChanged],
 };

@@ -16,6 +16,8 @@ export const EligibilityDecisionChangedV1 = EventBase.extend({
   familyId: z.uuid(),
   personId: z.uuid().nullable(),
   targetUnit: z.enum(['person', 'family']),
+  /** The family's village (region code): decisions are counted and granted by region. */
+  villageCode: z.string(),
   programmeId: z.string(),
   programmeVersion: z.number().int().min(1),
   eligible: z.boolean(),
