@@ -1,4 +1,5 @@
-import { createKafka, EventProducer } from '@satupintu/kafka';
+import { TOPICS } from '@satupintu/contracts';
+import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { createDataSource, drainOutbox, runMigrations } from '@satupintu/persistence';
 import type { BaseConfig } from '@satupintu/platform';
@@ -37,7 +38,9 @@ export async function backfillCommand(config: BaseConfig, settings: EligibilityS
     bar.stop();
     if (!dryRun) {
       const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: 'eligibility-backfill', topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions: config.KAFKA_PARTITIONS };
-      const producer = new EventProducer(createKafka(kafkaSettings, logger), kafkaSettings);
+      const kafka = createKafka(kafkaSettings, logger);
+      await ensureTopics(kafka, kafkaSettings, [TOPICS.eligibilityDecisionChanged]);
+      const producer = new EventProducer(kafka, kafkaSettings);
       try {
         const published = await drainOutbox(db, producer, 'eligibility');
         logger.info({ published }, published === null ? 'a running eligibility instance publishes the decisions' : 'decisions published');
