@@ -45,20 +45,19 @@ export function decodeEvent(logicalTopic: string, message: Pick<KafkaMessage, 'v
     return { ok: false, code: 'MALFORMED_JSON', detail: 'value is not JSON' };
   }
   const result = EVENT_SCHEMAS[logicalTopic].safeParse(parsed);
-  if (!result.success) {
-    const paths = result.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`);
-    return { ok: false, code: 'SCHEMA_MISMATCH', detail: paths.join('; ') };
-  }
+  if (!result.success) return { ok: false, code: 'SCHEMA_MISMATCH', detail: issuePaths(result.error.issues).join('; ') };
   return { ok: true, value: result.data };
+}
+
+/** Where a value breaks its schema: paths and issue codes only, never the values. */
+function issuePaths(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; code: string }>): string[] {
+  return issues.slice(0, 10).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.code}`);
 }
 
 /** Checks a value against its topic's schema before it is written (outbox or direct). Throws. */
 export function encodeEvent<T extends TopicName>(topic: T, value: unknown): string {
   const result = EVENT_SCHEMAS[topic].safeParse(value);
-  if (!result.success) {
-    const paths = result.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`);
-    throw new EventSchemaError(topic, paths);
-  }
+  if (!result.success) throw new EventSchemaError(topic, issuePaths(result.error.issues));
   return JSON.stringify(result.data);
 }
 

@@ -44,17 +44,3 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
     await new Promise((r) => setTimeout(r, 200));
   }
 }
-
-/** True when the broker answers a metadata request. */
-export async function kafkaReachable(kafka: Kafka): Promise<boolean> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}

@@ -12,7 +12,6 @@ export interface OutboxRelayOptions {
   /** Upper bound of one produce request's payload. */
   maxBatchBytes?: number;
   onError?: (err: unknown) => void;
-  onPublished?: (count: number, oldestAgeMs: number) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,10 +77,9 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows it published. */
   async publishOnce(): Promise<number> {
     const schema = this.options.schema;
-    const rows: Array<{ id: string; topic: string; key: string; value: string; headers: Record<string, string>; age_ms: number }> =
+    const rows: Array<{ id: string; topic: string; key: string; value: string; headers: Record<string, string> }> =
       await this.dataSource.query(
-        `select id, topic, key, value, headers, (extract(epoch from now() - created_at) * 1000)::float8 as age_ms
-           from "${schema}".outbox order by id limit $1`,
+        `select id, topic, key, value, headers from "${schema}".outbox order by id limit $1`,
         [this.options.batchSize ?? 1000],
       );
     if (rows.length === 0) return 0;
@@ -94,7 +92,6 @@ export class OutboxRelay {
     await this.sink.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
     await this.dataSource.query(`delete from "${schema}".outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
     this.published += rows.length;
-    this.options.onPublished?.(rows.length, rows[0].age_ms);
     return rows.length;
   }
 }

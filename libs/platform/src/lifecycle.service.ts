@@ -46,10 +46,6 @@ export class LifecycleService implements BeforeApplicationShutdown, OnApplicatio
     this.started = true;
   }
 
-  get outboxRelay(): OutboxRelay | undefined {
-    return this.relay;
-  }
-
   async readiness() {
     const checks: Record<string, 'ok' | 'down'> = {};
     const probe = async (name: string, fn: () => Promise<unknown>) => {

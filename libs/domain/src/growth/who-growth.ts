@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { domainDataDir } from '../data-dir';
 
 /** One row of an LMS table: Box-Cox power, median, coefficient of variation. */
 export interface Lms {
@@ -29,14 +30,8 @@ function readTable(file: string, keyScale: number): Map<number, Lms>[] {
 
 let loaded: GrowthTables | undefined;
 
-/** libs/domain/data/who-growth, from the sources (tests) or from the compiled dist/ tree. */
-function defaultDir(): string {
-  const candidates = [join(__dirname, '..', '..', 'data', 'who-growth'), join(__dirname, '..', '..', '..', '..', '..', 'libs', 'domain', 'data', 'who-growth')];
-  return candidates.find((c) => existsSync(join(c, 'lenanthro.txt'))) ?? candidates[0];
-}
-
 /** The WHO tables shipped in libs/domain/data/who-growth (read once). */
-export function whoGrowthTables(dir: string = defaultDir()): GrowthTables {
+export function whoGrowthTables(dir: string = domainDataDir('who-growth', __dirname)): GrowthTables {
   if (!loaded) {
     loaded = {
       lengthForAge: readTable(join(dir, 'lenanthro.txt'), 1),
