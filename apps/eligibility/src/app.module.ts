@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DATA_SOURCE, PlatformModule, type BaseConfig } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
+import { DailyReevaluation } from './backfill/daily-reevaluation';
 import { ELIGIBILITY_SETTINGS, type EligibilitySettings } from './config/eligibility.config';
 import { ELIGIBILITY } from './config/service';
 import { EvaluateEligibilityConsumer } from './decisions/evaluate-eligibility.consumer';
@@ -21,6 +22,7 @@ export function eligibilityModule(config: BaseConfig, settings: EligibilitySetti
           return catalog;
         },
       },
+      DailyReevaluation,
     ],
   })
   class EligibilityModule {}

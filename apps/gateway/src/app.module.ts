@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule, type BaseConfig } from '@satupintu/platform';
 import { GATEWAY } from './config/service';
+import { EligibilityConsumer } from './eligibility/eligibility.consumer';
+import { EligibilityController } from './eligibility/eligibility.controller';
+import { EligibilityService } from './eligibility/eligibility.service';
 import { OpenApiController } from './openapi/openapi.controller';
 import { RegionCountsConsumer } from './regions/region-counts.consumer';
 import { RegionsController } from './regions/regions.controller';
@@ -12,8 +15,8 @@ import { SubmissionsService } from './submissions/submissions.service';
 export function gatewayModule(config: BaseConfig) {
   @Module({
     imports: [PlatformModule.forService(GATEWAY, config)],
-    controllers: [OpenApiController, SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer],
-    providers: [SubmissionsService, RegionsService],
+    controllers: [OpenApiController, SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer],
+    providers: [SubmissionsService, RegionsService, EligibilityService],
   })
   class GatewayModule {}
   return GatewayModule;

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { EligibilityDecisionChangedV1 } from './events/eligibility-decision-changed.event';
+import { EligibilityFamilyDecisionsV1 } from './events/eligibility-family-decisions.event';
+import { EligibilityProgrammeActivatedV1 } from './events/eligibility-programme-activated.event';
 import { FamilyChangedV1 } from './events/family-changed.event';
 import { FamilyRejectedV1 } from './events/family-rejected.event';
 import { FamilySubmittedV1 } from './events/family-submitted.event';
@@ -17,6 +19,8 @@ export const EVENT_SCHEMAS = {
   [TOPICS.familyChanged]: FamilyChangedV1,
   [TOPICS.regionCountsUpdated]: RegionCountsUpdatedV1,
   [TOPICS.eligibilityDecisionChanged]: EligibilityDecisionChangedV1,
+  [TOPICS.eligibilityFamilyDecisions]: EligibilityFamilyDecisionsV1,
+  [TOPICS.eligibilityProgrammeActivated]: EligibilityProgrammeActivatedV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type EventOf<T extends TopicName> = z.infer<(typeof EVENT_SCHEMAS)[T]>;

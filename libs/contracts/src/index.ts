@@ -10,3 +10,5 @@ export * from './events/submission-registered.event';
 export * from './events/family-changed.event';
 export * from './events/region-counts-updated.event';
 export * from './events/eligibility-decision-changed.event';
+export * from './events/eligibility-family-decisions.event';
+export * from './events/eligibility-programme-activated.event';

@@ -18,6 +18,10 @@ export const TOPICS = {
   regionCountsUpdated: 'aggregate.region-counts.v1',
   /** eligibility -> agencies, gateway. Key: registry family id. */
   eligibilityDecisionChanged: 'eligibility.decision-changed.v1',
+  /** eligibility -> gateway: every current decision of one family, with explanations. Key: family id (compacted). */
+  eligibilityFamilyDecisions: 'eligibility.family-decisions.v1',
+  /** eligibility -> gateway, agencies: the programme version in force. Key: programme id (compacted). */
+  eligibilityProgrammeActivated: 'eligibility.programme-activated.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -28,7 +32,7 @@ export function deadLetterTopic(consumerGroup: string): string {
 }
 
 /** Topics whose latest value per key is what matters: compacted rather than deleted by age. */
-export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated]);
+export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated]);
 
 /** Kafka header names carried on every message. */
 export const HEADERS = {

@@ -1,11 +1,10 @@
-import { TOPICS } from '@satupintu/contracts';
 import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { createDataSource, drainOutbox, runMigrations } from '@satupintu/persistence';
 import type { BaseConfig } from '@satupintu/platform';
 import { SingleBar } from 'cli-progress';
 import type { EligibilitySettings } from '../config/eligibility.config';
-import { ELIGIBILITY } from '../config/service';
+import { ELIGIBILITY, ELIGIBILITY_TOPICS } from '../config/service';
 import { ProgrammeCatalog } from '../programmes/programme-catalog';
 import { runBackfill, type BackfillReport } from './backfill.use-case';
 
@@ -39,7 +38,7 @@ export async function backfillCommand(config: BaseConfig, settings: EligibilityS
     if (!dryRun) {
       const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: 'eligibility-backfill', topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions: config.KAFKA_PARTITIONS };
       const kafka = createKafka(kafkaSettings, logger);
-      await ensureTopics(kafka, kafkaSettings, [TOPICS.eligibilityDecisionChanged]);
+      await ensureTopics(kafka, kafkaSettings, ELIGIBILITY_TOPICS);
       const producer = new EventProducer(kafka, kafkaSettings);
       try {
         const published = await drainOutbox(db, producer, 'eligibility');

@@ -1,7 +1,7 @@
 import type { FamilyState } from '@satupintu/contracts';
 import { evaluateFamily, todayIn, whoGrowthTables, type ProgrammeDefinition } from '@satupintu/domain';
 import type { DataSource } from 'typeorm';
-import { planChanges, saveChanges, type ChangeKind } from '../decisions/decision-store';
+import { planChanges, publishFamilyDecisions, saveChanges, type ChangeKind } from '../decisions/decision-store';
 import type { ProgrammeCatalog } from '../programmes/programme-catalog';
 
 export interface BackfillOptions {
@@ -12,6 +12,8 @@ export interface BackfillOptions {
   timeZone: string;
   chunkSize?: number;
   onProgress?: (familiesDone: number, familiesTotal: number) => void;
+  /** Checked between chunks: true stops the run early (the report then says `stopped`). */
+  shouldStop?: () => boolean;
 }
 
 type Counts = Record<ChangeKind, number>;
@@ -29,6 +31,7 @@ export interface BackfillReport {
   /** Changes per regency/city. */
   byRegion: Record<string, Counts>;
   seconds: number;
+  stopped: boolean;
 }
 
 const zero = (): Counts => ({ 'became-eligible': 0, 'no-longer-eligible': 0, 'reason-changed': 0 });
@@ -60,12 +63,15 @@ export async function runBackfill(db: DataSource, catalog: ProgrammeCatalog, opt
     changes: zero(),
     byRegion: {},
     seconds: 0,
+    stopped: false,
   };
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const done = await db.transaction(async (m) => {
+      // Locked (unless a dry run): a change of one of these families waits for this chunk, then
+      // re-evaluates its newer state; this chunk never overwrites decisions made from a newer state.
       const rows: Array<{ family_id: string; state: FamilyState }> = await m.query(
-        'select family_id, state from eligibility.families where family_id > $1 order by family_id limit $2',
+        `select family_id, state from eligibility.families where family_id > $1 order by family_id limit $2${options.dryRun ? '' : ' for update'}`,
         [after, chunkSize],
       );
       if (rows.length === 0) return true;
@@ -83,7 +89,17 @@ export async function runBackfill(db: DataSource, catalog: ProgrammeCatalog, opt
         const region = regencyOf.get(c.decision.familyId) ?? 'unknown';
         (report.byRegion[region] ??= zero())[c.kind] += 1;
       }
-      if (!options.dryRun) await saveChanges(m, changes, onDate, (id) => villageOf.get(id) ?? '');
+      if (!options.dryRun) {
+        await saveChanges(m, changes, onDate, (id) => villageOf.get(id) ?? '');
+        const touched = new Set(changes.map((c) => c.decision.familyId));
+        const byFamily = Map.groupBy(decisions, (d) => d.familyId);
+        await publishFamilyDecisions(
+          m,
+          rows.filter((r) => touched.has(r.family_id)).map((r) => ({ familyId: r.family_id, villageCode: r.state.address.villageCode, decisions: byFamily.get(r.family_id) ?? [] })),
+          touched,
+          onDate,
+        );
+      }
       report.families += rows.length;
       report.persons += rows.reduce((s, r) => s + r.state.members.length, 0);
       report.decisions += decisions.length;
@@ -91,6 +107,10 @@ export async function runBackfill(db: DataSource, catalog: ProgrammeCatalog, opt
     });
     options.onProgress?.(report.families, total);
     if (done) break;
+    if (options.shouldStop?.()) {
+      report.stopped = true;
+      break;
+    }
   }
   report.seconds = (Date.now() - started) / 1000;
   return report;

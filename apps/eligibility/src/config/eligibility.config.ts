@@ -7,11 +7,17 @@ const EligibilityConfigSchema = z.object({
   ELIGIBILITY_PROGRAMMES_DIR: z.string().optional(),
   /** Time zone of the evaluation date (ages). */
   ELIGIBILITY_TIME_ZONE: z.string().default('Asia/Jakarta'),
+  /** Re-evaluate the whole registry once a day (ages and dates move without any registry change). */
+  ELIGIBILITY_DAILY_REEVALUATION: z.enum(['true', 'false']).default('true'),
+  /** How often an instance checks whether today's re-evaluation has run (seconds). */
+  ELIGIBILITY_REEVALUATION_CHECK_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
 });
 
 export interface EligibilitySettings {
   programmes: ProgrammeDefinition[];
   timeZone: string;
+  dailyReevaluation: boolean;
+  reevaluationCheckSeconds: number;
 }
 
 export const ELIGIBILITY_SETTINGS = Symbol('ELIGIBILITY_SETTINGS');
@@ -24,5 +30,10 @@ export function loadEligibilitySettings(env: Record<string, string | undefined> 
   const ids = programmes.map((p) => p.id);
   const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (twice.length > 0) throw new Error(`more than one active version of ${[...new Set(twice)].join(', ')}`);
-  return { programmes, timeZone: c.ELIGIBILITY_TIME_ZONE };
+  return {
+    programmes,
+    timeZone: c.ELIGIBILITY_TIME_ZONE,
+    dailyReevaluation: c.ELIGIBILITY_DAILY_REEVALUATION === 'true',
+    reevaluationCheckSeconds: c.ELIGIBILITY_REEVALUATION_CHECK_SECONDS,
+  };
 }

@@ -102,7 +102,8 @@ export async function saveChanges(
 
 /** Keeps the service's own copy of each family's latest state (the backfill reads it). */
 export async function saveFamilyStates(m: EntityManager, states: Array<{ familyId: string; version: number; after: FamilyState | null }>): Promise<void> {
-  const upserts = states.filter((s) => s.after !== null);
+  // In id order, as the backfill locks them: two transactions never wait on each other in a cycle.
+  const upserts = states.filter((s) => s.after !== null).sort((a, b) => a.familyId.localeCompare(b.familyId));
   const removed = states.filter((s) => s.after === null).map((s) => s.familyId);
   if (upserts.length > 0) {
     await m.query(
@@ -115,4 +116,80 @@ export async function saveFamilyStates(m: EntityManager, states: Array<{ familyI
     );
   }
   if (removed.length > 0) await m.query('delete from eligibility.families where family_id = any($1::uuid[])', [removed]);
+}
+
+/** One family whose decisions may have to be told to read models. */
+export interface FamilyToPublish {
+  familyId: string;
+  villageCode: string;
+  /** The family's decisions just evaluated with every programme in force; null: the family left the registry. */
+  decisions: Decision[] | null;
+}
+
+/**
+ * Sends the full current decisions of each family that needs it (eligible or not, with explanations)
+ * on the compacted family-decisions topic: families whose decisions were just written (`touched`),
+ * families that moved village since last told, and families that left the registry.
+ */
+export async function publishFamilyDecisions(
+  m: EntityManager,
+  families: FamilyToPublish[],
+  touched: ReadonlySet<string>,
+  onDate: string,
+  correlationOf: (familyId: string) => string | undefined = () => undefined,
+): Promise<number> {
+  if (families.length === 0) return 0;
+  const prior: Array<{ family_id: string; village_code: string; removed: boolean }> = await m.query(
+    'select family_id, village_code, removed from eligibility.published_families where family_id = any($1::uuid[]) for update',
+    [families.map((f) => f.familyId)],
+  );
+  const priorBy = new Map(prior.map((p) => [p.family_id, p]));
+  const due = families.filter((f) => {
+    const p = priorBy.get(f.familyId);
+    if (f.decisions === null) return p !== undefined && !p.removed;
+    return touched.has(f.familyId) || (p !== undefined && (p.village_code !== f.villageCode || p.removed));
+  });
+  if (due.length === 0) return 0;
+  const removed = due.filter((f) => f.decisions === null).map((f) => f.familyId);
+  if (removed.length > 0) await m.query(`delete from eligibility.decisions where family_id = any($1::uuid[]) and target_unit = 'family'`, [removed]);
+
+  const revisions: Array<{ family_id: string; revision: number }> = await m.query(
+    `insert into eligibility.published_families (family_id, revision, village_code, removed, updated_at)
+     select t.family_id, 1, t.village_code, t.removed, now() from unnest($1::uuid[], $2::text[], $3::bool[]) as t(family_id, village_code, removed)
+     on conflict (family_id) do update
+       set revision = eligibility.published_families.revision + 1, village_code = excluded.village_code, removed = excluded.removed, updated_at = now()
+     returning family_id, revision`,
+    [due.map((f) => f.familyId), due.map((f) => f.villageCode), due.map((f) => f.decisions === null)],
+  );
+  const revisionOf = new Map(revisions.map((r) => [r.family_id, r.revision]));
+  const now = new Date().toISOString();
+  await enqueueOutbox(
+    m,
+    'eligibility',
+    due.map((f) =>
+      outboxEvent(
+        TOPICS.eligibilityFamilyDecisions,
+        f.familyId,
+        {
+          eventId: randomUUID(),
+          occurredAt: now,
+          familyId: f.familyId,
+          revision: revisionOf.get(f.familyId)!,
+          villageCode: f.villageCode,
+          removed: f.decisions === null,
+          decisions: (f.decisions ?? []).map((d) => ({
+            programmeId: d.programmeId,
+            programmeVersion: d.programmeVersion,
+            personId: d.personId,
+            targetUnit: d.personId ? 'person' : 'family',
+            eligible: d.eligible,
+            criteria: d.criteria,
+            evaluatedOn: onDate,
+          })),
+        },
+        correlationOf(f.familyId),
+      ),
+    ),
+  );
+  return due.length;
 }

@@ -8,12 +8,13 @@ import { DATA_SOURCE } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
 import { ELIGIBILITY_SETTINGS, type EligibilitySettings } from '../config/eligibility.config';
 import { ProgrammeCatalog } from '../programmes/programme-catalog';
-import { planChanges, saveChanges, saveFamilyStates } from './decision-store';
+import { planChanges, publishFamilyDecisions, saveChanges, saveFamilyStates } from './decision-store';
 
 /**
  * Re-evaluates the active programmes for each changed family (its members for person programmes,
  * the family for family programmes), stores the decisions and the family's latest state, and
- * publishes a decision event only when a decision changes. Replays change nothing (inbox).
+ * publishes a decision event only when a decision changes, and the family's full decisions (for read
+ * models) whenever any of them was written or the family moved. Replays change nothing (inbox).
  */
 @Controller()
 export class EvaluateEligibilityConsumer {
@@ -43,6 +44,18 @@ export class EvaluateEligibilityConsumer {
       const decisions = families.flatMap((f) => evaluateFamily(f, programmes, onDate, growth));
       const changes = await planChanges(m, decisions, true);
       await saveChanges(m, changes, onDate, (id) => villageOf.get(id) ?? '', (id) => correlationOf.get(id));
+      const byFamily = Map.groupBy(decisions, (d) => d.familyId);
+      await publishFamilyDecisions(
+        m,
+        [...latest.values()].map((l) => ({
+          familyId: l.familyId,
+          villageCode: l.after?.address.villageCode ?? '',
+          decisions: l.after ? (byFamily.get(l.familyId) ?? []) : null,
+        })),
+        new Set(changes.map((c) => c.decision.familyId)),
+        onDate,
+        (id) => correlationOf.get(id),
+      );
     });
   }
 }

@@ -1,5 +1,33 @@
+import { TOPICS } from '@satupintu/contracts';
 import { parseProgramme, sameJson, type ProgrammeDefinition } from '@satupintu/domain';
+import { enqueueOutbox } from '@satupintu/persistence';
+import { outboxEvent } from '@satupintu/platform';
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+
+/** Tells read models and agencies which versions are now in force (compacted topic, keyed by programme). */
+async function announce(m: EntityManager, activated: Array<{ definition: unknown }>): Promise<void> {
+  const now = new Date().toISOString();
+  await enqueueOutbox(
+    m,
+    'eligibility',
+    activated.map(({ definition }) => {
+      const p = parseProgramme(definition);
+      return outboxEvent(TOPICS.eligibilityProgrammeActivated, p.id, {
+        eventId: randomUUID(),
+        occurredAt: now,
+        programmeId: p.id,
+        version: p.version,
+        name: p.name,
+        agency: p.agency,
+        targetUnit: p.targetUnit,
+        effectiveFrom: p.effectiveFrom,
+        effectiveTo: p.effectiveTo,
+        criteria: p.criteria.map((c) => ({ id: c.id, description: c.description, group: c.group ?? null })),
+      });
+    }),
+  );
+}
 
 /**
  * The programme versions the service knows and which one of each is active, in PostgreSQL so that
@@ -16,11 +44,13 @@ export class ProgrammeCatalog {
   async seed(definitions: ProgrammeDefinition[]): Promise<void> {
     await this.db.transaction(async (m) => {
       await this.record(m, definitions);
-      await m.query(
+      const [activated]: [Array<{ definition: unknown }>, number] = await m.query(
         `update eligibility.programmes p set active = true, activated_at = now()
           where not exists (select 1 from eligibility.programmes a where a.id = p.id and a.active)
-            and p.version = (select max(version) from eligibility.programmes v where v.id = p.id)`,
+            and p.version = (select max(version) from eligibility.programmes v where v.id = p.id)
+          returning definition`,
       );
+      await announce(m, activated);
     });
   }
 
@@ -29,7 +59,11 @@ export class ProgrammeCatalog {
     await this.record(m, definitions);
     for (const d of definitions) {
       await m.query(`update eligibility.programmes set active = false where id = $1 and version <> $2 and active`, [d.id, d.version]);
-      await m.query(`update eligibility.programmes set active = true, activated_at = now() where id = $1 and version = $2 and not active`, [d.id, d.version]);
+      const [activated]: [Array<{ definition: unknown }>, number] = await m.query(
+        `update eligibility.programmes set active = true, activated_at = now() where id = $1 and version = $2 and not active returning definition`,
+        [d.id, d.version],
+      );
+      await announce(m, activated);
     }
   }
 

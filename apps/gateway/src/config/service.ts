@@ -1,12 +1,17 @@
 import { TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 import { Initial1763800000000 } from '../migrations/1763800000000-initial';
+import { Eligibility1764100000000 } from '../migrations/1764100000000-eligibility';
 
 export const GATEWAY: ServiceDescriptor = {
   name: 'gateway',
   defaultPort: 3000,
   schema: 'gateway',
-  migrations: [Initial1763800000000],
+  migrations: [Initial1763800000000, Eligibility1764100000000],
   consumerGroup: 'gateway',
-  topics: [TOPICS.familySubmitted, TOPICS.familyValidated, TOPICS.familyRejected, TOPICS.submissionRegistered, TOPICS.regionCountsUpdated],
+  topics: [
+    TOPICS.familySubmitted, TOPICS.familyValidated, TOPICS.familyRejected, TOPICS.submissionRegistered, TOPICS.regionCountsUpdated,
+    TOPICS.eligibilityFamilyDecisions,
+    TOPICS.eligibilityProgrammeActivated,
+  ],
 };

@@ -15,7 +15,16 @@ describe('OpenAPI document', () => {
     expect(family.properties.members).toEqual(expect.objectContaining({ maxItems: 30, minItems: 1 }));
   });
 
-  it('documents the three endpoints', () => {
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/submissions', '/v1/submissions/{id}', '/v1/regions/{code}/counts']));
+  it('documents the endpoints', () => {
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/submissions',
+        '/v1/submissions/{id}',
+        '/v1/regions/{code}/counts',
+        '/v1/regions/{code}/eligibility',
+        '/v1/persons/{id}/eligibility',
+        '/v1/families/{id}/eligibility',
+      ]),
+    );
   });
 });

@@ -74,6 +74,34 @@ export function openApiDocument() {
           responses: { '200': { description: 'Counts' }, '404': { description: 'Unknown region' } },
         },
       },
+      '/v1/persons/{id}/eligibility': {
+        get: {
+          summary: "A person's eligibility decisions (their own programmes and their family's), each criterion with the value seen, whether it passed and its description",
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': { description: 'Decisions with explanations' }, '404': { description: 'No decisions for this person (PERSON_NOT_FOUND)' } },
+        },
+      },
+      '/v1/families/{id}/eligibility': {
+        get: {
+          summary: "A family's eligibility decisions: its own programmes and every member's, with explanations",
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': { description: 'Decisions with explanations' }, '404': { description: 'No decisions for this family (FAMILY_NOT_FOUND)' } },
+        },
+      },
+      '/v1/regions/{code}/eligibility': {
+        get: {
+          summary: 'Eligible and not eligible subjects (persons or families) per programme in a region and each of its child regions',
+          parameters: [
+            { name: 'code', in: 'path', required: true, schema: { type: 'string', examples: ['ID', '31', '31.71', '31.71.01', '31.71.01.1001'] } },
+            { name: 'programme', in: 'query', required: false, schema: { type: 'string', pattern: '^[a-z0-9-]{2,40}$' } },
+          ],
+          responses: {
+            '200': { description: 'Counts per programme' },
+            '400': { description: 'Malformed programme id (INVALID_QUERY)' },
+            '404': { description: 'Unknown region (REGION_NOT_FOUND) or programme (PROGRAMME_NOT_FOUND)' },
+          },
+        },
+      },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
   };

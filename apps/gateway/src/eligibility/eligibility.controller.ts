@@ -1,0 +1,35 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiError } from '@satupintu/platform';
+import { EligibilityService } from './eligibility.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PROGRAMME_ID = /^[a-z0-9-]{2,40}$/;
+
+function uuidOr404(id: string, code: string, what: string): string {
+  if (!UUID.test(id)) throw new ApiError(404, code, `no eligibility decisions for this ${what}`);
+  return id.toLowerCase();
+}
+
+/** Who qualifies for which programme, and why. */
+@Controller('v1')
+export class EligibilityController {
+  constructor(@Inject(EligibilityService) private readonly eligibility: EligibilityService) {}
+
+  @Get('persons/:id/eligibility')
+  person(@Param('id') id: string) {
+    return this.eligibility.forPerson(uuidOr404(id, 'PERSON_NOT_FOUND', 'person'));
+  }
+
+  @Get('families/:id/eligibility')
+  family(@Param('id') id: string) {
+    return this.eligibility.forFamily(uuidOr404(id, 'FAMILY_NOT_FOUND', 'family'));
+  }
+
+  @Get('regions/:code/eligibility')
+  region(@Param('code') code: string, @Query('programme') programme?: unknown) {
+    if (programme !== undefined && (typeof programme !== 'string' || !PROGRAMME_ID.test(programme))) {
+      throw new ApiError(400, 'INVALID_QUERY', 'programme must be a programme id (a-z, 0-9 and -, 2 to 40 characters)');
+    }
+    return this.eligibility.counts(code, programme);
+  }
+}

@@ -1,0 +1,107 @@
+import { TOPICS, type FamilyState } from '@satupintu/contracts';
+import { todayIn } from '@satupintu/domain';
+import { encodeEvent } from '@satupintu/kafka';
+import { eventually, familyChanged, familyState, produce, TestStack } from '@satupintu/testing';
+
+const yearsAgo = (years: number, days = 0) => {
+  const [y, m, d] = todayIn().split('-').map(Number);
+  return new Date(Date.UTC(y - years, m - 1, d + days)).toISOString().slice(0, 10);
+};
+
+interface Explained {
+  programmeId: string;
+  programmeVersion: number;
+  programme: { name: { id: string; en: string }; agency: string } | null;
+  personId: string | null;
+  targetUnit: string;
+  eligible: boolean;
+  criteria: Array<{ criterion: string; value: unknown; passed: boolean; description: string | null }>;
+}
+interface Counts {
+  code: string;
+  programmes: Array<{ programmeId: string; eligible: number; notEligible: number; name: unknown }>;
+  children: Array<{ code: string; programmes: Array<{ programmeId: string; eligible: number; notEligible: number }> }>;
+}
+
+/** Eligibility through the gateway on the real stack: explained decisions, counts per programme and region. */
+describe('eligibility query API', () => {
+  const stack = new TestStack('elig-query');
+  let url: string;
+
+  beforeAll(async () => {
+    await stack.setUp();
+    await stack.start('eligibility');
+    url = (await stack.start('gateway')).url;
+  });
+
+  afterAll(() => stack.tearDown());
+
+  const send = (events: ReturnType<typeof familyChanged>[]) =>
+    produce(stack, TOPICS.familyChanged, events.map((e) => ({ key: e.familyId, value: encodeEvent(TOPICS.familyChanged, e) })));
+  const get = async <T>(path: string) => {
+    const res = await fetch(`${url}${path}`);
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const kljCounts = async (code: string) => (await get<Counts>(`/v1/regions/${code}/eligibility?programme=klj`)).body;
+
+  it('explains every decision of a person and a family, counts them by region, and follows changes and moves', async () => {
+    // A Jakarta family in desil 2: the head is 60, the spouse turns 60 tomorrow.
+    const v1: FamilyState = { ...familyState('31.71.01.1001', [yearsAgo(60), yearsAgo(60, 1)]), attributes: { welfareDecile: 2 } };
+    const [head, spouse] = v1.members;
+    await send([familyChanged(null, v1)]);
+
+    await eventually(async () => (await get(`/v1/persons/${spouse.personId}/eligibility`)).status === 200);
+    const person = (await get<{ familyId: string; decisions: Explained[] }>(`/v1/persons/${spouse.personId}/eligibility`)).body;
+    expect(person.familyId).toBe(v1.familyId);
+    const klj = person.decisions.find((d) => d.programmeId === 'klj')!;
+    expect(klj).toEqual(
+      expect.objectContaining({ personId: spouse.personId, targetUnit: 'person', eligible: false, programmeVersion: 1, programme: expect.objectContaining({ agency: 'dinas-sosial-dki' }) }),
+    );
+    expect(klj.criteria).toEqual([
+      { criterion: 'aged-60-plus', value: 59, passed: false, description: 'Aged 60 or more on the evaluation date', group: null },
+      expect.objectContaining({ criterion: 'jakarta-resident', value: '31', passed: true }),
+      expect.objectContaining({ criterion: 'low-welfare', value: 2, passed: true }),
+    ]);
+    // The family's own programmes come with the person's: food aid for desil <= 4.
+    expect(person.decisions.find((d) => d.programmeId === 'bpnt')).toEqual(expect.objectContaining({ targetUnit: 'family', personId: null, eligible: true }));
+
+    const fam = (await get<{ decisions: Explained[] }>(`/v1/families/${v1.familyId}/eligibility`)).body;
+    const kljOf = (decisions: Explained[]) => decisions.filter((d) => d.programmeId === 'klj').map((d) => [d.personId, d.eligible]);
+    expect(kljOf(fam.decisions).sort()).toEqual([[head.personId, true], [spouse.personId, false]].sort());
+
+    const district = await kljCounts('31.71');
+    expect(district.programmes).toEqual([expect.objectContaining({ programmeId: 'klj', eligible: 1, notEligible: 1, name: { id: 'Kartu Lansia Jakarta', en: 'Jakarta elderly card' } })]);
+    expect(district.children).toEqual([{ code: '31.71.01', name: expect.any(String), programmes: [{ programmeId: 'klj', eligible: 1, notEligible: 1 }] }]);
+    const nation = (await get<Counts>('/v1/regions/ID/eligibility')).body;
+    expect(nation.programmes.map((p) => p.programmeId)).toEqual(['bpnt', 'kjp-plus', 'klj', 'pbi-jkn', 'pkh', 'pmt', 'rtlh']);
+
+    // A correction of the spouse's birth date makes them eligible: the counts (cached) follow.
+    const v2 = { ...v1, version: 2, members: [head, { ...spouse, birthDate: yearsAgo(60) }] };
+    await send([familyChanged(v1, v2)]);
+    await eventually(async () => (await kljCounts('31.71')).programmes[0].eligible === 2);
+    expect((await kljCounts('31.71.01')).programmes[0]).toEqual(expect.objectContaining({ eligible: 2, notEligible: 0 }));
+
+    // A move to another district of the same city changes no decision, yet the counts move with the family.
+    const v3 = { ...v2, version: 3, address: { ...v2.address, villageCode: '31.71.02.1001', districtCode: '31.71.02' } };
+    await send([familyChanged(v2, v3)]);
+    await eventually(async () => (await kljCounts('31.71')).children.map((c) => c.code).join() === '31.71.02');
+    expect((await kljCounts('31.71.01')).programmes[0]).toEqual(expect.objectContaining({ eligible: 0, notEligible: 0 }));
+    expect((await kljCounts('31.71.02.1001')).programmes[0]).toEqual(expect.objectContaining({ eligible: 2, notEligible: 0 }));
+  });
+
+  it('answers unknown subjects, regions and programmes with structured 4xx errors', async () => {
+    const cases: Array<[string, number, string]> = [
+      ['/v1/persons/00000000-0000-4000-8000-000000000000/eligibility', 404, 'PERSON_NOT_FOUND'],
+      ['/v1/persons/not-a-uuid/eligibility', 404, 'PERSON_NOT_FOUND'],
+      ['/v1/families/00000000-0000-4000-8000-000000000000/eligibility', 404, 'FAMILY_NOT_FOUND'],
+      ['/v1/regions/99.99/eligibility', 404, 'REGION_NOT_FOUND'],
+      ['/v1/regions/31/eligibility?programme=nope', 404, 'PROGRAMME_NOT_FOUND'],
+      ['/v1/regions/31/eligibility?programme=DROP%20TABLE', 400, 'INVALID_QUERY'],
+      ['/v1/regions/31/eligibility?programme=a&programme=b', 400, 'INVALID_QUERY'],
+    ];
+    for (const [path, status, code] of cases) {
+      const res = await get<{ error: { code: string } }>(path);
+      expect([path, res.status, res.body.error.code]).toEqual([path, status, code]);
+    }
+  });
+});
