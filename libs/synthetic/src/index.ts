@@ -1,2 +1,3 @@
 export * from './names';
 export * from './family-generator';
+export * from './person-lists';

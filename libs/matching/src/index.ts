@@ -1,0 +1,6 @@
+export * from './names';
+export * from './compare';
+export * from './model';
+export * from './blocking';
+export * from './training';
+export * from './person-model';

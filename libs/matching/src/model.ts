@@ -1,0 +1,173 @@
+import type { Level } from './compare';
+
+/** One comparison of a model: a name, its agreement levels (strongest first) and how a pair is graded. */
+export interface ComparisonSpec<R> {
+  id: string;
+  levels: readonly string[];
+  compare(a: R, b: R): Level;
+}
+
+/** m: P(level | same entity); u: P(level | different entities), per level of one comparison. */
+export interface LevelProbabilities {
+  m: number[];
+  u: number[];
+}
+
+export interface ModelParameters {
+  /** Per comparison id. */
+  comparisons: Record<string, LevelProbabilities>;
+  /** P(same entity) among candidate pairs. */
+  prior: number;
+}
+
+export interface ScoredPart {
+  comparison: string;
+  /** The level's name; null when a value was missing (weight 0). */
+  level: string | null;
+  weight: number;
+}
+
+export interface Explanation {
+  /** Sum of the match weights (log2 m/u), the Fellegi-Sunter score. */
+  score: number;
+  /** P(same entity | comparisons) with the model's prior. */
+  probability: number;
+  parts: ScoredPart[];
+}
+
+const FLOOR = 1e-6;
+
+/**
+ * A Fellegi-Sunter model: each comparison level carries the weight log2(m/u); a pair's score is the
+ * sum over comparisons (missing values add nothing); the match probability follows from the score
+ * and the prior. Comparisons are assumed conditionally independent, as in the classic model.
+ */
+export class MatchModel<R> {
+  private readonly weights: number[][];
+  private readonly priorWeight: number;
+
+  constructor(
+    readonly specs: ReadonlyArray<ComparisonSpec<R>>,
+    readonly parameters: ModelParameters,
+  ) {
+    this.weights = specs.map((s) => {
+      const p = parameters.comparisons[s.id];
+      if (!p || p.m.length !== s.levels.length || p.u.length !== s.levels.length) throw new Error(`model parameters for ${s.id} must have ${s.levels.length} levels`);
+      return s.levels.map((_, i) => Math.log2(Math.max(p.m[i], FLOOR) / Math.max(p.u[i], FLOOR)));
+    });
+    this.priorWeight = Math.log2(parameters.prior / (1 - parameters.prior));
+  }
+
+  vector(a: R, b: R): Level[] {
+    return this.specs.map((s) => s.compare(a, b));
+  }
+
+  scoreVector(levels: ReadonlyArray<Level>): number {
+    let score = 0;
+    for (let i = 0; i < levels.length; i++) {
+      const l = levels[i];
+      if (l !== null) score += this.weights[i][l];
+    }
+    return score;
+  }
+
+  score(a: R, b: R): number {
+    let score = 0;
+    for (let i = 0; i < this.specs.length; i++) {
+      const l = this.specs[i].compare(a, b);
+      if (l !== null) score += this.weights[i][l];
+    }
+    return score;
+  }
+
+  probability(score: number): number {
+    return 1 / (1 + 2 ** -(score + this.priorWeight));
+  }
+
+  explain(a: R, b: R): Explanation {
+    const levels = this.vector(a, b);
+    const parts = this.specs.map((s, i) => {
+      const l = levels[i];
+      return { comparison: s.id, level: l === null ? null : s.levels[l], weight: l === null ? 0 : round(this.weights[i][l]) };
+    });
+    const score = this.scoreVector(levels);
+    return { score: round(score), probability: this.probability(score), parts };
+  }
+
+  /** The weight table, for documentation and review screens. */
+  weightTable(): Record<string, Record<string, number>> {
+    return Object.fromEntries(this.specs.map((s, i) => [s.id, Object.fromEntries(s.levels.map((l, j) => [l, round(this.weights[i][j])]))]));
+  }
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * u probabilities from pairs drawn at random (almost all of them different entities): the share of
+ * random pairs falling into each level, with add-one smoothing.
+ */
+export function estimateU<R>(specs: ReadonlyArray<ComparisonSpec<R>>, records: R[], samples: number, random: () => number): Record<string, number[]> {
+  const counts = specs.map((s) => s.levels.map(() => 1));
+  for (let k = 0; k < samples; k++) {
+    const i = Math.floor(random() * records.length);
+    const j = Math.floor(random() * records.length);
+    if (i === j) continue;
+    specs.forEach((s, c) => {
+      const l = s.compare(records[i], records[j]);
+      if (l !== null) counts[c][l] += 1;
+    });
+  }
+  return Object.fromEntries(specs.map((s, c) => [s.id, normalise(counts[c])]));
+}
+
+function normalise(xs: number[]): number[] {
+  const total = xs.reduce((a, b) => a + b, 0);
+  return xs.map((x) => x / total);
+}
+
+/**
+ * m, u and the prior by expectation-maximisation over the comparison vectors of the candidate pairs
+ * (the classic Fellegi-Sunter EM). u is estimated among the candidates too: blocking gathers
+ * non-matches that agree more than random pairs do, and u from random pairs alone would count that
+ * agreement as evidence. Starts from `initial`; stops after `iterations` or when the prior settles.
+ */
+export function estimateParameters(
+  specs: ReadonlyArray<{ id: string; levels: readonly string[] }>,
+  vectors: ReadonlyArray<ReadonlyArray<Level>>,
+  initial: ModelParameters,
+  iterations = 100,
+): ModelParameters {
+  let m = specs.map((s) => [...initial.comparisons[s.id].m]);
+  let u = specs.map((s) => [...initial.comparisons[s.id].u]);
+  let prior = initial.prior;
+  for (let it = 0; it < iterations; it++) {
+    const mCounts = specs.map((s) => s.levels.map(() => 1e-3));
+    const uCounts = specs.map((s) => s.levels.map(() => 1e-3));
+    let gSum = 0;
+    for (const v of vectors) {
+      let pm = prior;
+      let pu = 1 - prior;
+      for (let c = 0; c < v.length; c++) {
+        const l = v[c];
+        if (l === null) continue;
+        pm *= Math.max(m[c][l], FLOOR);
+        pu *= Math.max(u[c][l], FLOOR);
+      }
+      const g = pm / (pm + pu);
+      gSum += g;
+      for (let c = 0; c < v.length; c++) {
+        const l = v[c];
+        if (l === null) continue;
+        mCounts[c][l] += g;
+        uCounts[c][l] += 1 - g;
+      }
+    }
+    const nextPrior = Math.min(Math.max(gSum / Math.max(vectors.length, 1), 1e-6), 1 - 1e-6);
+    m = mCounts.map(normalise);
+    u = uCounts.map(normalise);
+    const settled = Math.abs(nextPrior - prior) < 1e-7;
+    prior = nextPrior;
+    if (settled) break;
+  }
+  return { prior, comparisons: Object.fromEntries(specs.map((s, c) => [s.id, { m: m[c], u: u[c] }])) };
+}
