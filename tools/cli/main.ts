@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { postInBatches, regionCounts } from './gateway-client';
+import { linkLists, writeSampleLists } from './link-lists';
 import { pipelineDrained } from './pipeline-progress';
 import { villagesUnder } from './region-villages';
 
@@ -157,6 +158,31 @@ function peakMemory(): Record<string, number> {
   }
   return out;
 }
+
+program
+  .command('link')
+  .description('link two legacy person lists (CSV), or deduplicate one: scored pairs, clusters and unreadable cells to a folder')
+  .requiredOption('--left <file>', 'the first (or only) list')
+  .option('--right <file>', 'the second list (omit to deduplicate --left)')
+  .requiredOption('-m, --map <mapping>', 'columns: name=COL[,nik=COL,sex=COL,birthDate=COL,villageCode=COL,kk=COL,motherName=COL]')
+  .option('--right-map <mapping>', 'columns of --right when they differ')
+  .option('--id <column>', 'a row id column to name rows by (default: the line number)')
+  .option('--match-at <p>', 'match probability at or above which two rows are one person', '0.95')
+  .option('--review-at <p>', 'match probability at or above which a pair is listed for review', '0.5')
+  .option('-o, --out <folder>', 'output folder', 'artifacts/linkage')
+  .action((o) => {
+    const summary = linkLists({ left: o.left, right: o.right, mapping: o.map, rightMapping: o.rightMap, idColumn: o.id, matchAt: Number(o.matchAt), reviewAt: Number(o.reviewAt), out: o.out });
+    console.log(JSON.stringify(summary, null, 2));
+  });
+
+program
+  .command('sample-lists')
+  .description('write two synthetic person lists (registry extract, agency list) and their truth, to try `link` on')
+  .option('-n, --families <n>', 'families behind the lists', '2000')
+  .option('-r, --region <code>', 'region', '31.71')
+  .option('-s, --seed <n>', 'random seed', '7')
+  .option('-o, --out <folder>', 'output folder', 'artifacts/lists')
+  .action((o) => console.log(JSON.stringify(writeSampleLists(o.out, Number(o.families), villagesUnder(o.region), Number(o.seed)))));
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

@@ -4,3 +4,4 @@ export * from './model';
 export * from './blocking';
 export * from './training';
 export * from './person-model';
+export * from './batch-linkage';

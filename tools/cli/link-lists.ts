@@ -1,0 +1,115 @@
+import { linkPersons, readRow, type ColumnMapping, type PersonFields, type RowProblem } from '@satupintu/matching';
+import { generatePersonLists } from '@satupintu/synthetic';
+import { SingleBar } from 'cli-progress';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FIELDS = ['nik', 'name', 'sex', 'birthDate', 'villageCode', 'kk', 'motherName'] as const;
+
+/** "name=NAMA,nik=NIK,birthDate=TGL_LAHIR" -> a column mapping (name required, unknown fields refused). */
+export function parseMapping(spec: string): ColumnMapping {
+  const mapping: Record<string, string> = {};
+  for (const part of spec.split(',').filter(Boolean)) {
+    const [field, column] = part.split('=').map((s) => s.trim());
+    if (!(FIELDS as readonly string[]).includes(field) || !column) throw new Error(`mapping "${part}": expected field=COLUMN with field one of ${FIELDS.join(', ')}`);
+    mapping[field] = column;
+  }
+  if (!mapping.name) throw new Error('the mapping must name the column of name (name=COLUMN)');
+  return mapping as ColumnMapping;
+}
+
+function readList(file: string, mapping: ColumnMapping, problems: RowProblem[]): { rows: Record<string, string>[]; persons: PersonFields[] } {
+  const rows: Record<string, string>[] = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  const missing = Object.values(mapping).filter((c) => rows.length > 0 && !(c in rows[0]));
+  if (missing.length > 0) throw new Error(`${file}: no column ${missing.join(', ')}`);
+  return { rows, persons: rows.map((r, i) => readRow(r, mapping, i + 2, problems)) };
+}
+
+export interface LinkListsOptions {
+  left: string;
+  right?: string;
+  mapping: string;
+  rightMapping?: string;
+  out: string;
+  matchAt: number;
+  reviewAt: number;
+  idColumn?: string;
+}
+
+/**
+ * Links two legacy lists (or deduplicates one): writes pairs.csv (every pair at or above the review
+ * threshold, with its decision, probability and the level and weight of every comparison),
+ * clusters.csv (matched rows that are one person) and problems.csv (cells that could not be read),
+ * and returns a summary. No personal data is printed.
+ */
+export function linkLists(o: LinkListsOptions) {
+  const problems: RowProblem[] = [];
+  const left = readList(o.left, parseMapping(o.mapping), problems);
+  const rightProblems: RowProblem[] = [];
+  const right = o.right ? readList(o.right, parseMapping(o.rightMapping ?? o.mapping), rightProblems) : null;
+  const bar = new SingleBar({ format: 'linking [{bar}] {percentage}% | {value}/{total} candidate pairs', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 });
+  bar.start(1, 0);
+  const result = linkPersons(left.persons, right?.persons ?? null, {
+    matchAt: o.matchAt,
+    reviewAt: o.reviewAt,
+    onProgress: (done, total) => {
+      bar.setTotal(Math.max(total, 1));
+      bar.update(done);
+    },
+  });
+  bar.stop();
+
+  const idOf = (list: 0 | 1, row: number) => {
+    const rows = list === 0 ? left.rows : right!.rows;
+    return o.idColumn && rows[row][o.idColumn] ? rows[row][o.idColumn] : String(row + 2);
+  };
+  const comparisons = result.model.specs.map((s) => s.id);
+  mkdirSync(o.out, { recursive: true });
+  writeFileSync(
+    join(o.out, 'pairs.csv'),
+    stringify([
+      ['left', 'right', 'decision', 'probability', 'score', ...comparisons.flatMap((c) => [`${c}_level`, `${c}_weight`])],
+      ...result.pairs.map((p) => [
+        idOf(0, p.left),
+        idOf(right ? 1 : 0, p.right),
+        p.decision,
+        p.explanation.probability.toFixed(6),
+        p.explanation.score,
+        ...p.explanation.parts.flatMap((part) => [part.level ?? '', part.weight]),
+      ]),
+    ]),
+  );
+  writeFileSync(
+    join(o.out, 'clusters.csv'),
+    stringify([['cluster', 'list', 'row'], ...result.clusters.flatMap((c, n) => c.map(([list, row]) => [n + 1, list === 0 ? 'left' : 'right', idOf(list as 0 | 1, row)]))]),
+  );
+  writeFileSync(
+    join(o.out, 'problems.csv'),
+    stringify([['list', 'line', 'field', 'problem'], ...problems.map((p) => ['left', p.row, p.field, p.message]), ...rightProblems.map((p) => ['right', p.row, p.field, p.message])]),
+  );
+  return {
+    left: left.rows.length,
+    right: right?.rows.length ?? null,
+    candidatePairs: result.candidatePairs,
+    matches: result.pairs.filter((p) => p.decision === 'match').length,
+    reviews: result.pairs.filter((p) => p.decision === 'review').length,
+    clusters: result.clusters.length,
+    unreadableCells: problems.length + rightProblems.length,
+    weights: result.model.weightTable(),
+    out: o.out,
+  };
+}
+
+/** Two synthetic lists (registry extract, agency list) as CSV with Indonesian column names, and the truth. */
+export function writeSampleLists(out: string, families: number, villages: string[], seed: number) {
+  const { left, right, truth } = generatePersonLists({ families, villages, seed });
+  const header = ['ID', 'NIK', 'NAMA', 'JK', 'TGL_LAHIR', 'KODE_DESA', 'NO_KK', 'NAMA_IBU'];
+  const row = (p: (typeof left)[number]) => [p.rowId, p.nik ?? '', p.name, p.sex === 'M' ? 'L' : p.sex === 'F' ? 'P' : '', p.birthDate ?? '', p.villageCode ?? '', p.kk ?? '', p.motherName ?? ''];
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'registry-extract.csv'), stringify([header, ...left.map(row)]));
+  writeFileSync(join(out, 'agency-list.csv'), stringify([header, ...right.map(row)]));
+  writeFileSync(join(out, 'truth.csv'), stringify([['left', 'right'], ...truth]));
+  return { left: left.length, right: right.length, truePairs: truth.length };
+}
