@@ -11,6 +11,7 @@ import {
   linkCandidates,
   NAME_LEVELS,
   normaliseName,
+  oneToOne,
   phoneticKey,
   STRING_LEVELS,
   trainModel,
@@ -135,21 +136,12 @@ function linkDataset4(): Quality {
   const started = process.hrtime.bigint();
   const { pairs } = linkCandidates(left, right, keys.map((k) => [k, k] as [BlockingKey<Rec>, BlockingKey<Rec>]));
   const model = trainModel(specs, [...left, ...right], pairs.map(([i, j]) => [left[i], right[j]] as const), { seed: 4 });
-  const scored = pairs.map(([i, j]) => ({ i, j, p: model.probability(model.score(left[i], right[j])) })).filter((s) => s.p >= threshold);
   // One-to-one: each record of one list links to at most one of the other (best first).
-  scored.sort((a, b) => b.p - a.p);
-  const usedL = new Set<number>();
-  const usedR = new Set<number>();
-  const accepted = scored.filter((s) => {
-    if (usedL.has(s.i) || usedR.has(s.j)) return false;
-    usedL.add(s.i);
-    usedR.add(s.j);
-    return true;
-  });
+  const accepted = oneToOne(pairs.map(([i, j]) => ({ left: i, right: j, probability: model.probability(model.score(left[i], right[j])) })).filter((s) => s.probability >= threshold), (s) => s.probability);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rightBy = new Map(right.map((r, j) => [r.entity, j]));
   const truth = new Set(left.flatMap((r, i) => (rightBy.has(r.entity) ? [`${i}|${rightBy.get(r.entity)}`] : [])));
-  return quality(left.length + right.length, truth, pairs.map(([i, j]) => `${i}|${j}`), accepted.map((s) => `${s.i}|${s.j}`), seconds);
+  return quality(left.length + right.length, truth, pairs.map(([i, j]) => `${i}|${j}`), accepted.map((s) => `${s.left}|${s.right}`), seconds);
 }
 
 console.log(JSON.stringify({ threshold, dataset3Dedup: dedupDataset3(), dataset4Linkage: linkDataset4(), node: process.version }, null, 2));

@@ -1,4 +1,4 @@
-import { linkCandidates, matchable, PERSON_BLOCKING_KEYS, PERSON_COMPARISONS, trainModel, type BlockingKey, type MatchablePerson } from '@satupintu/matching';
+import { linkCandidates, matchable, oneToOne, PERSON_BLOCKING_KEYS, PERSON_COMPARISONS, trainModel, type BlockingKey, type MatchablePerson } from '@satupintu/matching';
 import { officialRegions } from '@satupintu/domain';
 import { generatePersonLists } from '@satupintu/synthetic';
 
@@ -19,21 +19,12 @@ const a = left.map(matchable);
 const b = right.map(matchable);
 const { pairs } = linkCandidates(a, b, PERSON_BLOCKING_KEYS.map((k) => [k, k] as [BlockingKey<MatchablePerson>, BlockingKey<MatchablePerson>]));
 const model = trainModel(PERSON_COMPARISONS, [...a, ...b], pairs.map(([i, j]) => [a[i], b[j]] as const), { seed: 7 });
-const scored = pairs.map(([i, j]) => ({ i, j, p: model.probability(model.score(a[i], b[j])) })).filter((s) => s.p >= threshold);
-scored.sort((x, y) => y.p - x.p);
-const usedA = new Set<number>();
-const usedB = new Set<number>();
-const accepted = scored.filter((s) => {
-  if (usedA.has(s.i) || usedB.has(s.j)) return false;
-  usedA.add(s.i);
-  usedB.add(s.j);
-  return true;
-});
+const accepted = oneToOne(pairs.map(([i, j]) => ({ left: i, right: j, probability: model.probability(model.score(a[i], b[j])) })).filter((s) => s.probability >= threshold), (s) => s.probability);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 const truthSet = new Set(truth.map(([x, y]) => `${x}|${y}`));
 const key = (i: number, j: number) => `${left[i].rowId}|${right[j].rowId}`;
-const tp = accepted.filter((s) => truthSet.has(key(s.i, s.j))).length;
+const tp = accepted.filter((s) => truthSet.has(key(s.left, s.right))).length;
 const precision = tp / accepted.length;
 const recall = tp / truthSet.size;
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000;

@@ -1,4 +1,4 @@
-import { clusters, dedupCandidates, linkCandidates, type BlockingKey } from './blocking';
+import { clusters, dedupCandidates, linkCandidates, oneToOne, type BlockingKey } from './blocking';
 import type { Explanation, MatchModel } from './model';
 import { matchable, PERSON_BLOCKING_KEYS, PERSON_COMPARISONS, type MatchablePerson, type PersonFields } from './person-model';
 import { trainModel } from './training';
@@ -104,19 +104,10 @@ export function linkPersons(left: PersonFields[], right: PersonFields[] | null, 
 
   let matched: ScoredPair[];
   if (right) {
-    const usedL = new Set<number>();
-    const usedR = new Set<number>();
-    matched = [];
-    for (const s of scored) {
-      if (s.decision !== 'match') continue;
-      if (usedL.has(s.left) || usedR.has(s.right)) {
-        s.decision = 'review';
-        continue;
-      }
-      usedL.add(s.left);
-      usedR.add(s.right);
-      matched.push(s);
-    }
+    // One-to-one between two lists; a match that loses to a better one goes to review.
+    matched = oneToOne(scored.filter((s) => s.decision === 'match'), (s) => s.explanation.probability);
+    const kept = new Set(matched);
+    for (const s of scored) if (s.decision === 'match' && !kept.has(s)) s.decision = 'review';
   } else {
     matched = scored.filter((s) => s.decision === 'match');
   }

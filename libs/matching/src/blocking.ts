@@ -100,3 +100,20 @@ export function clusters(size: number, pairs: ReadonlyArray<readonly [number, nu
   }
   return [...groups.values()];
 }
+
+/**
+ * One-to-one assignment for linkage between two lists: pairs are taken best first, and a pair is
+ * dropped when either of its records is already taken. Returns the kept pairs, best first.
+ */
+export function oneToOne<P extends { left: number; right: number }>(pairs: ReadonlyArray<P>, probabilityOf: (pair: P) => number): P[] {
+  const usedL = new Set<number>();
+  const usedR = new Set<number>();
+  const kept: P[] = [];
+  for (const p of [...pairs].sort((a, b) => probabilityOf(b) - probabilityOf(a))) {
+    if (usedL.has(p.left) || usedR.has(p.right)) continue;
+    usedL.add(p.left);
+    usedR.add(p.right);
+    kept.push(p);
+  }
+  return kept;
+}

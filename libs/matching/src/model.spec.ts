@@ -1,4 +1,4 @@
-import { clusters, dedupCandidates, linkCandidates } from './blocking';
+import { clusters, dedupCandidates, linkCandidates, oneToOne } from './blocking';
 import { estimateParameters, MatchModel, type ComparisonSpec } from './model';
 
 interface R {
@@ -71,5 +71,17 @@ describe('blocking', () => {
 
   it('clusters accepted pairs transitively, singletons included', () => {
     expect(clusters(5, [[0, 1], [3, 1]])).toEqual([[0, 1, 3], [2], [4]]);
+  });
+});
+
+describe('oneToOne', () => {
+  it('keeps the best pair of each record, best first', () => {
+    const pairs = [
+      { left: 0, right: 0, probability: 0.9 },
+      { left: 0, right: 1, probability: 0.99 },
+      { left: 1, right: 1, probability: 0.95 },
+      { left: 1, right: 0, probability: 0.6 },
+    ];
+    expect(oneToOne(pairs, (p) => p.probability)).toEqual([pairs[1], pairs[3]]);
   });
 });
