@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiError } from '@satupintu/platform';
 import { EligibilityService } from './eligibility.service';
+import { UUID } from '../http/params';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROGRAMME_ID = /^[a-z0-9-]{2,40}$/;
 
 function uuidOr404(id: string, code: string, what: string): string {
