@@ -22,6 +22,7 @@ import {
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pairQuality, type PairQuality } from './pair-quality';
 
 /**
  * Matching quality on the FEBRL benchmark (../shared/benchmarks/febrl): dataset3 deduplication and
@@ -87,34 +88,10 @@ const keys: BlockingKey<Rec>[] = [
   (r) => (r.address1 && r.streetNumber ? `${r.streetNumber}|${r.address1.slice(0, 4)}` : null),
 ];
 
-interface Quality {
-  records: number;
-  truePairs: number;
-  candidatePairs: number;
-  blockingRecall: number;
-  predicted: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  seconds: number;
-}
+type Quality = PairQuality & { records: number; seconds: number };
 
 function quality(records: number, truth: Set<string>, candidates: string[], predicted: string[], seconds: number): Quality {
-  const tp = predicted.filter((p) => truth.has(p)).length;
-  const precision = predicted.length ? tp / predicted.length : 0;
-  const recall = truth.size ? tp / truth.size : 0;
-  const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
-  return {
-    records,
-    truePairs: truth.size,
-    candidatePairs: candidates.length,
-    blockingRecall: r4(candidates.filter((p) => truth.has(p)).length / truth.size),
-    predicted: predicted.length,
-    precision: r4(precision),
-    recall: r4(recall),
-    f1: r4(precision + recall ? (2 * precision * recall) / (precision + recall) : 0),
-    seconds: Math.round(seconds * 100) / 100,
-  };
+  return { records, ...pairQuality(truth, candidates, predicted), seconds: Math.round(seconds * 100) / 100 };
 }
 
 function dedupDataset3(): Quality {

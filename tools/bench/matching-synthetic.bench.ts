@@ -1,6 +1,7 @@
 import { linkCandidates, matchable, oneToOne, PERSON_BLOCKING_KEYS, PERSON_COMPARISONS, trainModel, type BlockingKey, type MatchablePerson } from '@satupintu/matching';
 import { officialRegions } from '@satupintu/domain';
 import { generatePersonLists } from '@satupintu/synthetic';
+import { pairQuality } from './pair-quality';
 
 /**
  * Matching quality on synthetic Indonesian lists with ground truth (libs/synthetic person-lists): a
@@ -24,10 +25,6 @@ const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 const truthSet = new Set(truth.map(([x, y]) => `${x}|${y}`));
 const key = (i: number, j: number) => `${left[i].rowId}|${right[j].rowId}`;
-const tp = accepted.filter((s) => truthSet.has(key(s.left, s.right))).length;
-const precision = tp / accepted.length;
-const recall = tp / truthSet.size;
-const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
 console.log(
   JSON.stringify(
     {
@@ -35,16 +32,14 @@ console.log(
       families,
       left: left.length,
       right: right.length,
-      truePairs: truthSet.size,
-      candidatePairs: pairs.length,
-      blockingRecall: r4(pairs.filter(([i, j]) => truthSet.has(key(i, j))).length / truthSet.size),
-      predicted: accepted.length,
-      precision: r4(precision),
-      recall: r4(recall),
-      f1: r4((2 * precision * recall) / (precision + recall)),
+      ...pairQuality(
+        truthSet,
+        pairs.map(([i, j]) => key(i, j)),
+        accepted.map((s) => key(s.left, s.right)),
+      ),
       seconds: Math.round(seconds * 100) / 100,
       weights: model.weightTable(),
-      prior: r4(model.parameters.prior),
+      prior: Math.round(model.parameters.prior * 10_000) / 10_000,
     },
     null,
     2,

@@ -1,12 +1,7 @@
 import { TOPICS, type EligibilityDecisionChangedV1, type EligibilityFamilyDecisionsV1 } from '@satupintu/contracts';
 import { todayIn } from '@satupintu/domain';
 import { encodeEvent } from '@satupintu/kafka';
-import { eventually, familyChanged, familyState, produce, TestStack, TopicTap } from '@satupintu/testing';
-
-const yearsAgo = (years: number, days = 0) => {
-  const [y, m, d] = todayIn().split('-').map(Number);
-  return new Date(Date.UTC(y - years, m - 1, d + days)).toISOString().slice(0, 10);
-};
+import { eventually, familyChanged, familyState, produce, TestStack, TopicTap, yearsAgo } from '@satupintu/testing';
 
 /**
  * The daily re-evaluation on the real stack: a decision made yesterday (the head was 59) flips today

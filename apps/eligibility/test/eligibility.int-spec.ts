@@ -1,13 +1,6 @@
 import { TOPICS, type EligibilityDecisionChangedV1 } from '@satupintu/contracts';
-import { todayIn } from '@satupintu/domain';
 import { encodeEvent } from '@satupintu/kafka';
-import { eventually, familyChanged, familyState, produce, TestStack, TopicTap } from '@satupintu/testing';
-
-const yearsAgo = (years: number, days = 0) => {
-  const [y, m, d] = todayIn().split('-').map(Number);
-  const date = new Date(Date.UTC(y - years, m - 1, d + days));
-  return date.toISOString().slice(0, 10);
-};
+import { eventually, familyChanged, familyState, produce, TestStack, TopicTap, yearsAgo } from '@satupintu/testing';
 
 /** The eligibility service on the real stack: a decision event only when a decision changes. */
 describe('eligibility service', () => {

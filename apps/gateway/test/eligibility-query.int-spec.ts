@@ -1,12 +1,6 @@
 import { TOPICS, type FamilyState } from '@satupintu/contracts';
-import { todayIn } from '@satupintu/domain';
 import { encodeEvent } from '@satupintu/kafka';
-import { eventually, familyChanged, familyState, produce, TestStack } from '@satupintu/testing';
-
-const yearsAgo = (years: number, days = 0) => {
-  const [y, m, d] = todayIn().split('-').map(Number);
-  return new Date(Date.UTC(y - years, m - 1, d + days)).toISOString().slice(0, 10);
-};
+import { eventually, familyChanged, familyState, produce, TestStack, yearsAgo } from '@satupintu/testing';
 
 interface Explained {
   programmeId: string;

@@ -3,3 +3,4 @@ export * from './stack';
 export * from './topic-tap';
 export * from './fixtures';
 export * from './family-events';
+export * from './dates';

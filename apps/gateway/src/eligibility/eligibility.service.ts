@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CriterionResult, EligibilityProgrammeActivatedV1 } from '@satupintu/contracts';
-import { ancestry, levelOf, officialRegions, regionPathOf, type RegionLevelName } from '@satupintu/domain';
+import { ancestry, regionPathOf, type RegionLevelName } from '@satupintu/domain';
 import { ApiError, CONFIG, DATA_SOURCE, REDIS, type BaseConfig } from '@satupintu/platform';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { knownRegion } from '../regions/known-region';
 
 export interface ExplainedDecision {
   programmeId: string;
@@ -113,9 +114,7 @@ export class EligibilityService {
 
   /** Eligible and not eligible subjects per programme in a region and each of its child regions. */
   async counts(code: string, programmeId?: string): Promise<RegionEligibility> {
-    const level = levelOf(code);
-    const catalogue = officialRegions();
-    if (level === null || !catalogue.has(code)) throw new ApiError(404, 'REGION_NOT_FOUND', 'no region has this code');
+    const { level, catalogue } = knownRegion(code);
     const programmes = await this.programmes();
     if (programmeId !== undefined && !programmes.has(programmeId)) throw new ApiError(404, 'PROGRAMME_NOT_FOUND', 'no programme has this id');
 

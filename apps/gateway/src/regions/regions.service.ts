@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { levelOf, officialRegions } from '@satupintu/domain';
-import { ApiError, CONFIG, DATA_SOURCE, REDIS, type BaseConfig } from '@satupintu/platform';
+import { CONFIG, DATA_SOURCE, REDIS, type BaseConfig } from '@satupintu/platform';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { knownRegion } from './known-region';
 
 export interface RegionCounts {
   code: string;
@@ -29,9 +29,7 @@ export class RegionsService {
   }
 
   async counts(code: string): Promise<RegionCounts> {
-    const level = levelOf(code);
-    const catalogue = officialRegions();
-    if (level === null || !catalogue.has(code)) throw new ApiError(404, 'REGION_NOT_FOUND', 'no region has this code');
+    const { level, catalogue } = knownRegion(code);
     const cached = await this.redis.get(this.cacheKey(code)).catch(() => null);
     if (cached) return JSON.parse(cached) as RegionCounts;
 
