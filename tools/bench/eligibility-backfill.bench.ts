@@ -30,7 +30,7 @@ function toState(f: FamilyRecord): FamilyState {
     kk: f.kk,
     version: 1,
     address: { ...regionPathOf(f.address.villageCode)!, rt: f.address.rt, rw: f.address.rw },
-    members: f.members.map((m) => ({ personId: randomUUID(), nik: m.nik, name: m.name, sex: m.sex, birthDate: m.birthDate, relationship: m.relationship, attributes: memberAttributes(m) })),
+    members: f.members.map((m) => ({ personId: randomUUID(), nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, relationship: m.relationship, attributes: memberAttributes(m) })),
     attributes: familyAttributes(f),
   };
 }

@@ -1,4 +1,19 @@
-import { linkPersons, readRow, type ColumnMapping, type PersonFields, type RowProblem } from '@satupintu/matching';
+import {
+  estimateU,
+  linkCandidates,
+  linkPersons,
+  matchable,
+  PERSON_BLOCKING_KEYS,
+  PERSON_COMPARISONS,
+  readRow,
+  trainModel,
+  type BlockingKey,
+  type ColumnMapping,
+  type MatchablePerson,
+  type ModelParameters,
+  type PersonFields,
+  type RowProblem,
+} from '@satupintu/matching';
 import { generatePersonLists } from '@satupintu/synthetic';
 import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse/sync';
@@ -112,4 +127,38 @@ export function writeSampleLists(out: string, families: number, villages: string
   writeFileSync(join(out, 'agency-list.csv'), stringify([header, ...right.map(row)]));
   writeFileSync(join(out, 'truth.csv'), stringify([['left', 'right'], ...truth]));
   return { left: left.length, right: right.length, truePairs: truth.length };
+}
+
+/**
+ * The registry matcher's parameters, estimated without labels (EM) on synthetic lists: a registry
+ * extract and an agency list of the same population. The KK is left out, as the registry compares
+ * only persons of different KKs (family context settles the same KK).
+ */
+export function trainRegistryModel(families: number, villages: string[], seed: number): ModelParameters {
+  const { left, right } = generatePersonLists({ families, villages, seed });
+  const a = left.map((p) => matchable({ ...p, kk: null }));
+  const b = right.map((p) => matchable({ ...p, kk: null }));
+  const keys = PERSON_BLOCKING_KEYS.map((k) => [k, k] as [BlockingKey<MatchablePerson>, BlockingKey<MatchablePerson>]);
+  const { pairs } = linkCandidates(a, b, keys);
+  const { parameters } = trainModel(PERSON_COMPARISONS, [...a, ...b], pairs.map(([i, j]) => [a[i], b[j]] as const), { seed });
+  // u from random pairs of the population (how often two different people agree by chance): the
+  // registry compares a new person with candidates from its index, not with a list's candidate
+  // pairs, whose u (near zero for a different birth date, which blocking rarely lets through) would
+  // turn disagreement into evidence. And the lists never show some things the registry sees (moves
+  // across districts, for one): no level other than a different NIK may be near-impossible for a
+  // true match, so m is floored at 1%.
+  let state = seed >>> 0 || 1;
+  const random = () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const u = estimateU(PERSON_COMPARISONS, [...a, ...b], 400_000, random);
+  for (const [id, p] of Object.entries(parameters.comparisons)) {
+    p.u = u[id];
+    if (id === 'nik') continue;
+    const floored = p.m.map((x) => Math.max(x, 0.01));
+    const total = floored.reduce((x, y) => x + y, 0);
+    p.m = floored.map((x) => x / total);
+  }
+  return parameters;
 }

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { postInBatches, regionCounts } from './gateway-client';
-import { linkLists, writeSampleLists } from './link-lists';
+import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
 import { pipelineDrained } from './pipeline-progress';
 import { villagesUnder } from './region-villages';
 
@@ -183,6 +183,18 @@ program
   .option('-s, --seed <n>', 'random seed', '7')
   .option('-o, --out <folder>', 'output folder', 'artifacts/lists')
   .action((o) => console.log(JSON.stringify(writeSampleLists(o.out, Number(o.families), villagesUnder(o.region), Number(o.seed)))));
+
+program
+  .command('train-person-model')
+  .description('estimate the registry matcher\'s m/u parameters (EM) on synthetic lists and write them for the dedup service')
+  .option('-n, --families <n>', 'families behind the training lists', '10000')
+  .option('-s, --seed <n>', 'random seed', '7')
+  .option('-o, --out <file>', 'output file', 'apps/dedup/src/matching/person-model.json')
+  .action((o) => {
+    const parameters = trainRegistryModel(Number(o.families), ['31.71', '31.72', '31.73', '32.01', '32.04', '35.78'].flatMap((r) => villagesUnder(r)), Number(o.seed));
+    writeFileSync(o.out, `${JSON.stringify(parameters, null, 2)}\n`);
+    console.log(`wrote ${o.out} (prior ${parameters.prior.toFixed(4)})`);
+  });
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, type BaseConfig } from '@satupintu/platform';
+import { CONFIG, PlatformModule, REDIS, type BaseConfig } from '@satupintu/platform';
+import type { Redis } from 'ioredis';
+import { MATCH_SETTINGS } from './config/dedup.config';
 import { DEDUP } from './config/service';
+import { PersonIndex } from './matching/person-index';
+import type { MatchSettings } from './matching/registry-matcher';
 import { RegisterFamilyConsumer } from './registry/register-family.consumer';
+import { RegistryCommandsConsumer } from './review/registry-commands.consumer';
 
-export function dedupModule(config: BaseConfig) {
+export function dedupModule(config: BaseConfig, settings: MatchSettings) {
   @Module({
     imports: [PlatformModule.forService(DEDUP, config)],
-    controllers: [RegisterFamilyConsumer],
+    controllers: [RegisterFamilyConsumer, RegistryCommandsConsumer],
+    providers: [
+      { provide: MATCH_SETTINGS, useValue: settings },
+      { provide: PersonIndex, inject: [REDIS, CONFIG], useFactory: (redis: Redis, c: BaseConfig) => new PersonIndex(redis, c.KAFKA_TOPIC_PREFIX, settings.maxBlock) },
+    ],
   })
   class DedupModule {}
   return DedupModule;

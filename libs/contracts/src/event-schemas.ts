@@ -8,6 +8,7 @@ import { FamilySubmittedV1 } from './events/family-submitted.event';
 import { FamilyValidatedV1 } from './events/family-validated.event';
 import { RegionCountsUpdatedV1 } from './events/region-counts-updated.event';
 import { SubmissionRegisteredV1 } from './events/submission-registered.event';
+import { DuplicateSuspectedV1, PersonMergedV1, PersonUnmergedV1, RegistryCommandV1, ReviewTaskV1 } from './events/person-matching.events';
 import { TOPICS, type TopicName } from './topics';
 
 /** The schema of every topic's message value: producers and consumers check against the same one. */
@@ -17,6 +18,11 @@ export const EVENT_SCHEMAS = {
   [TOPICS.familyRejected]: FamilyRejectedV1,
   [TOPICS.submissionRegistered]: SubmissionRegisteredV1,
   [TOPICS.familyChanged]: FamilyChangedV1,
+  [TOPICS.personMerged]: PersonMergedV1,
+  [TOPICS.personUnmerged]: PersonUnmergedV1,
+  [TOPICS.duplicateSuspected]: DuplicateSuspectedV1,
+  [TOPICS.reviewTasks]: ReviewTaskV1,
+  [TOPICS.registryCommands]: RegistryCommandV1,
   [TOPICS.regionCountsUpdated]: RegionCountsUpdatedV1,
   [TOPICS.eligibilityDecisionChanged]: EligibilityDecisionChangedV1,
   [TOPICS.eligibilityFamilyDecisions]: EligibilityFamilyDecisionsV1,

@@ -36,7 +36,8 @@ export const Measurement = z.strictObject({
 });
 
 export const MemberRecord = z.strictObject({
-  nik: z.string().max(32),
+  /** Absent when the person has no NIK yet (a newborn) or the cadre could not see the card. */
+  nik: z.string().max(32).optional(),
   name: z.string().min(1).max(LIMITS.nameLength),
   sex: Sex,
   birthDate: IsoDate,

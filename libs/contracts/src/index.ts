@@ -12,3 +12,4 @@ export * from './events/region-counts-updated.event';
 export * from './events/eligibility-decision-changed.event';
 export * from './events/eligibility-family-decisions.event';
 export * from './events/eligibility-programme-activated.event';
+export * from './events/person-matching.events';

@@ -14,6 +14,16 @@ export const TOPICS = {
   submissionRegistered: 'submission.registered.v1',
   /** dedup -> aggregation, eligibility, agencies. Key: registry family id. */
   familyChanged: 'registry.family-changed.v1',
+  /** dedup -> agencies, aggregation: two person records merged into one. Key: surviving person id. */
+  personMerged: 'registry.person-merged.v1',
+  /** dedup -> agencies, aggregation: a merge undone. Key: surviving person id. */
+  personUnmerged: 'registry.person-unmerged.v1',
+  /** dedup -> agencies: two persons may be one (a review task opened). Key: task id. */
+  duplicateSuspected: 'registry.duplicate-suspected.v1',
+  /** dedup -> gateway: every review task's current state. Key: task id (compacted). */
+  reviewTasks: 'registry.review-tasks.v1',
+  /** gateway -> dedup: reviewers' decisions and unmerge requests. Key: task or merge id. */
+  registryCommands: 'registry.commands.v1',
   /** aggregation -> gateway: the new totals of one region. Key: region code (compacted). */
   regionCountsUpdated: 'aggregate.region-counts.v1',
   /** eligibility -> agencies, gateway. Key: registry family id. */
@@ -32,7 +42,7 @@ export function deadLetterTopic(consumerGroup: string): string {
 }
 
 /** Topics whose latest value per key is what matters: compacted rather than deleted by age. */
-export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated]);
+export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated, TOPICS.reviewTasks, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated]);
 
 /** Kafka header names carried on every message. */
 export const HEADERS = {

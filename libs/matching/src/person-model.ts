@@ -76,3 +76,13 @@ export const PERSON_BLOCKING_KEYS: ReadonlyArray<BlockingKey<MatchablePerson>> =
   (p) => (p.birthDate && lastKey(p) ? `l|${lastKey(p)}|${p.birthDate.slice(5)}` : null),
   (p) => (p.kk && firstKey(p) ? `k|${p.kk}|${firstKey(p)}` : null),
 ];
+
+/**
+ * The mother of a child (relationship 4, anak) on a KK, for the family-context comparison: the wife
+ * (3, istri), else a female head. Null for anyone else.
+ */
+export function motherNameOf(members: ReadonlyArray<{ relationship: number; sex?: 'M' | 'F' | null; name: string }>, member: { relationship: number }): string | null {
+  if (member.relationship !== 4) return null;
+  const mother = members.find((m) => m.relationship === 3) ?? members.find((m) => m.relationship === 1 && m.sex === 'F');
+  return mother?.name ?? null;
+}

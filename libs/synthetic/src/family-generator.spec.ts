@@ -18,10 +18,10 @@ describe('generateFamilies', () => {
       kks.add(f.kk);
       expect(f.members.filter((m) => m.relationship === 1)).toHaveLength(1);
       for (const m of f.members) {
-        const nik = parseNik(m.nik)!;
+        const nik = parseNik(m.nik!)!;
         expect(nik.sex).toBe(m.sex);
         expect(`${String(nik.month).padStart(2, '0')}-${String(nik.day).padStart(2, '0')}`).toBe(m.birthDate.slice(5));
-        niks.add(m.nik);
+        niks.add(m.nik!);
       }
       expect(villages).toContain(f.address.villageCode);
       expect(f.kk.slice(0, 6)).toBe(f.address.villageCode.slice(0, 8).replace(/\./g, ''));

@@ -166,10 +166,10 @@ function breakFamily(family: FamilyRecord, defect: (typeof DEFECTS)[number], thi
   const f = structuredClone(family);
   switch (defect) {
     case 'nik-too-short':
-      f.members[0].nik = f.members[0].nik.slice(0, 15);
+      f.members[0].nik = f.members[0].nik!.slice(0, 15);
       break;
     case 'two-heads':
-      f.members.push({ ...f.members[0], nik: `${f.members[0].nik.slice(0, 12)}${((Number(f.members[0].nik.slice(12)) % 9999) + 1).toString().padStart(4, '0')}`, relationship: 1 });
+      f.members.push({ ...f.members[0], nik: `${f.members[0].nik!.slice(0, 12)}${((Number(f.members[0].nik!.slice(12)) % 9999) + 1).toString().padStart(4, '0')}`, relationship: 1 });
       break;
     case 'unknown-village':
       f.address.villageCode = '99.99.99.9999';

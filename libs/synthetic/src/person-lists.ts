@@ -1,4 +1,5 @@
 import type { FamilyRecord } from '@satupintu/contracts';
+import { motherNameOf } from '@satupintu/matching';
 import prand from 'pure-rand';
 import { generateFamilies } from './family-generator';
 
@@ -44,17 +45,16 @@ export function generatePersonLists(options: PersonListsOptions): { left: Listed
   const right: ListedPerson[] = [];
   const truth: Array<[string, string]> = [];
   for (const { family } of records as Array<{ family: FamilyRecord }>) {
-    const mother = family.members.find((m) => m.relationship === 3) ?? family.members.find((m) => m.relationship === 1 && m.sex === 'F');
     family.members.forEach((m) => {
       const clean: ListedPerson = {
         rowId: '',
-        nik: m.nik,
+        nik: m.nik ?? null,
         name: m.name,
         sex: m.sex,
         birthDate: m.birthDate,
         villageCode: family.address.villageCode,
         kk: family.kk,
-        motherName: m.relationship === 4 && mother ? mother.name : null,
+        motherName: motherNameOf(family.members, m),
       };
       const onLeft = chance(options.inLeft ?? 0.7);
       const onRight = chance(options.inRight ?? 0.6);

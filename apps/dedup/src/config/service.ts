@@ -2,12 +2,16 @@ import { TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 import { Initial1763800000000 } from '../migrations/1763800000000-initial';
 import { Attributes1763900000000 } from '../migrations/1763900000000-attributes';
+import { Matching1764200000000 } from '../migrations/1764200000000-matching';
 
 export const DEDUP: ServiceDescriptor = {
   name: 'dedup',
   defaultPort: 3002,
   schema: 'registry',
-  migrations: [Initial1763800000000, Attributes1763900000000],
+  migrations: [Initial1763800000000, Attributes1763900000000, Matching1764200000000],
   consumerGroup: 'dedup',
-  topics: [TOPICS.familyValidated, TOPICS.familyChanged, TOPICS.submissionRegistered],
+  topics: [
+    TOPICS.familyValidated, TOPICS.familyChanged, TOPICS.submissionRegistered, TOPICS.registryCommands,
+    TOPICS.personMerged, TOPICS.personUnmerged, TOPICS.duplicateSuspected, TOPICS.reviewTasks,
+  ],
 };

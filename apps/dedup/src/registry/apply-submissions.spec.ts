@@ -1,25 +1,34 @@
 import type { FamilyRecord } from '@satupintu/contracts';
-import { applySubmissions, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
+import { applySubmissions, planKey, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
 
-const empty = (): RegistrySnapshot => ({ families: new Map(), familyIdByKk: new Map(), personsByNik: new Map(), membershipOf: new Map() });
+const empty = (): RegistrySnapshot => ({ families: new Map(), familyIdByKk: new Map(), personsByNik: new Map(), personsById: new Map(), membershipOf: new Map() });
 let n = 0;
 const ids = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
 
-const fam = (kk: string, members: Array<[string, string, number]>, village = '31.01.01.1001'): FamilyRecord => ({
+const fam = (kk: string, members: Array<[string | undefined, string, number]>, village = '31.01.01.1001'): FamilyRecord => ({
   kk,
   address: { villageCode: village, rt: '001', rw: '002' },
-  members: members.map(([nik, name, relationship]) => ({ nik, name, sex: 'M', birthDate: '1980-01-01', relationship })),
+  members: members.map(([nik, name, relationship]) => ({ ...(nik !== undefined ? { nik } : {}), name, sex: 'M', birthDate: '1980-01-01', relationship })),
 });
 const sub = (family: FamilyRecord, i = 0): ValidatedSubmission => ({ eventId: `e${i}`, recordId: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, revision: 1, family });
 
 /** Turns the outcome of one batch into the snapshot the next batch would load. */
 function persist(snapshot: RegistrySnapshot, applied: ReturnType<typeof applySubmissions>): RegistrySnapshot {
-  const next = { families: new Map(snapshot.families), familyIdByKk: new Map(snapshot.familyIdByKk), personsByNik: new Map(snapshot.personsByNik), membershipOf: new Map(snapshot.membershipOf) };
+  const next = {
+    families: new Map(snapshot.families),
+    familyIdByKk: new Map(snapshot.familyIdByKk),
+    personsByNik: new Map(snapshot.personsByNik),
+    personsById: new Map(snapshot.personsById),
+    membershipOf: new Map(snapshot.membershipOf),
+  };
   for (const f of applied.families.values()) {
     next.families.set(f.familyId, f);
     next.familyIdByKk.set(f.kk, f.familyId);
   }
-  for (const p of applied.persons.values()) next.personsByNik.set(p.nik, p);
+  for (const p of applied.persons.values()) {
+    next.personsById.set(p.id, p);
+    if (p.nik !== null) next.personsByNik.set(p.nik, p);
+  }
   for (const [person, m] of applied.memberships) {
     if (m) next.membershipOf.set(person, m);
     else next.membershipOf.delete(person);
@@ -61,7 +70,7 @@ describe('applySubmissions', () => {
     const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], ['B', 'Bayu', 4]]))], ids);
     const r = applySubmissions(persist(empty(), first), [sub(fam('2222', [['B', 'Bayu', 1]], '31.01.02.1001'), 2)], ids);
     expect(r.changes.map((c) => [c.cause.type, c.version, c.after.members.map((m) => m.nik)])).toEqual([
-      ['member-moved', 2, ['A']],
+      ['family-split', 2, ['A']],
       ['submission', 1, ['B']],
     ]);
     const bayu = first.changes[0].after.members[1].personId;
@@ -106,5 +115,47 @@ describe('applySubmissions', () => {
       { path: `members.${child}.attributes.measurement`, before: { measuredOn: '2026-10-01', heightCm: 80, weightKg: 11 }, after: { measuredOn: '2026-10-01', heightCm: 82, weightKg: 11 } },
     ]);
     expect(remeasured.persons.get(child)?.version).toBe(2);
+  });
+
+  it('calls it a move, not a split, when the receiving family already exists', () => {
+    const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], ['B', 'Bayu', 4]])), sub(fam('2222', [['C', 'Citra', 1]]), 1)], ids);
+    const r = applySubmissions(persist(empty(), first), [sub(fam('2222', [['C', 'Citra', 1], ['B', 'Bayu', 4]]), 2)], ids);
+    expect(r.changes.map((c) => c.cause.type)).toEqual(['member-moved', 'submission']);
+  });
+
+  it('finds a member without a NIK in its own family by name, birth date and sex (spelling folded)', () => {
+    const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], [undefined, 'Djoko', 4]]))], ids);
+    const joko = first.changes[0].after.members[1];
+    expect(joko.nik).toBeNull();
+    const again = applySubmissions(persist(empty(), first), [sub(fam('1111', [['A', 'Ana', 1], [undefined, 'Joko', 4]]), 2)], ids);
+    expect(again.newPersonIds.size).toBe(0);
+    expect(again.changes[0].after.members[1]).toEqual(expect.objectContaining({ personId: joko.personId, name: 'Joko' }));
+    const withNik = applySubmissions(persist(empty(), again), [sub(fam('1111', [['A', 'Ana', 1], ['J', 'Joko', 4]]), 3)], ids);
+    expect(withNik.changes[0].after.members[1]).toEqual(expect.objectContaining({ personId: joko.personId, nik: 'J' }));
+  });
+
+  it('keeps the name recorded with a NIK when a later record without one spells it otherwise', () => {
+    const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], ['J', 'Joko', 4]]))], ids);
+    const later = applySubmissions(persist(empty(), first), [sub(fam('1111', [['A', 'Ana', 1], [undefined, 'Djoko', 4]]), 2)], ids);
+    expect(later.changes).toEqual([]);
+  });
+
+  it('treats a NIK whose holder is someone else as a conflict: a new person without it, and a suspicion', () => {
+    const first = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1]]))], ids);
+    const conflictScore = { score: -20, probability: 0, parts: [] };
+    const r = applySubmissions(persist(empty(), first), [sub(fam('2222', [['A', 'Zainal', 1]]), 2)], ids, { nikConflict: (holder, m) => (holder.name !== m.name ? conflictScore : null) });
+    expect(r.changes.map((c) => c.cause.type)).toEqual(['submission']);
+    const created = r.changes[0].after.members[0];
+    expect(created).toEqual(expect.objectContaining({ nik: null, name: 'Zainal' }));
+    expect(r.suspicions).toEqual([expect.objectContaining({ existingId: first.changes[0].after.members[0].personId, newId: created.personId, reason: 'nik-conflict', merge: false })]);
+    expect(r.observations[0].source).toEqual(expect.objectContaining({ claimedNik: 'A' }));
+  });
+
+  it('records the match found before the batch as a suspicion of the new person (merge or review)', () => {
+    const match = { score: 30, probability: 0.999, parts: [] };
+    const plans = new Map([[planKey(0, 1), { candidateId: 'someone', decision: 'merge' as const, match }]]);
+    const r = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], [undefined, 'Budi', 4]]))], ids, { plans });
+    expect(r.suspicions).toEqual([{ existingId: 'someone', newId: r.changes[0].after.members[1].personId, reason: 'probable-match', match, villageCode: '31.01.01.1001', merge: true }]);
+    expect(r.observations).toHaveLength(2);
   });
 });

@@ -1,10 +1,12 @@
-import type { ChangeCause, FamilyRecord, FamilyState, FieldChange, MemberAttributes, MemberState } from '@satupintu/contracts';
+import type { ChangeCause, FamilyRecord, FamilyState, FieldChange, MemberAttributes, MemberRecord, MemberState, PairScore } from '@satupintu/contracts';
 import { diffFamily, familyAttributes, memberAttributes, regionPathOf, sameJson } from '@satupintu/domain';
+import { compareNames, normaliseName } from '@satupintu/matching';
+import { goldenRecord, type Observation } from './golden-record';
 
 /** A person's golden values as stored in the registry. */
 export interface PersonRow {
   id: string;
-  nik: string;
+  nik: string | null;
   name: string;
   sex: 'M' | 'F';
   birthDate: string;
@@ -16,7 +18,10 @@ export interface PersonRow {
 export interface RegistrySnapshot {
   families: Map<string, FamilyState>;
   familyIdByKk: Map<string, string>;
+  /** Active persons by NIK. */
   personsByNik: Map<string, PersonRow>;
+  /** Active persons by id (every person of the loaded families, and those found by NIK). */
+  personsById: Map<string, PersonRow>;
   /** Active membership of each loaded person. */
   membershipOf: Map<string, { familyId: string; relationship: number }>;
 }
@@ -49,6 +54,40 @@ export interface Registration {
   correlationId?: string;
 }
 
+/** A recorded version of a person, kept so that golden records can be recomputed (merge, unmerge). */
+export interface ObservationRow extends Observation {
+  personId: string;
+  familyId: string;
+  source: { type: 'submission'; recordId: string; revision: number; claimedNik?: string };
+}
+
+/** What probabilistic matching (done before the batch, against the index) found for one member. */
+export interface MatchPlan {
+  candidateId: string;
+  decision: 'merge' | 'review';
+  match: PairScore;
+}
+
+export interface Suspicion {
+  /** The person already in the registry. */
+  existingId: string;
+  /** The person this batch created. */
+  newId: string;
+  reason: 'probable-match' | 'nik-conflict';
+  match: PairScore;
+  villageCode: string;
+  merge: boolean;
+}
+
+export interface ApplyOptions {
+  /** Match plans by `submissionIndex:memberIndex`. */
+  plans?: ReadonlyMap<string, MatchPlan>;
+  /** Whether a NIK found in the registry belongs to someone else (the score, for review), or null. */
+  nikConflict?: (holder: PersonRow, member: MemberRecord) => PairScore | null;
+  /** Timestamp of the observations (ISO). */
+  now?: string;
+}
+
 export interface AppliedBatch {
   changes: FamilyChange[];
   registrations: Registration[];
@@ -60,19 +99,42 @@ export interface AppliedBatch {
   newFamilyIds: Set<string>;
   /** Final membership of every person whose membership changed (null: no active membership). */
   memberships: Map<string, { familyId: string; relationship: number } | null>;
+  observations: ObservationRow[];
+  /** Pairs to merge automatically (after the batch is saved) or to review. */
+  suspicions: Suspicion[];
+}
+
+/** The key of one member in match plans. */
+export const planKey = (submission: number, member: number) => `${submission}:${member}`;
+
+/**
+ * Whether the record of a member without a usable NIK is a member already in the family: the same
+ * birth date and sex, a name equal after normalisation and spelling folding, and no NIK that says
+ * otherwise. (A family re-recorded with its newborn is the everyday case.)
+ */
+export function sameMemberInFamily(m: MemberRecord, existing: MemberState, nik: string | null): boolean {
+  if (existing.birthDate !== m.birthDate || existing.sex !== m.sex) return false;
+  if (nik !== null && existing.nik !== null && existing.nik !== nik) return false;
+  const level = compareNames(normaliseName(m.name), normaliseName(existing.name));
+  return level === 0 || level === 1;
 }
 
 /**
- * Applies validated submissions, in order, to a snapshot of the registry: exact matching by KK
- * (same KK, same family) and by NIK (same NIK, same person; a NIK seen in another KK moves the
- * person, which changes both families). Pure: ids come from `newId`, nothing is read or written.
+ * Applies validated submissions, in order, to a snapshot of the registry. Each member is resolved
+ * to a person: by NIK (unless the NIK's holder differs in name, birth date and sex: a conflict); else
+ * by family context (a member of the same KK with the same name, birth date and sex); else a new
+ * person, with the probabilistic match found before the batch (merge or review) recorded as a
+ * suspicion. Same KK, same family; a person recorded under another KK moves (a new KK taking
+ * members is a family split). Golden values follow `goldenRecord`. Pure: ids come from `newId`.
  */
-export function applySubmissions(snapshot: RegistrySnapshot, submissions: ValidatedSubmission[], newId: () => string): AppliedBatch {
+export function applySubmissions(snapshot: RegistrySnapshot, submissions: ValidatedSubmission[], newId: () => string, options: ApplyOptions = {}): AppliedBatch {
   const families = new Map(snapshot.families);
   const familyIdByKk = new Map(snapshot.familyIdByKk);
   const personsByNik = new Map(snapshot.personsByNik);
+  const personsById = new Map(snapshot.personsById);
   const membershipOf = new Map(snapshot.membershipOf);
   const initialMembership = new Map(snapshot.membershipOf);
+  const now = options.now ?? new Date().toISOString();
   const out: AppliedBatch = {
     changes: [],
     registrations: [],
@@ -81,6 +143,8 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
     newPersonIds: new Set(),
     newFamilyIds: new Set(),
     memberships: new Map(),
+    observations: [],
+    suspicions: [],
   };
 
   const record = (before: FamilyState | null, after: FamilyState, cause: ChangeCause, correlationId?: string): FamilyState => {
@@ -92,8 +156,13 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
     out.changes.push({ familyId: versioned.familyId, version: versioned.version, cause, before, after: versioned, diff, correlationId });
     return versioned;
   };
+  const store = (person: PersonRow) => {
+    personsById.set(person.id, person);
+    if (person.nik !== null) personsByNik.set(person.nik, person);
+    out.persons.set(person.id, person);
+  };
 
-  for (const s of submissions) {
+  submissions.forEach((s, si) => {
     const path = regionPathOf(s.family.address.villageCode);
     if (!path) throw new Error('validated family without a well-formed village code');
     let familyId = familyIdByKk.get(s.family.kk);
@@ -104,35 +173,74 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
     }
     const before = families.get(familyId) ?? null;
     const cause: ChangeCause = { type: 'submission', recordId: s.recordId, revision: s.revision };
+    const taken = new Set<string>();
 
     const members: MemberState[] = [];
-    for (const m of s.family.members) {
-      let person = personsByNik.get(m.nik);
+    s.family.members.forEach((m, mi) => {
       const attributes = memberAttributes(m);
-      if (!person) {
-        person = { id: newId(), nik: m.nik, name: m.name, sex: m.sex, birthDate: m.birthDate, attributes, version: 1 };
-        out.newPersonIds.add(person.id);
-        personsByNik.set(m.nik, person);
-        out.persons.set(person.id, person);
-      } else if (person.name !== m.name || person.sex !== m.sex || person.birthDate !== m.birthDate || !sameJson(person.attributes, attributes)) {
-        // Golden values: the most recent accepted submission wins (the rule the dedup issue refines).
-        person = { ...person, name: m.name, sex: m.sex, birthDate: m.birthDate, attributes, version: person.version + 1 };
-        if (out.newPersonIds.has(person.id)) person.version = 1;
-        personsByNik.set(m.nik, person);
-        out.persons.set(person.id, person);
+      const incoming: Observation = { nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, attributes, observedAt: now };
+      let person: PersonRow | undefined;
+      let conflict: { holder: PersonRow; match: PairScore } | null = null;
+
+      const holder = m.nik !== undefined ? personsByNik.get(m.nik) : undefined;
+      if (holder && !taken.has(holder.id)) {
+        const score = options.nikConflict?.(holder, m) ?? null;
+        if (score === null) person = holder;
+        else {
+          conflict = { holder, match: score };
+          incoming.nik = null; // the NIK stays with its holder until a reviewer decides
+        }
       }
+      if (!person) {
+        const existing = before?.members.find((x) => !taken.has(x.personId) && sameMemberInFamily(m, x, incoming.nik));
+        if (existing) person = personsById.get(existing.personId);
+      }
+
+      if (!person) {
+        const golden = goldenRecord([incoming]);
+        person = { id: newId(), ...golden, version: 1 };
+        out.newPersonIds.add(person.id);
+        store(person);
+        const plan = options.plans?.get(planKey(si, mi));
+        if (conflict) {
+          out.suspicions.push({ existingId: conflict.holder.id, newId: person.id, reason: 'nik-conflict', match: conflict.match, villageCode: path.villageCode, merge: false });
+        } else if (plan && plan.candidateId !== person.id) {
+          out.suspicions.push({ existingId: plan.candidateId, newId: person.id, reason: 'probable-match', match: plan.match, villageCode: path.villageCode, merge: plan.decision === 'merge' });
+        }
+      } else {
+        const current: Observation = { ...person, observedAt: '' };
+        const golden = goldenRecord([current, incoming]);
+        if (golden.nik !== person.nik || golden.name !== person.name || golden.sex !== person.sex || golden.birthDate !== person.birthDate || !sameJson(golden.attributes, person.attributes)) {
+          const updated: PersonRow = { ...person, ...golden, version: out.newPersonIds.has(person.id) ? 1 : person.version + 1 };
+          store(updated);
+          person = updated;
+        }
+      }
+      taken.add(person.id);
+      if (out.persons.has(person.id)) {
+        out.observations.push({
+          ...incoming,
+          personId: person.id,
+          familyId,
+          source: { type: 'submission', recordId: s.recordId, revision: s.revision, ...(conflict ? { claimedNik: m.nik } : {}) },
+        });
+      }
+
       const current = membershipOf.get(person.id);
       if (current && current.familyId !== familyId) {
-        // The person moves: the family they leave changes too.
+        // The person moves: the family they leave changes too (a split when the KK is new).
         const from = families.get(current.familyId);
         if (from) {
-          const left = { ...from, members: from.members.filter((x) => x.personId !== person!.id) };
-          record(from, left, { type: 'member-moved', recordId: s.recordId, toFamilyId: familyId }, s.correlationId);
+          const left = { ...from, members: from.members.filter((x) => x.personId !== person.id) };
+          const why: ChangeCause = out.newFamilyIds.has(familyId) && !before
+            ? { type: 'family-split', recordId: s.recordId, newFamilyId: familyId }
+            : { type: 'member-moved', recordId: s.recordId, toFamilyId: familyId };
+          record(from, left, why, s.correlationId);
         }
       }
       membershipOf.set(person.id, { familyId, relationship: m.relationship });
       members.push({ personId: person.id, nik: person.nik, name: person.name, sex: person.sex, birthDate: person.birthDate, relationship: m.relationship, attributes: person.attributes });
-    }
+    });
     // Members of the family's previous state who are not in this record leave it.
     for (const old of before?.members ?? []) {
       if (!members.some((m) => m.personId === old.personId) && membershipOf.get(old.personId)?.familyId === familyId) {
@@ -157,7 +265,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
       sourceEventId: s.eventId,
       correlationId: s.correlationId,
     });
-  }
+  });
 
   for (const [personId, m] of membershipOf) {
     const was = initialMembership.get(personId);

@@ -1,29 +1,41 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import {
-  TOPICS,
-  type FamilyChangedV1,
-  type FamilyValidatedV1,
-  type SubmissionRegisteredV1,
-} from '@satupintu/contracts';
+import { TOPICS, type FamilyValidatedV1, type MemberRecord, type ReviewTaskV1, type SubmissionRegisteredV1 } from '@satupintu/contracts';
 import type { ConsumedEvent } from '@satupintu/kafka';
+import { motherNameOf } from '@satupintu/matching';
 import { claimInbox, enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
-import { DATA_SOURCE, outboxEvent } from '@satupintu/platform';
+import type { Logger } from '@satupintu/observability';
+import { DATA_SOURCE, LOGGER, outboxEvent } from '@satupintu/platform';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { applySubmissions, type ValidatedSubmission } from './apply-submissions';
+import { MATCH_SETTINGS } from '../config/dedup.config';
+import { PersonIndex } from '../matching/person-index';
+import { bestMatch, nikConflict, registryMatchable, type MatchSettings } from '../matching/registry-matcher';
+import { applySubmissions, planKey, sameMemberInFamily, type MatchPlan, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
+import { mergePersons } from './merges';
+import { familyChangedRows, mergedRow, taskRows } from './registry-events';
+import { IndexUpdates } from './index-updates';
 import { RegistryRepository } from './registry.repository';
 
 /**
  * Turns validated families into registry changes. One transaction per batch: inbox claim, locked
- * snapshot, in-memory application, set-based writes, outbox rows for the change events.
+ * snapshot, probabilistic matching of the members the snapshot cannot place (against the Redis
+ * index), in-memory application, set-based writes, automatic merges and review tasks, outbox rows
+ * for the events. The index is updated after the commit.
  */
 @Controller()
 export class RegisterFamilyConsumer {
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(MATCH_SETTINGS) private readonly settings: MatchSettings,
+    @Inject(PersonIndex) private readonly index: PersonIndex,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   @EventPattern(TOPICS.familyValidated)
   async onValidated(@Payload() batch: ConsumedEvent<FamilyValidatedV1>[]) {
+    await this.index.ensureBuilt(this.db);
+    const updates = new IndexUpdates();
     await this.db.transaction(async (m) => {
       const claimed = await claimInbox(m, 'registry', batch.map((e) => ({ eventId: e.value.eventId, topic: e.topic })));
       const submissions: ValidatedSubmission[] = [];
@@ -36,26 +48,45 @@ export class RegisterFamilyConsumer {
       const repo = new RegistryRepository(m);
       const snapshot = await repo.loadSnapshot(
         [...new Set(submissions.map((s) => s.family.kk))],
-        [...new Set(submissions.flatMap((s) => s.family.members.map((x) => x.nik)))],
+        [...new Set(submissions.flatMap((s) => s.family.members.flatMap((x) => (x.nik !== undefined ? [x.nik] : []))))],
       );
-      const applied = applySubmissions(snapshot, submissions, randomUUID);
-      await repo.save(applied);
-
+      const conflict = (holder: { nik: string | null; name: string; sex: 'M' | 'F'; birthDate: string }, member: MemberRecord) =>
+        nikConflict(registryMatchable({ ...holder, villageCode: null, motherName: null }), registryMatchable({ ...member, nik: member.nik ?? null, villageCode: null, motherName: null }), this.settings);
+      const plans = await this.plan(snapshot, submissions, conflict);
       const now = new Date().toISOString();
-      const rows: OutboxRow[] = [];
-      for (const c of applied.changes) {
-        const event: FamilyChangedV1 = {
+      const applied = applySubmissions(snapshot, submissions, randomUUID, { plans, nikConflict: conflict, now });
+      await repo.save(applied);
+      const rows: OutboxRow[] = familyChangedRows(applied.changes, now);
+      updates.add(applied);
+
+      for (const s of applied.suspicions) {
+        if (s.merge) {
+          const decidedBy = { type: 'automatic' } as const;
+          const outcome = await mergePersons(repo, { survivorId: s.existingId, mergedId: s.newId, decidedBy, match: s.match });
+          if (outcome) {
+            rows.push(...familyChangedRows(outcome.write.changes, now), await mergedRow(repo, outcome, decidedBy, s.match, now));
+            updates.add(outcome.write, [outcome.mergedId]);
+            continue;
+          }
+        }
+        const people = await repo.snapshots([s.existingId, s.newId]);
+        const task: ReviewTaskV1 = {
           eventId: randomUUID(),
           occurredAt: now,
-          familyId: c.familyId,
-          version: c.version,
-          cause: c.cause,
-          before: c.before,
-          after: c.after,
-          diff: c.diff,
+          taskId: randomUUID(),
+          revision: 1,
+          status: 'open',
+          reason: s.reason,
+          villageCode: s.villageCode,
+          openedAt: now,
+          a: people.get(s.existingId)!,
+          b: people.get(s.newId)!,
+          match: s.match,
+          decision: null,
         };
-        rows.push(outboxEvent(TOPICS.familyChanged, c.familyId, event, c.correlationId));
+        if (await repo.openReviewTask(task)) rows.push(...taskRows(task, true));
       }
+
       for (const r of applied.registrations) {
         const event: SubmissionRegisteredV1 = {
           eventId: randomUUID(),
@@ -70,5 +101,38 @@ export class RegisterFamilyConsumer {
       }
       await enqueueOutbox(m, 'registry', rows);
     });
+    await updates.apply(this.index).catch(async (err: unknown) => {
+      // PostgreSQL has the change; the index is rebuilt from it before the next batch.
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'matching index update failed; marked for rebuild');
+      await this.index.invalidate().catch(() => undefined);
+    });
+  }
+
+  /**
+   * Probabilistic matching, before the batch: each member the snapshot cannot place (no NIK, a NIK
+   * the registry does not know, or one held by someone else) is scored against its candidates from
+   * the index. Members a family-context match will place are skipped.
+   */
+  private async plan(snapshot: RegistrySnapshot, submissions: ValidatedSubmission[], conflict: (h: { nik: string | null; name: string; sex: 'M' | 'F'; birthDate: string }, m: MemberRecord) => unknown): Promise<Map<string, MatchPlan>> {
+    const wanted: Array<{ key: string; kk: string; person: ReturnType<typeof registryMatchable> }> = [];
+    submissions.forEach((s, si) => {
+      const familyId = snapshot.familyIdByKk.get(s.family.kk);
+      const current = familyId ? snapshot.families.get(familyId) : undefined;
+      s.family.members.forEach((m, mi) => {
+        const holder = m.nik !== undefined ? snapshot.personsByNik.get(m.nik) : undefined;
+        if (holder && conflict(holder, m) === null) return;
+        if (current?.members.some((x) => sameMemberInFamily(m, x, m.nik ?? null))) return;
+        const person = registryMatchable({ nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, villageCode: s.family.address.villageCode, motherName: motherNameOf(s.family.members, m) });
+        wanted.push({ key: planKey(si, mi), kk: s.family.kk, person });
+      });
+    });
+    const plans = new Map<string, MatchPlan>();
+    if (wanted.length === 0) return plans;
+    const candidates = await this.index.candidates(wanted.map((w) => w.person));
+    wanted.forEach((w, i) => {
+      const found = bestMatch(w.person, w.kk, candidates[i], this.settings);
+      if (found) plans.set(w.key, { candidateId: found.candidate.id, decision: found.decision, match: found.match });
+    });
+    return plans;
   }
 }

@@ -1,8 +1,21 @@
 import type { FamilyAttributes, FamilyState, MemberAttributes } from '@satupintu/contracts';
 import type { EntityManager } from 'typeorm';
-import type { AppliedBatch, FamilyChange, PersonRow, RegistrySnapshot } from './apply-submissions';
+import type { MergeDecider, PairScore, PersonSnapshot, ReviewTaskV1 } from '@satupintu/contracts';
+import type { FamilyChange, ObservationRow, PersonRow, RegistrySnapshot } from './apply-submissions';
+import type { Observation } from './golden-record';
+
+/** What one step (a batch, a merge, an unmerge) writes to the registry. */
+export interface RegistryWrite {
+  changes: FamilyChange[];
+  families: Map<string, FamilyState>;
+  persons: Map<string, PersonRow>;
+  memberships: Map<string, { familyId: string; relationship: number } | null>;
+  observations?: ObservationRow[];
+}
 
 const S = 'registry';
+
+type Membership = { familyId: string; relationship: number };
 
 interface FamilyRow {
   id: string;
@@ -18,7 +31,7 @@ interface FamilyRow {
   version: number;
 }
 
-type PersonSelect = { id: string; nik: string; name: string; sex: 'M' | 'F'; birth_date: string; attributes: MemberAttributes; version: number };
+type PersonSelect = { id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; attributes: MemberAttributes; version: number };
 const PERSON_COLUMNS = `id, nik, name, sex, to_char(birth_date, 'YYYY-MM-DD') as birth_date, attributes, version`;
 const toPersonRow = (p: PersonSelect): PersonRow => ({ id: p.id, nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birth_date, attributes: p.attributes, version: p.version });
 
@@ -34,7 +47,7 @@ export class RegistryRepository {
   async loadSnapshot(kks: string[], niks: string[]): Promise<RegistrySnapshot> {
     const byKk: Array<{ id: string }> = await this.m.query(`select id from ${S}.families where kk = any($1::text[]) order by id for update`, [kks]);
     const persons: PersonSelect[] = await this.m.query(
-      `select ${PERSON_COLUMNS} from ${S}.persons where nik = any($1::text[]) order by id for update`,
+      `select ${PERSON_COLUMNS} from ${S}.persons where nik = any($1::text[]) and merged_into is null order by id for update`,
       [niks],
     );
     const memberOf: Array<{ family_id: string }> = await this.m.query(
@@ -49,19 +62,24 @@ export class RegistryRepository {
     const familyIds = [...kkIds, ...others];
     const families = await this.loadFamilies(familyIds);
 
-    const snapshot: RegistrySnapshot = { families: new Map(), familyIdByKk: new Map(), personsByNik: new Map(), membershipOf: new Map() };
+    const snapshot: RegistrySnapshot = { families: new Map(), familyIdByKk: new Map(), personsByNik: new Map(), personsById: new Map(), membershipOf: new Map() };
+    const keep = (p: PersonSelect) => {
+      const row = toPersonRow(p);
+      snapshot.personsById.set(row.id, row);
+      if (row.nik !== null) snapshot.personsByNik.set(row.nik, row);
+    };
     for (const f of families) {
       snapshot.families.set(f.familyId, f);
       snapshot.familyIdByKk.set(f.kk, f.familyId);
       for (const m of f.members) snapshot.membershipOf.set(m.personId, { familyId: f.familyId, relationship: m.relationship });
     }
-    for (const p of persons) snapshot.personsByNik.set(p.nik, toPersonRow(p));
+    for (const p of persons) keep(p);
     // Members of the loaded families are needed by NIK too (a member re-recorded in its own family).
     const loaded = new Set(persons.map((p) => p.id));
     const missing = families.flatMap((f) => f.members.map((m) => m.personId)).filter((id) => !loaded.has(id));
     if (missing.length > 0) {
       const more: PersonSelect[] = await this.m.query(`select ${PERSON_COLUMNS} from ${S}.persons where id = any($1::uuid[]) order by id for update`, [missing]);
-      for (const p of more) snapshot.personsByNik.set(p.nik, toPersonRow(p));
+      for (const p of more) keep(p);
     }
     return snapshot;
   }
@@ -102,21 +120,144 @@ export class RegistryRepository {
     }));
   }
 
-  async save(applied: AppliedBatch): Promise<void> {
-    await this.savePersons([...applied.persons.values()]);
-    await this.saveFamilies([...applied.families.values()]);
-    await this.saveMemberships(applied);
-    await this.saveHistory(applied.changes);
+  async save(write: RegistryWrite): Promise<void> {
+    await this.savePersons([...write.persons.values()]);
+    await this.saveFamilies([...write.families.values()]);
+    await this.saveMemberships(write);
+    await this.saveHistory(write.changes);
+    await this.saveObservations(write.observations ?? []);
   }
 
-  private async savePersons(persons: PersonRow[]) {
+  /** Active persons by id, locked (id order). */
+  async lockPersons(ids: string[]): Promise<Map<string, PersonRow & { mergedInto: string | null; createdAt: string }>> {
+    const rows: Array<PersonSelect & { merged_into: string | null; created_at: Date }> = await this.m.query(
+      `select ${PERSON_COLUMNS}, merged_into, created_at from ${S}.persons where id = any($1::uuid[]) order by id for update`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { ...toPersonRow(r), mergedInto: r.merged_into, createdAt: r.created_at.toISOString() }]));
+  }
+
+  /** Active memberships of persons. */
+  async membershipsOf(ids: string[]): Promise<Map<string, { familyId: string; relationship: number }>> {
+    const rows: Array<{ person_id: string; family_id: string; relationship: number }> = await this.m.query(
+      `select person_id, family_id, relationship from ${S}.memberships where person_id = any($1::uuid[]) and valid_to is null`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.person_id, { familyId: r.family_id, relationship: r.relationship }]));
+  }
+
+  /** Locks families (id order) and returns their current states. */
+  async lockFamilies(ids: string[]): Promise<Map<string, FamilyState>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    await this.m.query(`select id from ${S}.families where id = any($1::uuid[]) order by id for update`, [unique]);
+    return new Map((await this.loadFamilies(unique)).map((f) => [f.familyId, f]));
+  }
+
+  /** A person and every person merged into it, directly or through others. */
+  async cluster(id: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.m.query(
+      `with recursive c(id) as (select $1::uuid union all select p.id from ${S}.persons p join c on p.merged_into = c.id) select id from c`,
+      [id],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Every observation of the given persons. */
+  async observationsOf(ids: string[]): Promise<Array<Observation & { personId: string }>> {
+    const rows: Array<{ person_id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; attributes: MemberAttributes; observed_at: Date }> = await this.m.query(
+      `select person_id, nik, name, sex, to_char(birth_date, 'YYYY-MM-DD') as birth_date, attributes, observed_at from ${S}.person_observations where person_id = any($1::uuid[])`,
+      [ids],
+    );
+    return rows.map((r) => ({ personId: r.person_id, nik: r.nik, name: r.name, sex: r.sex, birthDate: r.birth_date, attributes: r.attributes, observedAt: r.observed_at.toISOString() }));
+  }
+
+  /** Golden records with where each person lives now, for events and review screens. */
+  async snapshots(ids: string[]): Promise<Map<string, PersonSnapshot>> {
+    const rows: Array<PersonSelect & { family_id: string | null; kk: string | null; village_code: string | null; relationship: number | null }> = await this.m.query(
+      `select p.id, p.nik, p.name, p.sex, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, p.attributes, p.version,
+              ms.family_id, f.kk, f.village_code, ms.relationship
+         from ${S}.persons p
+         left join ${S}.memberships ms on ms.person_id = p.id and ms.valid_to is null
+         left join ${S}.families f on f.id = ms.family_id
+        where p.id = any($1::uuid[])`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { personId: r.id, nik: r.nik, name: r.name, sex: r.sex, birthDate: r.birth_date, attributes: r.attributes, familyId: r.family_id, kk: r.kk, villageCode: r.village_code, relationship: r.relationship },
+      ]),
+    );
+  }
+
+  async setMergedInto(personId: string, into: string | null): Promise<void> {
+    await this.m.query(`update ${S}.persons set merged_into = $2, version = version + 1, updated_at = now() where id = $1`, [personId, into]);
+  }
+
+  async recordMerge(r: { id: string; survivorId: string; mergedId: string; decidedBy: MergeDecider; match: PairScore | null; survivorMembership: Membership | null; mergedMembership: Membership | null }) {
+    await this.m.query(
+      `insert into ${S}.merges (id, survivor_id, merged_id, decided_by, match, survivor_membership, merged_membership, merged_at) values ($1, $2, $3, $4, $5, $6, $7, now())`,
+      [r.id, r.survivorId, r.mergedId, JSON.stringify(r.decidedBy), r.match && JSON.stringify(r.match), r.survivorMembership && JSON.stringify(r.survivorMembership), r.mergedMembership && JSON.stringify(r.mergedMembership)],
+    );
+  }
+
+  async lockMerge(id: string): Promise<{ id: string; survivorId: string; mergedId: string; survivorMembership: Membership | null; mergedMembership: Membership | null; unmergedAt: Date | null } | null> {
+    const rows: Array<{ id: string; survivor_id: string; merged_id: string; survivor_membership: Membership | null; merged_membership: Membership | null; unmerged_at: Date | null }> =
+      await this.m.query(`select * from ${S}.merges where id = $1 for update`, [id]);
+    const r = rows[0];
+    return r ? { id: r.id, survivorId: r.survivor_id, mergedId: r.merged_id, survivorMembership: r.survivor_membership, mergedMembership: r.merged_membership, unmergedAt: r.unmerged_at } : null;
+  }
+
+  async recordUnmerge(id: string, by: { reviewer: string; reason: string }) {
+    await this.m.query(`update ${S}.merges set unmerged_at = now(), unmerge = $2 where id = $1`, [id, JSON.stringify(by)]);
+  }
+
+  /** Opens a review task unless one is open for the pair; returns it (revision 1) or null. */
+  async openReviewTask(t: Omit<ReviewTaskV1, 'eventId' | 'occurredAt' | 'revision' | 'status' | 'decision'>): Promise<boolean> {
+    const rows: unknown[] = await this.m.query(
+      `insert into ${S}.review_tasks (id, person_a, person_b, reason, village_code, match, status, revision, opened_at)
+       values ($1, $2, $3, $4, $5, $6, 'open', 1, $7) on conflict do nothing returning id`,
+      [t.taskId, t.a.personId, t.b.personId, t.reason, t.villageCode, JSON.stringify(t.match), t.openedAt],
+    );
+    return rows.length === 1;
+  }
+
+  async lockReviewTask(id: string): Promise<{ id: string; personA: string; personB: string; reason: 'probable-match' | 'nik-conflict'; villageCode: string; match: PairScore; status: ReviewTaskV1['status']; revision: number; openedAt: Date } | null> {
+    const rows: Array<{ id: string; person_a: string; person_b: string; reason: 'probable-match' | 'nik-conflict'; village_code: string; match: PairScore; status: ReviewTaskV1['status']; revision: number; opened_at: Date }> =
+      await this.m.query(`select * from ${S}.review_tasks where id = $1 for update`, [id]);
+    const r = rows[0];
+    return r ? { id: r.id, personA: r.person_a, personB: r.person_b, reason: r.reason, villageCode: r.village_code, match: r.match, status: r.status, revision: r.revision, openedAt: r.opened_at } : null;
+  }
+
+  async closeReviewTask(id: string, status: 'same' | 'different' | 'withdrawn', decision: NonNullable<ReviewTaskV1['decision']>): Promise<number> {
+    const rows: Array<{ revision: number }> = await this.m.query(
+      `update ${S}.review_tasks set status = $2, decision = $3, revision = revision + 1 where id = $1 returning revision`,
+      [id, status, JSON.stringify(decision)],
+    );
+    return rows[0].revision;
+  }
+
+  /** Resolves persons to the active person they were merged into (themselves when active). */
+  async activeOf(ids: string[]): Promise<Map<string, string>> {
+    const rows: Array<{ start: string; id: string }> = await this.m.query(
+      `with recursive up(start, id, merged_into) as (
+         select p.id, p.id, p.merged_into from ${S}.persons p where p.id = any($1::uuid[])
+         union all select up.start, p.id, p.merged_into from ${S}.persons p join up on p.id = up.merged_into)
+       select start, id from up where merged_into is null`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.start, r.id]));
+  }
+
+  async savePersons(persons: PersonRow[]) {
     if (persons.length === 0) return;
     await this.m.query(
       `insert into ${S}.persons (id, nik, name, sex, birth_date, attributes, version, created_at, updated_at)
        select t.id, t.nik, t.name, t.sex, t.birth_date, t.attributes, t.version, now(), now()
          from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::jsonb[], $7::int[]) as t(id, nik, name, sex, birth_date, attributes, version)
        on conflict (id) do update
-         set name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, attributes = excluded.attributes,
+         set nik = excluded.nik, name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, attributes = excluded.attributes,
              version = excluded.version, updated_at = now()`,
       [
         persons.map((p) => p.id),
@@ -130,7 +271,7 @@ export class RegistryRepository {
     );
   }
 
-  private async saveFamilies(families: FamilyState[]) {
+  async saveFamilies(families: FamilyState[]) {
     if (families.length === 0) return;
     const a = families.map((f) => f.address);
     await this.m.query(
@@ -159,7 +300,7 @@ export class RegistryRepository {
   }
 
   /** Closes changed memberships and opens the new ones (membership history is kept). */
-  private async saveMemberships(applied: AppliedBatch) {
+  private async saveMemberships(applied: RegistryWrite) {
     const changed = [...applied.memberships.keys()];
     if (changed.length === 0) return;
     await this.m.query(`update ${S}.memberships set valid_to = now() where person_id = any($1::uuid[]) and valid_to is null`, [changed]);
@@ -172,6 +313,25 @@ export class RegistryRepository {
        select t.family_id, t.person_id, t.relationship, t.position, now()
          from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) as t(family_id, person_id, relationship, position)`,
       [open.map(([, m]) => m.familyId), open.map(([p]) => p), open.map(([, m]) => m.relationship), open.map(([p, m]) => position(p, m.familyId))],
+    );
+  }
+
+  private async saveObservations(observations: ObservationRow[]) {
+    if (observations.length === 0) return;
+    await this.m.query(
+      `insert into ${S}.person_observations (person_id, family_id, source, nik, name, sex, birth_date, attributes, observed_at)
+       select * from unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::date[], $8::jsonb[], $9::timestamptz[])`,
+      [
+        observations.map((o) => o.personId),
+        observations.map((o) => o.familyId),
+        observations.map((o) => JSON.stringify(o.source)),
+        observations.map((o) => o.nik),
+        observations.map((o) => o.name),
+        observations.map((o) => o.sex),
+        observations.map((o) => o.birthDate),
+        observations.map((o) => JSON.stringify(o.attributes)),
+        observations.map((o) => o.observedAt),
+      ],
     );
   }
 

@@ -5,6 +5,12 @@ import { EventBase } from '../primitives';
 export const ChangeCause = z.discriminatedUnion('type', [
   z.object({ type: z.literal('submission'), recordId: z.uuid(), revision: z.number().int() }),
   z.object({ type: z.literal('member-moved'), recordId: z.uuid(), toFamilyId: z.uuid() }),
+  /** A new KK took members of this family (the family split). */
+  z.object({ type: z.literal('family-split'), recordId: z.uuid(), newFamilyId: z.uuid() }),
+  /** Two records of one person were merged (automatically or by a reviewer). */
+  z.object({ type: z.literal('person-merged'), mergeId: z.uuid(), survivorId: z.uuid(), mergedId: z.uuid() }),
+  /** A merge was undone: both persons are back. */
+  z.object({ type: z.literal('person-unmerged'), mergeId: z.uuid(), survivorId: z.uuid(), mergedId: z.uuid() }),
 ]);
 export type ChangeCause = z.infer<typeof ChangeCause>;
 

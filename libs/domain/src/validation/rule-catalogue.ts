@@ -47,6 +47,13 @@ export const RULE_CATALOGUE = {
     description: 'The first six digits of the KK number are not a district in the official region list.',
     message: { id: 'Kode kecamatan pada nomor KK tidak dikenal', en: 'The district code in the KK number is unknown' },
   },
+  NIK_MISSING: {
+    category: 'identifiers',
+    severity: 'warning',
+    field: 'members.N.nik',
+    description: 'No NIK recorded for the member (a newborn, or the card was not at hand): the registry matches the person by name, birth date, sex and family instead.',
+    message: { id: 'NIK belum dicatat; lengkapi bila sudah ada', en: 'No NIK recorded; add it once known' },
+  },
   NIK_FORMAT: {
     category: 'identifiers',
     severity: 'error',

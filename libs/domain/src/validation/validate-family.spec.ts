@@ -83,6 +83,10 @@ const CASES: Record<RuleCode, { fail: Case[]; pass: Array<Omit<Case, 'path'>> }>
     fail: [{ name: "a man with a woman's NIK", change: (f) => set(f, (x) => (x.members[0].nik = formatNik('31.01.01', '1985-03-12', 'F', 1))), path: 'members.0.sex' }],
     pass: [{ name: 'matching', change: (f) => f }],
   },
+  NIK_MISSING: {
+    fail: [{ name: 'a newborn without a NIK yet', change: (f) => set(f, (x) => delete x.members[2].nik), path: 'members.2.nik' }],
+    pass: [{ name: 'every NIK recorded', change: (f) => f }],
+  },
   NIK_DUPLICATE_IN_FAMILY: {
     fail: [{ name: 'the same person recorded twice', change: (f) => set(f, (x) => x.members.push({ ...x.members[2] })), path: 'members.4.nik' }],
     pass: [{ name: 'distinct', change: (f) => f }],

@@ -78,6 +78,10 @@ function checkIdentifiers(family: FamilyRecord, ctx: ValidationContext, report: 
   const seen = new Set<string>();
   family.members.forEach((m, i) => {
     const at = `members.${i}`;
+    if (m.nik === undefined) {
+      report('NIK_MISSING', `${at}.nik`);
+      return;
+    }
     if (seen.has(m.nik)) report('NIK_DUPLICATE_IN_FAMILY', `${at}.nik`);
     seen.add(m.nik);
     if (!SIXTEEN_DIGITS.test(m.nik)) {

@@ -1,0 +1,179 @@
+import type { FamilyState } from '@satupintu/contracts';
+import { motherNameOf, type MatchablePerson } from '@satupintu/matching';
+import type { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { blockingKeysOf, registryMatchable, type IndexedPerson } from './registry-matcher';
+
+const CHUNK = 2000;
+
+/** The index entries of a family's members, from its registry state. */
+export function indexedMembers(state: FamilyState): IndexedPerson[] {
+  return state.members.map((m) => ({
+    id: m.personId,
+    nik: m.nik,
+    name: m.name,
+    sex: m.sex,
+    birthDate: m.birthDate,
+    villageCode: state.address.villageCode,
+    kk: state.kk,
+    motherName: motherNameOf(state.members, m),
+  }));
+}
+
+/**
+ * The matcher's hot path in Redis: for each blocking key a set of person ids, and for each active
+ * person what matching compares. PostgreSQL stays the source of truth: the index is written after
+ * each commit, can be flushed at any time, and is rebuilt from the registry (at start when its
+ * marker is missing, or by `rebuild`). Blocking keys are hashed, so NIKs and KK numbers never
+ * appear in Redis key names (which show up in monitoring tools).
+ */
+export class PersonIndex {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly maxBlock: number,
+  ) {}
+
+  private blockKey(key: string): string {
+    return `${this.prefix}registry:block:v1:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+  }
+
+  private personKey(id: string): string {
+    return `${this.prefix}registry:person:v1:${id}`;
+  }
+
+  private get builtKey(): string {
+    return `${this.prefix}registry:index:v1:built`;
+  }
+
+  /** Candidates of each person: every indexed person sharing one of its blocking keys (oversized blocks skipped). */
+  async candidates(persons: ReadonlyArray<MatchablePerson>): Promise<IndexedPerson[][]> {
+    const keysOf = persons.map((p) => blockingKeysOf(p).map((k) => this.blockKey(k)));
+    const unique = [...new Set(keysOf.flat())];
+    const members = new Map<string, string[]>();
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const chunk = unique.slice(i, i + CHUNK);
+      const pipeline = this.redis.pipeline();
+      for (const k of chunk) pipeline.smembers(k);
+      const replies = (await pipeline.exec()) ?? [];
+      chunk.forEach((k, j) => {
+        const [err, ids] = replies[j] as [Error | null, string[]];
+        if (err) throw err;
+        if (ids.length > 0 && ids.length <= this.maxBlock) members.set(k, ids);
+      });
+    }
+    const ids = [...new Set([...members.values()].flat())];
+    const records = new Map<string, IndexedPerson>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const values = await this.redis.mget(chunk.map((id) => this.personKey(id)));
+      values.forEach((v, j) => {
+        if (v) records.set(chunk[j], JSON.parse(v) as IndexedPerson);
+      });
+    }
+    return keysOf.map((keys) => {
+      const found = new Set(keys.flatMap((k) => members.get(k) ?? []));
+      return [...found].map((id) => records.get(id)).filter((r): r is IndexedPerson => r !== undefined);
+    });
+  }
+
+  /** Adds or updates persons: their old keys are dropped, the new ones added. */
+  async put(persons: ReadonlyArray<IndexedPerson>): Promise<void> {
+    for (let i = 0; i < persons.length; i += CHUNK) {
+      const chunk = persons.slice(i, i + CHUNK);
+      const old = await this.redis.mget(chunk.map((p) => this.personKey(p.id)));
+      const pipeline = this.redis.pipeline();
+      chunk.forEach((p, j) => {
+        const keys = this.keysOf(p);
+        const was = old[j] ? this.keysOf(JSON.parse(old[j]!) as IndexedPerson) : [];
+        for (const k of was) if (!keys.includes(k)) pipeline.srem(k, p.id);
+        for (const k of keys) pipeline.sadd(k, p.id);
+        pipeline.set(this.personKey(p.id), JSON.stringify(p));
+      });
+      await this.exec(pipeline);
+    }
+  }
+
+  /** Removes persons (merged into another): they are no longer candidates. */
+  async remove(ids: ReadonlyArray<string>): Promise<void> {
+    if (ids.length === 0) return;
+    const old = await this.redis.mget(ids.map((id) => this.personKey(id)));
+    const pipeline = this.redis.pipeline();
+    ids.forEach((id, j) => {
+      if (old[j]) for (const k of this.keysOf(JSON.parse(old[j]!) as IndexedPerson)) pipeline.srem(k, id);
+      pipeline.del(this.personKey(id));
+    });
+    await this.exec(pipeline);
+  }
+
+  async isBuilt(): Promise<boolean> {
+    return (await this.redis.exists(this.builtKey)) === 1;
+  }
+
+  private building: Promise<number> | null = null;
+
+  /**
+   * Rebuilds the index from the registry when its marker is missing (Redis flushed or restarted
+   * empty, or an update after a commit failed). Concurrent callers share one rebuild.
+   */
+  async ensureBuilt(db: DataSource): Promise<void> {
+    if (await this.isBuilt()) return;
+    this.building ??= this.rebuild(db).finally(() => (this.building = null));
+    await this.building;
+  }
+
+  /** Marks the index as stale: the next batch rebuilds it. */
+  async invalidate(): Promise<void> {
+    await this.redis.del(this.builtKey);
+  }
+
+  /** Drops every key of the index (the registry in PostgreSQL is untouched). */
+  async flush(): Promise<number> {
+    let cursor = '0';
+    let removed = 0;
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}registry:*`, 'COUNT', 5000);
+      cursor = next;
+      if (keys.length > 0) removed += await this.redis.del(...keys);
+    } while (cursor !== '0');
+    return removed;
+  }
+
+  /** Rebuilds the index from the registry's active persons, in id order and in chunks. */
+  async rebuild(db: DataSource, onProgress?: (done: number) => void): Promise<number> {
+    await this.flush();
+    let last = '00000000-0000-0000-0000-000000000000';
+    let done = 0;
+    for (;;) {
+      const rows: Array<{ id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; village_code: string | null; kk: string | null; mother: string | null }> = await db.query(
+        `select p.id, p.nik, p.name, p.sex, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, f.village_code, f.kk,
+                case when ms.relationship = 4 then (
+                  select p2.name from registry.memberships m2 join registry.persons p2 on p2.id = m2.person_id
+                   where m2.family_id = ms.family_id and m2.valid_to is null and (m2.relationship = 3 or (m2.relationship = 1 and p2.sex = 'F'))
+                   order by m2.relationship desc limit 1) end as mother
+           from registry.persons p
+           left join registry.memberships ms on ms.person_id = p.id and ms.valid_to is null
+           left join registry.families f on f.id = ms.family_id
+          where p.merged_into is null and p.id > $1
+          order by p.id limit ${CHUNK * 5}`,
+        [last],
+      );
+      if (rows.length === 0) break;
+      await this.put(rows.map((r) => ({ id: r.id, nik: r.nik, name: r.name, sex: r.sex, birthDate: r.birth_date, villageCode: r.village_code, kk: r.kk, motherName: r.mother })));
+      last = rows[rows.length - 1].id;
+      done += rows.length;
+      onProgress?.(done);
+    }
+    await this.redis.set(this.builtKey, new Date().toISOString());
+    return done;
+  }
+
+  private keysOf(p: IndexedPerson): string[] {
+    return blockingKeysOf(registryMatchable(p)).map((k) => this.blockKey(k));
+  }
+
+  private async exec(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
+    for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+  }
+}
