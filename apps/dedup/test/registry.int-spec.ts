@@ -71,14 +71,15 @@ describe('dedup service', () => {
     expect(changes.messages.filter((m) => m.value.familyId === r1.familyId)).toHaveLength(2);
   });
 
-  it('moves a person whose NIK appears under another KK, with an event for each family', async () => {
+  it('moves a person whose NIK appears under another existing KK, with an event for each family', async () => {
     const home = family({ members: 3 });
+    const other = family({ members: 1, village: '31.01.02.1001' });
     await send([validated(home)], home.kk);
-    await eventually(async () => (await stack.db.query('select 1 from registry.families where kk = $1', [home.kk])).rowCount === 1);
+    await send([validated(other)], other.kk);
+    await eventually(async () => (await stack.db.query('select 1 from registry.families where kk = any($1)', [[home.kk, other.kk]])).rowCount === 2);
     const mover = home.members[2];
-    const newFamily: FamilyRecord = { ...family({ members: 1, village: '31.01.02.1001' }), members: [{ ...mover, relationship: 1 }] };
-    const move = validated(newFamily);
-    await send([move], newFamily.kk);
+    const move = validated({ ...other, members: [...other.members, { ...mover, relationship: 4 }] });
+    await send([move], other.kk);
     const r = await registrationOf(move);
     const left = await eventually(() => changes.messages.find((m) => m.value.cause.type === 'member-moved' && m.value.after?.kk === home.kk));
     expect(left.value.after?.members.map((m) => m.nik)).toEqual([home.members[0].nik, home.members[1].nik]);
@@ -90,7 +91,24 @@ describe('dedup service', () => {
     );
     expect(rows).toEqual([
       { kk: home.kk, active: false },
-      { kk: newFamily.kk, active: true },
+      { kk: other.kk, active: true },
     ]);
+  });
+
+  it('splits a family when a new KK takes some of its members', async () => {
+    const home = family({ members: 4 });
+    await send([validated(home)], home.kk);
+    await eventually(async () => (await stack.db.query('select 1 from registry.families where kk = $1', [home.kk])).rowCount === 1);
+    const split: FamilyRecord = { ...family({ members: 1 }), members: [{ ...home.members[2], relationship: 1 }, { ...home.members[3], relationship: 2 }] };
+    const e = validated(split);
+    await send([e], split.kk);
+    const r = await registrationOf(e);
+    const old = await eventually(() => changes.messages.find((m) => m.value.cause.type === 'family-split' && m.value.after?.kk === home.kk));
+    expect(old.value.cause).toEqual({ type: 'family-split', recordId: e.recordId, newFamilyId: r.familyId });
+    expect(old.value.after?.members.map((m) => m.nik)).toEqual([home.members[0].nik, home.members[1].nik]);
+    const gone = new Set(old.value.diff.filter((d) => d.after === undefined).map((d) => d.path.split('.')[1]));
+    expect([...gone].sort()).toEqual(old.value.before!.members.slice(2).map((m) => m.personId).sort());
+    const created = await eventually(() => changes.messages.find((m) => m.value.familyId === r.familyId));
+    expect(created.value.after?.members.map((m) => m.nik)).toEqual([home.members[2].nik, home.members[3].nik]);
   });
 });

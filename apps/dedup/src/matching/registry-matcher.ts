@@ -51,7 +51,7 @@ export function blockingKeysOf(p: MatchablePerson): string[] {
 
 /**
  * The best candidate for a new person and what to do with it: merge (match weight >= mergeAt),
- * review (>= reviewAt), or nothing. Candidates of the person's own KK are skipped (family context
+ * review (>= reviewAt), or nothing; never a merge between two different NIKs. Candidates of the person's own KK are skipped (family context
  * decides those), as are candidates with the same id.
  */
 export function bestMatch(incoming: MatchablePerson, kk: string, candidates: ReadonlyArray<IndexedPerson>, settings: MatchSettings): MatchOutcome | null {
@@ -63,7 +63,10 @@ export function bestMatch(incoming: MatchablePerson, kk: string, candidates: Rea
   }
   if (!best || best.score < settings.reviewAt) return null;
   const explained = settings.model.explain(incoming, registryMatchable(best.candidate));
-  return { candidate: best.candidate, decision: best.score >= settings.mergeAt ? 'merge' : 'review', match: explained };
+  // Two different NIKs are never merged without a reviewer (duplicate NIK issuance happens, but it
+  // is for a person to decide).
+  const twoNiks = incoming.nik !== null && best.candidate.nik !== null && incoming.nik !== best.candidate.nik;
+  return { candidate: best.candidate, decision: best.score >= settings.mergeAt && !twoNiks ? 'merge' : 'review', match: explained };
 }
 
 const IDENTITY = new Set(['name', 'birth-date', 'sex']);

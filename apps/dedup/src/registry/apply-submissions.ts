@@ -174,6 +174,8 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
     const before = families.get(familyId) ?? null;
     const cause: ChangeCause = { type: 'submission', recordId: s.recordId, revision: s.revision };
     const taken = new Set<string>();
+    /** Persons this record takes from other families, by the family they leave. */
+    const leaving = new Map<string, string[]>();
 
     const members: MemberState[] = [];
     s.family.members.forEach((m, mi) => {
@@ -228,19 +230,21 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
 
       const current = membershipOf.get(person.id);
       if (current && current.familyId !== familyId) {
-        // The person moves: the family they leave changes too (a split when the KK is new).
-        const from = families.get(current.familyId);
-        if (from) {
-          const left = { ...from, members: from.members.filter((x) => x.personId !== person.id) };
-          const why: ChangeCause = out.newFamilyIds.has(familyId) && !before
-            ? { type: 'family-split', recordId: s.recordId, newFamilyId: familyId }
-            : { type: 'member-moved', recordId: s.recordId, toFamilyId: familyId };
-          record(from, left, why, s.correlationId);
-        }
+        leaving.set(current.familyId, [...(leaving.get(current.familyId) ?? []), person.id]);
       }
       membershipOf.set(person.id, { familyId, relationship: m.relationship });
       members.push({ personId: person.id, nik: person.nik, name: person.name, sex: person.sex, birthDate: person.birthDate, relationship: m.relationship, attributes: person.attributes });
     });
+    // The families they leave change too, once each (a split when the receiving KK is new).
+    for (const [fromId, personIds] of leaving) {
+      const from = families.get(fromId);
+      if (!from) continue;
+      const left = { ...from, members: from.members.filter((x) => !personIds.includes(x.personId)) };
+      const why: ChangeCause = out.newFamilyIds.has(familyId) && !before
+        ? { type: 'family-split', recordId: s.recordId, newFamilyId: familyId }
+        : { type: 'member-moved', recordId: s.recordId, toFamilyId: familyId };
+      record(from, left, why, s.correlationId);
+    }
     // Members of the family's previous state who are not in this record leave it.
     for (const old of before?.members ?? []) {
       if (!members.some((m) => m.personId === old.personId) && membershipOf.get(old.personId)?.familyId === familyId) {

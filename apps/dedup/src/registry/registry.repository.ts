@@ -231,7 +231,8 @@ export class RegistryRepository {
   }
 
   async closeReviewTask(id: string, status: 'same' | 'different' | 'withdrawn', decision: NonNullable<ReviewTaskV1['decision']>): Promise<number> {
-    const rows: Array<{ revision: number }> = await this.m.query(
+    // TypeORM answers an UPDATE with [rows, count].
+    const [rows]: [Array<{ revision: number }>, number] = await this.m.query(
       `update ${S}.review_tasks set status = $2, decision = $3, revision = revision + 1 where id = $1 returning revision`,
       [id, status, JSON.stringify(decision)],
     );
