@@ -8,6 +8,9 @@ import { OpenApiController } from './openapi/openapi.controller';
 import { RegionCountsConsumer } from './regions/region-counts.consumer';
 import { RegionsController } from './regions/regions.controller';
 import { RegionsService } from './regions/regions.service';
+import { ReviewConsumer } from './review/review.consumer';
+import { ReviewController } from './review/review.controller';
+import { ReviewService } from './review/review.service';
 import { SubmissionStatusConsumer } from './submissions/submission-status.consumer';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { SubmissionsService } from './submissions/submissions.service';
@@ -15,8 +18,8 @@ import { SubmissionsService } from './submissions/submissions.service';
 export function gatewayModule(config: BaseConfig) {
   @Module({
     imports: [PlatformModule.forService(GATEWAY, config)],
-    controllers: [OpenApiController, SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer],
-    providers: [SubmissionsService, RegionsService, EligibilityService],
+    controllers: [OpenApiController, SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer, ReviewController, ReviewConsumer],
+    providers: [SubmissionsService, RegionsService, EligibilityService, ReviewService],
   })
   class GatewayModule {}
   return GatewayModule;

@@ -24,6 +24,11 @@ describe('OpenAPI document', () => {
         '/v1/regions/{code}/eligibility',
         '/v1/persons/{id}/eligibility',
         '/v1/families/{id}/eligibility',
+        '/v1/review-tasks',
+        '/v1/review-tasks/{id}',
+        '/v1/review-tasks/{id}/decision',
+        '/v1/merges/{id}',
+        '/v1/merges/{id}/unmerge',
       ]),
     );
   });

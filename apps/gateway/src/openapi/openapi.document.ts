@@ -102,6 +102,66 @@ export function openApiDocument() {
           },
         },
       },
+      '/v1/review-tasks': {
+        get: {
+          summary: 'Duplicate review tasks (oldest first, 100 a page) of a region and everything under it',
+          parameters: [
+            { name: 'region', in: 'query', required: false, schema: { type: 'string', examples: ['ID', '31.71', '31.71.01.1001'] } },
+            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['open', 'same', 'different', 'withdrawn'], default: 'open' } },
+            { name: 'after', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'the `next` of the previous page' },
+          ],
+          responses: { '200': { description: 'Tasks and the cursor of the next page' }, '400': { description: 'INVALID_QUERY' }, '404': { description: 'Unknown region (REGION_NOT_FOUND)' } },
+        },
+      },
+      '/v1/review-tasks/{id}': {
+        get: {
+          summary: 'One review task: the two persons side by side, field by field, and the match score broken down by comparison (level and weight)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': { description: 'The task' }, '404': { description: 'TASK_NOT_FOUND' } },
+        },
+      },
+      '/v1/review-tasks/{id}/decision': {
+        post: {
+          summary: 'Decide a review task: same (the two are merged, the older record surviving) or different',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['decision', 'reviewer'],
+                  properties: { decision: { enum: ['same', 'different'] }, reviewer: { type: 'string', maxLength: 100 }, note: { type: 'string', maxLength: 1000 } },
+                },
+              },
+            },
+          },
+          responses: { '202': { description: 'Accepted; carried out by the dedup service' }, '400': { description: 'INVALID_REQUEST' }, '404': { description: 'TASK_NOT_FOUND' }, '409': { description: 'TASK_NOT_OPEN or DECISION_PENDING' } },
+        },
+      },
+      '/v1/merges/{id}': {
+        get: {
+          summary: 'One merge: who survived, who was merged, who decided, the score, and whether it was undone',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': { description: 'The merge' }, '404': { description: 'MERGE_NOT_FOUND' } },
+        },
+      },
+      '/v1/merges/{id}/unmerge': {
+        post: {
+          summary: 'Undo a merge: both persons come back with their own values, histories and families',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { type: 'object', additionalProperties: false, required: ['reviewer', 'reason'], properties: { reviewer: { type: 'string', maxLength: 100 }, reason: { type: 'string', maxLength: 1000 } } },
+              },
+            },
+          },
+          responses: { '202': { description: 'Accepted; carried out by the dedup service' }, '400': { description: 'INVALID_REQUEST' }, '404': { description: 'MERGE_NOT_FOUND' }, '409': { description: 'ALREADY_UNMERGED or UNMERGE_PENDING' } },
+        },
+      },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
   };

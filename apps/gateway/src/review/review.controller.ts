@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiError } from '@satupintu/platform';
+import { UUID } from '../http/params';
+import { knownRegion } from '../regions/known-region';
+import { ReviewService } from './review.service';
+
+const STATUSES = new Set(['open', 'same', 'different', 'withdrawn']);
+
+function uuidOr404(id: string, code: string, what: string): string {
+  if (!UUID.test(id)) throw new ApiError(404, code, `no ${what} has this id`);
+  return id.toLowerCase();
+}
+
+/** Duplicate review: tasks by region, a pair side by side, decisions, unmerges. */
+@Controller('v1')
+export class ReviewController {
+  constructor(@Inject(ReviewService) private readonly review: ReviewService) {}
+
+  @Get('review-tasks')
+  list(@Query('region') region?: unknown, @Query('status') status?: unknown, @Query('after') after?: unknown) {
+    if (region !== undefined && typeof region !== 'string') throw new ApiError(400, 'INVALID_QUERY', 'region must be one region code');
+    if (status !== undefined && (typeof status !== 'string' || !STATUSES.has(status))) throw new ApiError(400, 'INVALID_QUERY', 'status must be open, same, different or withdrawn');
+    if (after !== undefined && (typeof after !== 'string' || Number.isNaN(Date.parse(after)) || after.length > 40)) throw new ApiError(400, 'INVALID_QUERY', 'after must be a timestamp (the `next` of a previous page)');
+    if (region !== undefined && region !== 'ID') knownRegion(region);
+    return this.review.list(region === undefined || region === 'ID' ? null : region, status ?? 'open', after ?? null);
+  }
+
+  @Get('review-tasks/:id')
+  get(@Param('id') id: string) {
+    return this.review.get(uuidOr404(id, 'TASK_NOT_FOUND', 'review task'));
+  }
+
+  @Post('review-tasks/:id/decision')
+  @HttpCode(202)
+  decide(@Param('id') id: string, @Body() body: unknown) {
+    return this.review.decide(uuidOr404(id, 'TASK_NOT_FOUND', 'review task'), body);
+  }
+
+  @Get('merges/:id')
+  merge(@Param('id') id: string) {
+    return this.review.getMerge(uuidOr404(id, 'MERGE_NOT_FOUND', 'merge'));
+  }
+
+  @Post('merges/:id/unmerge')
+  @HttpCode(202)
+  unmerge(@Param('id') id: string, @Body() body: unknown) {
+    return this.review.unmerge(uuidOr404(id, 'MERGE_NOT_FOUND', 'merge'), body);
+  }
+}

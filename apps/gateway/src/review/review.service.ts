@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TOPICS, type PersonSnapshot, type RegistryCommandV1, type ReviewTaskV1 } from '@satupintu/contracts';
+import { enqueueOutbox } from '@satupintu/persistence';
+import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+
+const PAGE = 100;
+
+export const DecisionBody = z.strictObject({
+  decision: z.enum(['same', 'different']),
+  reviewer: z.string().trim().min(1).max(100),
+  note: z.string().max(1000).optional(),
+});
+export const UnmergeBody = z.strictObject({
+  reviewer: z.string().trim().min(1).max(100),
+  reason: z.string().trim().min(1).max(1000),
+});
+
+const FIELDS = ['nik', 'name', 'sex', 'birthDate', 'kk', 'villageCode', 'relationship'] as const;
+
+/** The two records of a task field by field, as a reviewer compares them. */
+function sideBySide(a: PersonSnapshot, b: PersonSnapshot) {
+  return FIELDS.map((field) => ({ field, a: a[field], b: b[field], same: a[field] === b[field] }));
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ApiError(400, 'INVALID_REQUEST', 'the request body is not valid', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  return parsed.data;
+}
+
+/**
+ * Duplicate review through the gateway: open tasks by region, one task side by side with its score
+ * by comparison, and reviewers' decisions and unmerges, which go to the dedup service as commands
+ * (Kafka, through the outbox) and are answered 202.
+ */
+@Injectable()
+export class ReviewService {
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+
+  async list(villagePrefix: string | null, status: string, after: string | null) {
+    const rows: Array<{ task: ReviewTaskV1 }> = await this.db.query(
+      `select task from gateway.review_tasks
+        where status = $1 and ($2::text is null or village_code = $2 or village_code like $2 || '.%')
+          and ($3::timestamptz is null or opened_at > $3)
+        order by opened_at, task_id limit ${PAGE}`,
+      [status, villagePrefix, after],
+    );
+    return {
+      tasks: rows.map(({ task: t }) => ({ taskId: t.taskId, status: t.status, reason: t.reason, villageCode: t.villageCode, openedAt: t.openedAt, score: t.match.score, probability: t.match.probability })),
+      next: rows.length === PAGE ? rows[rows.length - 1].task.openedAt : null,
+    };
+  }
+
+  async get(taskId: string) {
+    const rows: Array<{ task: ReviewTaskV1; decision_requested_at: Date | null }> = await this.db.query('select task, decision_requested_at from gateway.review_tasks where task_id = $1', [taskId]);
+    if (rows.length === 0) throw new ApiError(404, 'TASK_NOT_FOUND', 'no review task has this id');
+    const { task: t, decision_requested_at } = rows[0];
+    return {
+      taskId: t.taskId,
+      status: t.status,
+      reason: t.reason,
+      villageCode: t.villageCode,
+      openedAt: t.openedAt,
+      a: t.a,
+      b: t.b,
+      fields: sideBySide(t.a, t.b),
+      match: t.match,
+      decision: t.decision,
+      decisionPending: t.status === 'open' && decision_requested_at !== null,
+    };
+  }
+
+  async decide(taskId: string, body: unknown) {
+    const d = parseBody(DecisionBody, body);
+    return this.db.transaction(async (m) => {
+      const rows: Array<{ status: string; decision_requested_at: Date | null }> = await m.query('select status, decision_requested_at from gateway.review_tasks where task_id = $1 for update', [taskId]);
+      if (rows.length === 0) throw new ApiError(404, 'TASK_NOT_FOUND', 'no review task has this id');
+      if (rows[0].status !== 'open') throw new ApiError(409, 'TASK_NOT_OPEN', `the task is already closed (${rows[0].status})`);
+      if (rows[0].decision_requested_at !== null) throw new ApiError(409, 'DECISION_PENDING', 'a decision on this task is already being carried out');
+      const command: RegistryCommandV1 = { eventId: randomUUID(), occurredAt: new Date().toISOString(), type: 'review-decision', taskId, decision: d.decision, reviewer: d.reviewer, note: d.note ?? null };
+      await m.query('update gateway.review_tasks set decision_requested_at = now() where task_id = $1', [taskId]);
+      await enqueueOutbox(m, 'gateway', [outboxEvent(TOPICS.registryCommands, taskId, command)]);
+      return { taskId, decision: d.decision, commandId: command.eventId, status: 'accepted' };
+    });
+  }
+
+  async getMerge(mergeId: string) {
+    const rows: Array<{ merge: unknown; unmerged_at: Date | null; unmerge_requested_at: Date | null }> = await this.db.query('select merge, unmerged_at, unmerge_requested_at from gateway.merges where merge_id = $1', [mergeId]);
+    if (rows.length === 0) throw new ApiError(404, 'MERGE_NOT_FOUND', 'no merge has this id');
+    return { ...(rows[0].merge as object), unmergedAt: rows[0].unmerged_at?.toISOString() ?? null, unmergePending: rows[0].unmerged_at === null && rows[0].unmerge_requested_at !== null };
+  }
+
+  async unmerge(mergeId: string, body: unknown) {
+    const u = parseBody(UnmergeBody, body);
+    return this.db.transaction(async (m) => {
+      const rows: Array<{ unmerged_at: Date | null; unmerge_requested_at: Date | null }> = await m.query('select unmerged_at, unmerge_requested_at from gateway.merges where merge_id = $1 for update', [mergeId]);
+      if (rows.length === 0) throw new ApiError(404, 'MERGE_NOT_FOUND', 'no merge has this id');
+      if (rows[0].unmerged_at !== null) throw new ApiError(409, 'ALREADY_UNMERGED', 'this merge was already undone');
+      if (rows[0].unmerge_requested_at !== null) throw new ApiError(409, 'UNMERGE_PENDING', 'an unmerge of this merge is already being carried out');
+      const command: RegistryCommandV1 = { eventId: randomUUID(), occurredAt: new Date().toISOString(), type: 'unmerge', mergeId, reviewer: u.reviewer, reason: u.reason };
+      await m.query('update gateway.merges set unmerge_requested_at = now() where merge_id = $1', [mergeId]);
+      await enqueueOutbox(m, 'gateway', [outboxEvent(TOPICS.registryCommands, mergeId, command)]);
+      return { mergeId, commandId: command.eventId, status: 'accepted' };
+    });
+  }
+}
