@@ -14,6 +14,8 @@ const DedupConfigSchema = z.object({
   DEDUP_REVIEW_AT: z.coerce.number().default(12),
   /** A NIK whose holder's name, birth date and sex score below this match weight is treated as a conflict. */
   DEDUP_NIK_CONFLICT_BELOW: z.coerce.number().default(0),
+  /** Name, birth date and sex alone must weigh at least this for a merge or a review (place and family only add to it). */
+  DEDUP_MIN_IDENTITY_WEIGHT: z.coerce.number().default(10),
   /** Blocking keys shared by more persons than this are skipped (too common to discriminate). */
   DEDUP_MAX_BLOCK: z.coerce.number().int().min(10).max(100_000).default(500),
 });
@@ -29,6 +31,7 @@ export function loadMatchSettings(env: Record<string, string | undefined> = proc
     mergeAt: c.DEDUP_MERGE_AT,
     reviewAt: c.DEDUP_REVIEW_AT,
     nikConflictBelow: c.DEDUP_NIK_CONFLICT_BELOW,
+    minIdentityWeight: c.DEDUP_MIN_IDENTITY_WEIGHT,
     maxBlock: c.DEDUP_MAX_BLOCK,
   };
 }

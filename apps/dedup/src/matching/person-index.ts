@@ -3,7 +3,7 @@ import { motherNameOf, type MatchablePerson } from '@satupintu/matching';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { blockingKeysOf, registryMatchable, type IndexedPerson } from './registry-matcher';
+import { blockingKeysOf, registryMatchable, type Candidate, type IndexedPerson } from './registry-matcher';
 
 const CHUNK = 2000;
 
@@ -48,7 +48,7 @@ export class PersonIndex {
   }
 
   /** Candidates of each person: every indexed person sharing one of its blocking keys (oversized blocks skipped). */
-  async candidates(persons: ReadonlyArray<MatchablePerson>): Promise<IndexedPerson[][]> {
+  async candidates(persons: ReadonlyArray<MatchablePerson>): Promise<Candidate[][]> {
     const keysOf = persons.map((p) => blockingKeysOf(p).map((k) => this.blockKey(k)));
     const unique = [...new Set(keysOf.flat())];
     const members = new Map<string, string[]>();
@@ -64,17 +64,19 @@ export class PersonIndex {
       });
     }
     const ids = [...new Set([...members.values()].flat())];
-    const records = new Map<string, IndexedPerson>();
+    const records = new Map<string, Candidate>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const values = await this.redis.mget(chunk.map((id) => this.personKey(id)));
       values.forEach((v, j) => {
-        if (v) records.set(chunk[j], JSON.parse(v) as IndexedPerson);
+        if (!v) return;
+        const person = JSON.parse(v) as IndexedPerson;
+        records.set(chunk[j], { person, prepared: registryMatchable(person) });
       });
     }
     return keysOf.map((keys) => {
       const found = new Set(keys.flatMap((k) => members.get(k) ?? []));
-      return [...found].map((id) => records.get(id)).filter((r): r is IndexedPerson => r !== undefined);
+      return [...found].map((id) => records.get(id)).filter((r): r is Candidate => r !== undefined);
     });
   }
 

@@ -1,0 +1,98 @@
+import { createDataSource, runMigrations } from '@satupintu/persistence';
+import type { BaseConfig } from '@satupintu/platform';
+import Redis from 'ioredis';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { DEDUP } from '../config/service';
+import { PersonIndex } from './person-index';
+import { bestMatch, registryMatchable, type IndexedPerson, type MatchSettings } from './registry-matcher';
+
+/**
+ * `node dist/apps/dedup/src/main.js reindex`: rebuilds the matching index in Redis from the registry
+ * in PostgreSQL (the service also does this by itself when it finds the index missing).
+ */
+export async function reindexCommand(config: BaseConfig, settings: MatchSettings): Promise<{ persons: number; seconds: number }> {
+  const db = createDataSource({ url: config.DATABASE_URL, schema: 'registry', applicationName: 'dedup-reindex', migrations: DEDUP.migrations ?? [] });
+  await db.initialize();
+  const redis = new Redis(config.REDIS_URL);
+  const started = Date.now();
+  try {
+    await runMigrations(db, 'registry');
+    const persons = await new PersonIndex(redis, config.KAFKA_TOPIC_PREFIX, settings.maxBlock).rebuild(db, (done) => process.stderr.write(`\rindexed ${done} persons`));
+    process.stderr.write('\n');
+    return { persons, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  } finally {
+    redis.disconnect();
+    await db.destroy();
+  }
+}
+
+/** One line of a matching benchmark file: a registry person to index, or a new record to match. */
+type BenchLine = { registry: IndexedPerson } | { incoming: IndexedPerson; kk: string; again: boolean };
+
+/**
+ * `node dist/apps/dedup/src/main.js bench-matching FILE [BATCH]`: loads the registry persons of FILE
+ * into a scratch index (its own key prefix, flushed before and after), then matches the new records
+ * in batches exactly as the consumer does before its transaction (blocking-key lookups, candidate
+ * records, scoring, the decision) and reports the speed. FILE is written by
+ * tools/bench/registry-matching.bench.ts.
+ */
+export async function benchMatchingCommand(config: BaseConfig, settings: MatchSettings, file: string, batchSize: number) {
+  const redis = new Redis(config.REDIS_URL);
+  const index = new PersonIndex(redis, `${config.KAFKA_TOPIC_PREFIX}bench-matching:`, settings.maxBlock);
+  await index.flush();
+  const work: Array<{ person: IndexedPerson; kk: string; again: boolean }> = [];
+  let pending: IndexedPerson[] = [];
+  let registry = 0;
+  const load = Date.now();
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    if (!line) continue;
+    const l = JSON.parse(line) as BenchLine;
+    if ('registry' in l) {
+      pending.push(l.registry);
+      if (pending.length === 10_000) {
+        await index.put(pending);
+        registry += pending.length;
+        pending = [];
+        process.stderr.write(`\rindexed ${registry} persons`);
+      }
+    } else work.push({ person: l.incoming, kk: l.kk, again: l.again });
+  }
+  await index.put(pending);
+  registry += pending.length;
+  const loadSeconds = (Date.now() - load) / 1000;
+  process.stderr.write('\n');
+  const memory = (await redis.info('memory')).match(/used_memory:(\d+)/)?.[1];
+
+  const outcome = { merge: 0, review: 0, new: 0, againMerged: 0, again: 0, candidates: 0 };
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < work.length; i += batchSize) {
+    const batch = work.slice(i, i + batchSize);
+    const people = batch.map((w) => registryMatchable(w.person));
+    const candidates = await index.candidates(people);
+    batch.forEach((w, j) => {
+      outcome.candidates += candidates[j].length;
+      const found = bestMatch(people[j], w.kk, candidates[j], settings);
+      outcome[found ? found.decision : 'new'] += 1;
+      if (w.again) {
+        outcome.again += 1;
+        if (found?.decision === 'merge') outcome.againMerged += 1;
+      }
+    });
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await index.flush();
+  redis.disconnect();
+  return {
+    registryPersons: registry,
+    indexLoadSeconds: Math.round(loadSeconds),
+    redisMemoryMiB: memory ? Math.round(Number(memory) / 2 ** 20) : null,
+    newRecords: work.length,
+    batchSize,
+    seconds: Math.round(seconds * 100) / 100,
+    personsPerSecond: Math.round(work.length / seconds),
+    meanCandidates: Math.round((outcome.candidates / Math.max(work.length, 1)) * 10) / 10,
+    decisions: { merge: outcome.merge, review: outcome.review, new: outcome.new },
+    reRecordedMergedAutomatically: `${outcome.againMerged} of ${outcome.again}`,
+  };
+}
