@@ -2,7 +2,6 @@ import {
   TOPICS,
   type FamilyChangedV1,
   type FamilyRecord,
-  type FamilyValidatedV1,
   type MemberRecord,
   type PersonMergedV1,
   type PersonUnmergedV1,
@@ -11,7 +10,7 @@ import {
 } from '@satupintu/contracts';
 import { formatNik } from '@satupintu/domain';
 import { encodeEvent } from '@satupintu/kafka';
-import { eventually, produce, SERVERS, TestStack, TopicTap } from '@satupintu/testing';
+import { eventually, produce, SERVERS, TestStack, TopicTap, validatedEvent } from '@satupintu/testing';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 
@@ -32,16 +31,7 @@ function household(village: string, head: string, wife: string, children: Array<
   };
 }
 
-const validated = (f: FamilyRecord): FamilyValidatedV1 => ({
-  eventId: randomUUID(),
-  occurredAt: new Date().toISOString(),
-  recordId: randomUUID(),
-  revision: 1,
-  receivedAt: new Date().toISOString(),
-  ruleSetVersion: 'test',
-  family: f,
-  warnings: [],
-});
+const validated = validatedEvent;
 
 /**
  * Probabilistic matching in the registry on the real stack: automatic merge and its unmerge, review

@@ -1,18 +1,8 @@
 import { TOPICS, type FamilyChangedV1, type FamilyRecord, type FamilyValidatedV1, type SubmissionRegisteredV1 } from '@satupintu/contracts';
 import { encodeEvent } from '@satupintu/kafka';
-import { eventually, family, produce, TestStack, TopicTap } from '@satupintu/testing';
-import { randomUUID } from 'node:crypto';
+import { eventually, family, produce, TestStack, TopicTap, validatedEvent } from '@satupintu/testing';
 
-const validated = (f: FamilyRecord): FamilyValidatedV1 => ({
-  eventId: randomUUID(),
-  occurredAt: new Date().toISOString(),
-  recordId: randomUUID(),
-  revision: 1,
-  receivedAt: new Date().toISOString(),
-  ruleSetVersion: 'test',
-  family: f,
-  warnings: [],
-});
+const validated = validatedEvent;
 
 /** The dedup service on the real stack: exact KK/NIK matching into the registry, with its events. */
 describe('dedup service', () => {

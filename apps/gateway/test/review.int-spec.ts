@@ -58,7 +58,10 @@ describe('review API', () => {
 
   it('lists a probable duplicate by region, shows it side by side, merges on "same" and unmerges', async () => {
     const rina = { nik: formatNik('31.01.02', '2011-06-21', 'F', 7001), name: 'Rina Kartika', birthDate: '2011-06-21', sex: 'F' as const };
-    await send(household('31.01.02.1001', 'Ahmad Fauzi', 'Nurhayati', rina), 'review-1');
+    const first = household('31.01.02.1001', 'Ahmad Fauzi', 'Nurhayati', rina);
+    await send(first, 'review-1');
+    // The record with the NIK is in the registry before the one without arrives.
+    await eventually(async () => (await stack.db.query('select 1 from registry.persons where nik = $1', [rina.nik])).rowCount === 1, 90_000);
     await send(household('31.01.01.1002', 'Eko Saputra', 'Fitri Handayani', { name: 'Rina Kartika', birthDate: '2011-06-21', sex: 'F' }), 'review-2');
 
     const listed = await eventually(async () => (await get<{ tasks: TaskSummary[] }>('/v1/review-tasks?region=31.01')).body.tasks.find((t) => t.villageCode === '31.01.01.1002'), 90_000);

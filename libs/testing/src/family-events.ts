@@ -1,4 +1,4 @@
-import type { FamilyChangedV1, FamilyState } from '@satupintu/contracts';
+import type { FamilyChangedV1, FamilyRecord, FamilyState, FamilyValidatedV1 } from '@satupintu/contracts';
 import { randomUUID } from 'node:crypto';
 
 /** A registry state for tests: `members` birth dates decide ages; ids are fresh unless given. */
@@ -28,4 +28,10 @@ export function familyChanged(before: FamilyState | null, after: FamilyState | n
     after,
     diff: [],
   };
+}
+
+/** A family-validated event for a family record, as the validation service would send it. */
+export function validatedEvent(family: FamilyRecord): FamilyValidatedV1 {
+  const now = new Date().toISOString();
+  return { eventId: randomUUID(), occurredAt: now, recordId: randomUUID(), revision: 1, receivedAt: now, ruleSetVersion: 'test', family, warnings: [] };
 }

@@ -1,14 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiError } from '@satupintu/platform';
 import { EligibilityService } from './eligibility.service';
-import { UUID } from '../http/params';
+import { uuidOr404 } from '../http/params';
 
 const PROGRAMME_ID = /^[a-z0-9-]{2,40}$/;
-
-function uuidOr404(id: string, code: string, what: string): string {
-  if (!UUID.test(id)) throw new ApiError(404, code, `no eligibility decisions for this ${what}`);
-  return id.toLowerCase();
-}
 
 /** Who qualifies for which programme, and why. */
 @Controller('v1')
@@ -17,12 +12,12 @@ export class EligibilityController {
 
   @Get('persons/:id/eligibility')
   person(@Param('id') id: string) {
-    return this.eligibility.forPerson(uuidOr404(id, 'PERSON_NOT_FOUND', 'person'));
+    return this.eligibility.forPerson(uuidOr404(id, 'PERSON_NOT_FOUND', 'no eligibility decisions for this person'));
   }
 
   @Get('families/:id/eligibility')
   family(@Param('id') id: string) {
-    return this.eligibility.forFamily(uuidOr404(id, 'FAMILY_NOT_FOUND', 'family'));
+    return this.eligibility.forFamily(uuidOr404(id, 'FAMILY_NOT_FOUND', 'no eligibility decisions for this family'));
   }
 
   @Get('regions/:code/eligibility')

@@ -11,6 +11,9 @@ const ErrorBody = z.object({
  * The gateway's OpenAPI 3.1 document. The family schema is generated from the same zod schema the
  * validation service checks against, so the published contract cannot drift from the enforced one.
  */
+/** The `{id}` path parameter of every resource addressed by id. */
+const ID_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } } as const;
+
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
@@ -63,7 +66,7 @@ export function openApiDocument() {
       '/v1/submissions/{id}': {
         get: {
           summary: "A record's status trail: received, validated (with warnings) or rejected (with every failing rule), registered",
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [ID_PARAMETER],
           responses: { '200': { description: 'The status and its trail' }, '404': { description: 'Unknown id' } },
         },
       },
@@ -77,14 +80,14 @@ export function openApiDocument() {
       '/v1/persons/{id}/eligibility': {
         get: {
           summary: "A person's eligibility decisions (their own programmes and their family's), each criterion with the value seen, whether it passed and its description",
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [ID_PARAMETER],
           responses: { '200': { description: 'Decisions with explanations' }, '404': { description: 'No decisions for this person (PERSON_NOT_FOUND)' } },
         },
       },
       '/v1/families/{id}/eligibility': {
         get: {
           summary: "A family's eligibility decisions: its own programmes and every member's, with explanations",
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [ID_PARAMETER],
           responses: { '200': { description: 'Decisions with explanations' }, '404': { description: 'No decisions for this family (FAMILY_NOT_FOUND)' } },
         },
       },
@@ -116,14 +119,14 @@ export function openApiDocument() {
       '/v1/review-tasks/{id}': {
         get: {
           summary: 'One review task: the two persons side by side, field by field, and the match score broken down by comparison (level and weight)',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [ID_PARAMETER],
           responses: { '200': { description: 'The task' }, '404': { description: 'TASK_NOT_FOUND' } },
         },
       },
       '/v1/review-tasks/{id}/decision': {
         post: {
           summary: 'Decide a review task: same (the two are merged, the older record surviving) or different',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [ID_PARAMETER],
           requestBody: {
             required: true,
             content: {
@@ -143,14 +146,14 @@ export function openApiDocument() {
       '/v1/merges/{id}': {
         get: {
           summary: 'One merge: who survived, who was merged, who decided, the score, and whether it was undone',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [ID_PARAMETER],
           responses: { '200': { description: 'The merge' }, '404': { description: 'MERGE_NOT_FOUND' } },
         },
       },
       '/v1/merges/{id}/unmerge': {
         post: {
           summary: 'Undo a merge: both persons come back with their own values, histories and families',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [ID_PARAMETER],
           requestBody: {
             required: true,
             content: {

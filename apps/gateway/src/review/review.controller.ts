@@ -1,15 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiError } from '@satupintu/platform';
-import { UUID } from '../http/params';
+import { uuidOr404 } from '../http/params';
 import { knownRegion } from '../regions/known-region';
 import { ReviewService } from './review.service';
 
 const STATUSES = new Set(['open', 'same', 'different', 'withdrawn']);
-
-function uuidOr404(id: string, code: string, what: string): string {
-  if (!UUID.test(id)) throw new ApiError(404, code, `no ${what} has this id`);
-  return id.toLowerCase();
-}
 
 /** Duplicate review: tasks by region, a pair side by side, decisions, unmerges. */
 @Controller('v1')
@@ -27,23 +22,23 @@ export class ReviewController {
 
   @Get('review-tasks/:id')
   get(@Param('id') id: string) {
-    return this.review.get(uuidOr404(id, 'TASK_NOT_FOUND', 'review task'));
+    return this.review.get(uuidOr404(id, 'TASK_NOT_FOUND', 'no review task has this id'));
   }
 
   @Post('review-tasks/:id/decision')
   @HttpCode(202)
   decide(@Param('id') id: string, @Body() body: unknown) {
-    return this.review.decide(uuidOr404(id, 'TASK_NOT_FOUND', 'review task'), body);
+    return this.review.decide(uuidOr404(id, 'TASK_NOT_FOUND', 'no review task has this id'), body);
   }
 
   @Get('merges/:id')
   merge(@Param('id') id: string) {
-    return this.review.getMerge(uuidOr404(id, 'MERGE_NOT_FOUND', 'merge'));
+    return this.review.getMerge(uuidOr404(id, 'MERGE_NOT_FOUND', 'no merge has this id'));
   }
 
   @Post('merges/:id/unmerge')
   @HttpCode(202)
   unmerge(@Param('id') id: string, @Body() body: unknown) {
-    return this.review.unmerge(uuidOr404(id, 'MERGE_NOT_FOUND', 'merge'), body);
+    return this.review.unmerge(uuidOr404(id, 'MERGE_NOT_FOUND', 'no merge has this id'), body);
   }
 }
