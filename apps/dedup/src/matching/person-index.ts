@@ -80,11 +80,14 @@ export class PersonIndex {
     });
   }
 
-  /** Adds or updates persons: their old keys are dropped, the new ones added. */
-  async put(persons: ReadonlyArray<IndexedPerson>): Promise<void> {
+  /**
+   * Adds or updates persons: their old keys are dropped, the new ones added. `fresh` (a rebuild
+   * after a flush) skips reading the old entries, which cannot exist.
+   */
+  async put(persons: ReadonlyArray<IndexedPerson>, fresh = false): Promise<void> {
     for (let i = 0; i < persons.length; i += CHUNK) {
       const chunk = persons.slice(i, i + CHUNK);
-      const old = await this.redis.mget(chunk.map((p) => this.personKey(p.id)));
+      const old = fresh ? [] : await this.redis.mget(chunk.map((p) => this.personKey(p.id)));
       const pipeline = this.redis.pipeline();
       chunk.forEach((p, j) => {
         const keys = this.keysOf(p);
@@ -162,7 +165,7 @@ export class PersonIndex {
         [last],
       );
       if (rows.length === 0) break;
-      await this.put(rows.map((r) => ({ id: r.id, nik: r.nik, name: r.name, sex: r.sex, birthDate: r.birth_date, villageCode: r.village_code, kk: r.kk, motherName: r.mother })));
+      await this.put(rows.map((r) => ({ id: r.id, nik: r.nik, name: r.name, sex: r.sex, birthDate: r.birth_date, villageCode: r.village_code, kk: r.kk, motherName: r.mother })), true);
       last = rows[rows.length - 1].id;
       done += rows.length;
       onProgress?.(done);

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { TOPICS, type FamilyValidatedV1, type MemberRecord, type ReviewTaskV1, type SubmissionRegisteredV1 } from '@satupintu/contracts';
+import { TOPICS, type FamilyValidatedV1, type MemberRecord, type PairScore, type ReviewTaskV1, type SubmissionRegisteredV1 } from '@satupintu/contracts';
 import type { ConsumedEvent } from '@satupintu/kafka';
 import { motherNameOf } from '@satupintu/matching';
 import { claimInbox, enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
@@ -11,11 +11,13 @@ import type { DataSource } from 'typeorm';
 import { MATCH_SETTINGS } from '../config/dedup.config';
 import { PersonIndex } from '../matching/person-index';
 import { bestMatch, nikConflict, registryMatchable, type MatchSettings } from '../matching/registry-matcher';
-import { applySubmissions, planKey, sameMemberInFamily, type MatchPlan, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
+import { applySubmissions, planKey, sameMemberInFamily, type MatchPlan, type PersonRow, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
 import { mergePersons } from './merges';
-import { familyChangedRows, mergedRow, taskRows } from './registry-events';
 import { IndexUpdates } from './index-updates';
+import { familyChangedRows, mergedRow, taskRows } from './registry-events';
 import { RegistryRepository } from './registry.repository';
+
+type NikConflictCheck = (holder: PersonRow, member: MemberRecord) => PairScore | null;
 
 /**
  * Turns validated families into registry changes. One transaction per batch: inbox claim, locked
@@ -50,8 +52,7 @@ export class RegisterFamilyConsumer {
         [...new Set(submissions.map((s) => s.family.kk))],
         [...new Set(submissions.flatMap((s) => s.family.members.flatMap((x) => (x.nik !== undefined ? [x.nik] : []))))],
       );
-      const conflict = (holder: { nik: string | null; name: string; sex: 'M' | 'F'; birthDate: string }, member: MemberRecord) =>
-        nikConflict(registryMatchable({ ...holder, villageCode: null, motherName: null }), registryMatchable({ ...member, nik: member.nik ?? null, villageCode: null, motherName: null }), this.settings);
+      const conflict = this.nikConflicts();
       const plans = await this.plan(snapshot, submissions, conflict);
       const now = new Date().toISOString();
       const applied = applySubmissions(snapshot, submissions, randomUUID, { plans, nikConflict: conflict, now });
@@ -109,11 +110,30 @@ export class RegisterFamilyConsumer {
   }
 
   /**
+   * The NIK-conflict check of one batch, remembered per member record and holder: planning and
+   * applying ask it of the same pairs, and it normalises both names.
+   */
+  private nikConflicts(): NikConflictCheck {
+    const seen = new Map<MemberRecord, { holder: PersonRow; result: PairScore | null }>();
+    return (holder, member) => {
+      const known = seen.get(member);
+      if (known?.holder === holder) return known.result;
+      const result = nikConflict(
+        registryMatchable({ ...holder, villageCode: null, motherName: null }),
+        registryMatchable({ ...member, nik: member.nik ?? null, villageCode: null, motherName: null }),
+        this.settings,
+      );
+      seen.set(member, { holder, result });
+      return result;
+    };
+  }
+
+  /**
    * Probabilistic matching, before the batch: each member the snapshot cannot place (no NIK, a NIK
    * the registry does not know, or one held by someone else) is scored against its candidates from
    * the index. Members a family-context match will place are skipped.
    */
-  private async plan(snapshot: RegistrySnapshot, submissions: ValidatedSubmission[], conflict: (h: { nik: string | null; name: string; sex: 'M' | 'F'; birthDate: string }, m: MemberRecord) => unknown): Promise<Map<string, MatchPlan>> {
+  private async plan(snapshot: RegistrySnapshot, submissions: ValidatedSubmission[], conflict: NikConflictCheck): Promise<Map<string, MatchPlan>> {
     const wanted: Array<{ key: string; kk: string; person: ReturnType<typeof registryMatchable> }> = [];
     submissions.forEach((s, si) => {
       const familyId = snapshot.familyIdByKk.get(s.family.kk);

@@ -37,14 +37,14 @@ export class RegistryCommandsConsumer {
       await this.db.transaction(async (m) => {
         const claimed = await claimInbox(m, 'registry', [{ eventId: value.eventId, topic }]);
         if (claimed.size === 0) return;
-        const rows = value.type === 'review-decision' ? await this.decide(m, value, updates) : await this.unmerge(m, value, updates);
-        await enqueueOutbox(m, 'registry', rows.map((r) => ({ ...r, headers: { ...r.headers, ...(correlationId ? { 'correlation-id': correlationId } : {}) } })));
+        const rows = value.type === 'review-decision' ? await this.decide(m, value, updates, correlationId) : await this.unmerge(m, value, updates, correlationId);
+        await enqueueOutbox(m, 'registry', rows);
       });
       await updates.apply(this.index).catch(() => this.index.invalidate().catch(() => undefined));
     }
   }
 
-  private async decide(m: EntityManager, c: ReviewDecision, updates: IndexUpdates): Promise<OutboxRow[]> {
+  private async decide(m: EntityManager, c: ReviewDecision, updates: IndexUpdates, correlationId?: string): Promise<OutboxRow[]> {
     const repo = new RegistryRepository(m);
     const task = await repo.lockReviewTask(c.taskId);
     if (!task || task.status !== 'open') {
@@ -65,7 +65,7 @@ export class RegistryCommandsConsumer {
         const outcome = await mergePersons(repo, { survivorId, mergedId, decidedBy, match: task.match });
         if (outcome) {
           mergeId = outcome.mergeId;
-          rows.push(...familyChangedRows(outcome.write.changes, now), await mergedRow(repo, outcome, decidedBy, task.match, now));
+          rows.push(...familyChangedRows(outcome.write.changes, now, correlationId), await mergedRow(repo, outcome, decidedBy, task.match, now, correlationId));
           updates.add(outcome.write, [outcome.mergedId]);
         }
       }
@@ -87,11 +87,11 @@ export class RegistryCommandsConsumer {
       match: task.match,
       decision,
     };
-    rows.push(...taskRows(state, false));
+    rows.push(...taskRows(state, false, correlationId));
     return rows;
   }
 
-  private async unmerge(m: EntityManager, c: Unmerge, updates: IndexUpdates): Promise<OutboxRow[]> {
+  private async unmerge(m: EntityManager, c: Unmerge, updates: IndexUpdates, correlationId?: string): Promise<OutboxRow[]> {
     const repo = new RegistryRepository(m);
     const result = await unmergePersons(repo, { mergeId: c.mergeId, reviewer: c.reviewer, reason: c.reason });
     if ('refused' in result) {
@@ -113,6 +113,6 @@ export class RegistryCommandsConsumer {
       survivor: people.get(outcome.survivorId)!,
       restored: people.get(outcome.mergedId)!,
     };
-    return [...familyChangedRows(outcome.write.changes, now), outboxEvent(TOPICS.personUnmerged, outcome.survivorId, event)];
+    return [...familyChangedRows(outcome.write.changes, now, correlationId), outboxEvent(TOPICS.personUnmerged, outcome.survivorId, event, correlationId)];
   }
 }

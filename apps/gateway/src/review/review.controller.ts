@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ReviewTaskV1 } from '@satupintu/contracts';
 import { ApiError } from '@satupintu/platform';
 import { uuidOr404 } from '../http/params';
 import { knownRegion } from '../regions/known-region';
 import { ReviewService } from './review.service';
 
-const STATUSES = new Set(['open', 'same', 'different', 'withdrawn']);
+const STATUSES: ReadonlySet<string> = new Set(ReviewTaskV1.shape.status.options);
 
 /** Duplicate review: tasks by region, a pair side by side, decisions, unmerges. */
 @Controller('v1')
@@ -14,7 +15,7 @@ export class ReviewController {
   @Get('review-tasks')
   list(@Query('region') region?: unknown, @Query('status') status?: unknown, @Query('after') after?: unknown) {
     if (region !== undefined && typeof region !== 'string') throw new ApiError(400, 'INVALID_QUERY', 'region must be one region code');
-    if (status !== undefined && (typeof status !== 'string' || !STATUSES.has(status))) throw new ApiError(400, 'INVALID_QUERY', 'status must be open, same, different or withdrawn');
+    if (status !== undefined && (typeof status !== 'string' || !STATUSES.has(status))) throw new ApiError(400, 'INVALID_QUERY', `status must be one of ${[...STATUSES].join(', ')}`);
     if (after !== undefined && (typeof after !== 'string' || Number.isNaN(Date.parse(after)) || after.length > 40)) throw new ApiError(400, 'INVALID_QUERY', 'after must be a timestamp (the `next` of a previous page)');
     if (region !== undefined && region !== 'ID') knownRegion(region);
     return this.review.list(region === undefined || region === 'ID' ? null : region, status ?? 'open', after ?? null);
