@@ -6,6 +6,7 @@ import { FamilyChangedV1 } from './events/family-changed.event';
 import { FamilyRejectedV1 } from './events/family-rejected.event';
 import { FamilySubmittedV1 } from './events/family-submitted.event';
 import { FamilyValidatedV1 } from './events/family-validated.event';
+import { CampaignDefinedV1, RegionIndicatorsUpdatedV1 } from './events/indicators.events';
 import { RegionCountsUpdatedV1 } from './events/region-counts-updated.event';
 import { SubmissionRegisteredV1 } from './events/submission-registered.event';
 import { DuplicateSuspectedV1, PersonMergedV1, PersonUnmergedV1, RegistryCommandV1, ReviewTaskV1 } from './events/person-matching.events';
@@ -24,6 +25,8 @@ export const EVENT_SCHEMAS = {
   [TOPICS.reviewTasks]: ReviewTaskV1,
   [TOPICS.registryCommands]: RegistryCommandV1,
   [TOPICS.regionCountsUpdated]: RegionCountsUpdatedV1,
+  [TOPICS.regionIndicatorsUpdated]: RegionIndicatorsUpdatedV1,
+  [TOPICS.campaignDefined]: CampaignDefinedV1,
   [TOPICS.eligibilityDecisionChanged]: EligibilityDecisionChangedV1,
   [TOPICS.eligibilityFamilyDecisions]: EligibilityFamilyDecisionsV1,
   [TOPICS.eligibilityProgrammeActivated]: EligibilityProgrammeActivatedV1,

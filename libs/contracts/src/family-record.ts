@@ -81,6 +81,9 @@ export const Housing = z.strictObject({
   cookingFuel: z.enum(['listrik', 'gas', 'minyak-tanah', 'kayu-bakar', 'lainnya']).optional(),
 });
 
+/** How a family mostly travels (to work, school, market). */
+export const TransportMode = z.enum(['jalan-kaki', 'sepeda', 'sepeda-motor', 'mobil', 'angkutan-umum', 'ojek', 'lainnya']);
+
 export const FamilyRecord = z.strictObject({
   kk: z.string().max(32),
   address: AddressRecord,
@@ -91,6 +94,7 @@ export const FamilyRecord = z.strictObject({
   disaster: z.strictObject({ floodProne: z.boolean(), landslideProne: z.boolean() }).optional(),
   internetAccess: z.boolean().optional(),
   smartphone: z.boolean().optional(),
+  transport: z.strictObject({ mainMode: TransportMode, motorVehicle: z.boolean() }).optional(),
 });
 export type FamilyRecord = z.infer<typeof FamilyRecord>;
 

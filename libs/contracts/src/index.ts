@@ -13,3 +13,4 @@ export * from './events/eligibility-decision-changed.event';
 export * from './events/eligibility-family-decisions.event';
 export * from './events/eligibility-programme-activated.event';
 export * from './events/person-matching.events';
+export * from './events/indicators.events';

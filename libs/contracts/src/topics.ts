@@ -26,6 +26,10 @@ export const TOPICS = {
   registryCommands: 'registry.commands.v1',
   /** aggregation -> gateway: the new totals of one region. Key: region code (compacted). */
   regionCountsUpdated: 'aggregate.region-counts.v1',
+  /** aggregation -> gateway: every indicator counter of one region. Key: region code (compacted). */
+  regionIndicatorsUpdated: 'aggregate.region-indicators.v1',
+  /** gateway -> aggregation: a collection campaign's window. Key: campaign id (compacted). */
+  campaignDefined: 'campaign.defined.v1',
   /** eligibility -> agencies, gateway. Key: registry family id. */
   eligibilityDecisionChanged: 'eligibility.decision-changed.v1',
   /** eligibility -> gateway: every current decision of one family, with explanations. Key: family id (compacted). */
@@ -42,7 +46,7 @@ export function deadLetterTopic(consumerGroup: string): string {
 }
 
 /** Topics whose latest value per key is what matters: compacted rather than deleted by age. */
-export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated, TOPICS.reviewTasks, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated]);
+export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated, TOPICS.regionIndicatorsUpdated, TOPICS.campaignDefined, TOPICS.reviewTasks, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated]);
 
 /** Kafka header names carried on every message. */
 export const HEADERS = {

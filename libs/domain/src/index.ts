@@ -9,3 +9,5 @@ export * from './growth/z-scores';
 export * from './json-shape';
 export * from './record-parts';
 export * from './programmes';
+export * from './indicators/catalogue';
+export * from './indicators/family-counters';

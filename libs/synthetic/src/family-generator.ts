@@ -48,6 +48,12 @@ export function generateFamilies(options: GeneratorOptions): { records: Generate
   const int = (min: number, max: number) => prand.unsafeUniformIntDistribution(min, max, rng);
   const chance = (p: number) => int(0, 999_999) < p * 1_000_000;
   const pick = <T>(list: readonly T[]): T => list[int(0, list.length - 1)];
+  // A second stream for the attributes the dashboard reads (employment, education, access...), so
+  // adding them did not change the families, names and NIKs earlier seeds produce.
+  const extraRng: RandomGenerator = prand.xoroshiro128plus(options.seed ^ 0x5a719);
+  const xint = (min: number, max: number) => prand.unsafeUniformIntDistribution(min, max, extraRng);
+  const xchance = (p: number) => xint(0, 999_999) < p * 1_000_000;
+  const xpick = <T>(list: readonly T[]): T => list[xint(0, list.length - 1)];
   const today = options.today ?? '2026-11-01';
   const thisYear = Number(today.slice(0, 4));
   const prefix = options.keyPrefix ?? `gen-${options.seed}`;
@@ -106,6 +112,11 @@ export function generateFamilies(options: GeneratorOptions): { records: Generate
     if (relationship === 3 || (relationship === 1 && years >= 20)) member.maritalStatus = 'kawin';
     if (years >= 7 && years <= 18) member.schoolParticipation = chance(0.9) ? 'masih-sekolah' : 'tidak-sekolah-lagi';
     if (years < 5 && chance(0.8)) member.measurement = measurement(sex, date);
+    if (years >= 15) member.employment = xpick(['bekerja', 'bekerja', 'bekerja', 'mengurus-rumah-tangga', 'mencari-kerja', 'sekolah'] as const);
+    if (years >= 25) member.education = xpick(['belum-tamat-sd', 'sd', 'sd', 'sltp', 'slta', 'slta', 'slta', 'd3', 'd4-s1', 's2'] as const);
+    if (xchance(0.03)) member.disability = { type: xpick(['fisik', 'sensorik', 'intelektual', 'mental', 'ganda'] as const), severity: xpick(['ringan', 'sedang', 'berat'] as const) };
+    member.chronicIllness = years >= 40 ? xchance(0.2) : xchance(0.03);
+    if (sex === 'F' && relationship === 3 && years < 45 && xchance(0.08)) member.pregnant = true;
     return member;
   };
   const otherDistrict = (district: string) => {
@@ -149,6 +160,18 @@ export function generateFamilies(options: GeneratorOptions): { records: Generate
         sanitation: pick(['jamban-sendiri', 'jamban-sendiri', 'jamban-bersama', 'tidak-ada'] as const),
       },
     };
+    Object.assign(family.housing!, {
+      wall: xpick(['tembok', 'tembok', 'tembok', 'kayu', 'bambu'] as const),
+      roof: xpick(['genteng', 'genteng', 'seng', 'asbes', 'beton'] as const),
+      drinkingWater: xpick(['ledeng', 'air-kemasan', 'air-kemasan', 'sumur-bor', 'sumur-terlindung', 'sumur-tak-terlindung', 'sungai'] as const),
+      electricity: xpick(['pln-meter', 'pln-meter', 'pln-meter', 'pln-tanpa-meter', 'non-pln'] as const),
+      cookingFuel: xpick(['gas', 'gas', 'gas', 'listrik', 'kayu-bakar', 'minyak-tanah'] as const),
+    });
+    if (members.some((m) => m.relationship === 3)) family.familyPlanning = { contraception: xchance(0.6) };
+    family.disaster = { floodProne: xchance(0.2), landslideProne: xchance(0.05) };
+    family.internetAccess = xchance(0.7);
+    family.smartphone = xchance(0.8);
+    family.transport = { mainMode: xpick(['sepeda-motor', 'sepeda-motor', 'angkutan-umum', 'jalan-kaki', 'mobil', 'ojek'] as const), motorVehicle: xchance(0.75) };
     if (chance(options.errorRate ?? 0)) {
       const defect = pick(DEFECTS);
       records.push({ idempotencyKey: key, family: breakFamily(family, defect, thisYear) });

@@ -1,12 +1,15 @@
 import { TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 import { Initial1763800000000 } from '../migrations/1763800000000-initial';
+import { Indicators1764300000000 } from '../migrations/1764300000000-indicators';
+
+export const AGGREGATION_TOPICS = [TOPICS.familyChanged, TOPICS.campaignDefined, TOPICS.regionCountsUpdated, TOPICS.regionIndicatorsUpdated];
 
 export const AGGREGATION: ServiceDescriptor = {
   name: 'aggregation',
   defaultPort: 3003,
   schema: 'aggregation',
-  migrations: [Initial1763800000000],
+  migrations: [Initial1763800000000, Indicators1764300000000],
   consumerGroup: 'aggregation',
-  topics: [TOPICS.familyChanged, TOPICS.regionCountsUpdated],
+  topics: AGGREGATION_TOPICS,
 };

@@ -47,14 +47,14 @@ export class RegisterFamilyConsumer {
       }
       if (submissions.length === 0) return;
 
-      const repo = new RegistryRepository(m);
+      const now = new Date().toISOString();
+      const repo = new RegistryRepository(m, now);
       const snapshot = await repo.loadSnapshot(
         [...new Set(submissions.map((s) => s.family.kk))],
         [...new Set(submissions.flatMap((s) => s.family.members.flatMap((x) => (x.nik !== undefined ? [x.nik] : []))))],
       );
       const conflict = this.nikConflicts();
       const plans = await this.plan(snapshot, submissions, conflict);
-      const now = new Date().toISOString();
       const applied = applySubmissions(snapshot, submissions, randomUUID, { plans, nikConflict: conflict, now });
       await repo.save(applied);
       const rows: OutboxRow[] = familyChangedRows(applied.changes, now);

@@ -37,7 +37,14 @@ const toPersonRow = (p: PersonSelect): PersonRow => ({ id: p.id, nik: p.nik, nam
 
 /** Set-based reads and writes of the registry tables: a handful of statements per batch. */
 export class RegistryRepository {
-  constructor(private readonly m: EntityManager) {}
+  /**
+   * @param recordedAt when this transaction's changes happened: the family history records the same
+   * instant the change events carry, so consumers' dates and the registry's agree.
+   */
+  constructor(
+    private readonly m: EntityManager,
+    private readonly recordedAt: string = new Date().toISOString(),
+  ) {}
 
   /**
    * Loads and locks every row the batch can touch: the families of its KKs, its persons (by NIK),
@@ -340,7 +347,7 @@ export class RegistryRepository {
     if (changes.length === 0) return;
     await this.m.query(
       `insert into ${S}.family_history (family_id, version, cause, diff, after, recorded_at)
-       select t.family_id, t.version, t.cause, t.diff, t.after, now()
+       select t.family_id, t.version, t.cause, t.diff, t.after, $6::timestamptz
          from unnest($1::uuid[], $2::int[], $3::jsonb[], $4::jsonb[], $5::jsonb[]) as t(family_id, version, cause, diff, after)`,
       [
         changes.map((c) => c.familyId),
@@ -348,6 +355,7 @@ export class RegistryRepository {
         changes.map((c) => JSON.stringify(c.cause)),
         changes.map((c) => JSON.stringify(c.diff)),
         changes.map((c) => JSON.stringify(c.after)),
+        this.recordedAt,
       ],
     );
   }

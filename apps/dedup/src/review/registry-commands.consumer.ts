@@ -45,13 +45,13 @@ export class RegistryCommandsConsumer {
   }
 
   private async decide(m: EntityManager, c: ReviewDecision, updates: IndexUpdates, correlationId?: string): Promise<OutboxRow[]> {
-    const repo = new RegistryRepository(m);
+    const now = new Date().toISOString();
+    const repo = new RegistryRepository(m, now);
     const task = await repo.lockReviewTask(c.taskId);
     if (!task || task.status !== 'open') {
       this.logger.info({ taskId: c.taskId, status: task?.status ?? null }, 'review decision ignored: the task is not open');
       return [];
     }
-    const now = new Date().toISOString();
     const rows: OutboxRow[] = [];
     let mergeId: string | null = null;
     if (c.decision === 'same') {
@@ -92,14 +92,14 @@ export class RegistryCommandsConsumer {
   }
 
   private async unmerge(m: EntityManager, c: Unmerge, updates: IndexUpdates, correlationId?: string): Promise<OutboxRow[]> {
-    const repo = new RegistryRepository(m);
+    const now = new Date().toISOString();
+    const repo = new RegistryRepository(m, now);
     const result = await unmergePersons(repo, { mergeId: c.mergeId, reviewer: c.reviewer, reason: c.reason });
     if ('refused' in result) {
       this.logger.info({ mergeId: c.mergeId, reason: result.refused }, 'unmerge ignored');
       return [];
     }
     const { outcome } = result;
-    const now = new Date().toISOString();
     updates.add(outcome.write);
     const people = await repo.snapshots([outcome.survivorId, outcome.mergedId]);
     const event: PersonUnmergedV1 = {

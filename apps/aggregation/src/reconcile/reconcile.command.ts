@@ -1,0 +1,40 @@
+import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
+import { createLogger } from '@satupintu/observability';
+import { createDataSource, drainOutbox, runMigrations } from '@satupintu/persistence';
+import type { BaseConfig } from '@satupintu/platform';
+import type { AggregationSettings } from '../config/aggregation.config';
+import { AGGREGATION, AGGREGATION_TOPICS } from '../config/service';
+import { reconcile, type ReconcileReport } from './reconcile';
+
+/**
+ * `node dist/apps/aggregation/src/main.js reconcile [--repair]`: recomputes every region's indicator
+ * counters from the registry and reports each difference from the incremental ones (JSON on stdout,
+ * exit 0 either way); `--repair` also replaces the kept counts with the recomputed ones and publishes
+ * the regions that changed.
+ */
+export async function reconcileCommand(config: BaseConfig, settings: AggregationSettings, args: string[]): Promise<ReconcileReport> {
+  const repair = args.includes('--repair');
+  const logger = createLogger('aggregation-reconcile', config.LOG_LEVEL);
+  const db = createDataSource({ url: config.DATABASE_URL, schema: 'aggregation', applicationName: 'aggregation-reconcile', migrations: AGGREGATION.migrations ?? [] });
+  await db.initialize();
+  try {
+    await runMigrations(db, 'aggregation');
+    const report = await reconcile(db, { timeZone: settings.timeZone, repair, onProgress: (n) => process.stderr.write(`\rrecounted ${n} families`) });
+    process.stderr.write('\n');
+    if (report.repaired) {
+      const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: 'aggregation-reconcile', topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions: config.KAFKA_PARTITIONS };
+      const kafka = createKafka(kafkaSettings, logger);
+      await ensureTopics(kafka, kafkaSettings, AGGREGATION_TOPICS);
+      const producer = new EventProducer(kafka, kafkaSettings);
+      try {
+        const published = await drainOutbox(db, producer, 'aggregation');
+        logger.info({ published }, published === null ? 'a running aggregation instance publishes the regions' : 'regions published');
+      } finally {
+        await producer.disconnect();
+      }
+    }
+    return report;
+  } finally {
+    await db.destroy();
+  }
+}
