@@ -19,8 +19,8 @@ describe('aggregation service', () => {
   });
 
   const counts = async () => {
-    const { rows } = await stack.db.query('select region_code, families, persons from aggregation.region_counts order by region_code');
-    return Object.fromEntries(rows.map((r) => [r.region_code, [r.families, r.persons]]));
+    const { rows } = await stack.db.query('select region_code, counters from aggregation.regions order by region_code');
+    return Object.fromEntries(rows.map((r) => [r.region_code, [r.counters.families ?? 0, r.counters.persons ?? 0]]));
   };
   const send = (events: ReturnType<typeof familyChanged>[], key?: string) =>
     produce(stack, TOPICS.familyChanged, events.map((e) => ({ key: key ?? e.familyId, value: encodeEvent(TOPICS.familyChanged, e) })));
