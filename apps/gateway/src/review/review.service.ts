@@ -5,6 +5,7 @@ import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { parseBody } from '../http/params';
 
 const PAGE = 100;
 
@@ -23,14 +24,6 @@ const FIELDS = ['nik', 'name', 'sex', 'birthDate', 'kk', 'villageCode', 'relatio
 /** The two records of a task field by field, as a reviewer compares them. */
 function sideBySide(a: PersonSnapshot, b: PersonSnapshot) {
   return FIELDS.map((field) => ({ field, a: a[field], b: b[field], same: a[field] === b[field] }));
-}
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new ApiError(400, 'INVALID_REQUEST', 'the request body is not valid', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
-  return parsed.data;
 }
 
 /**
