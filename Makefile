@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export NX_DAEMON := false
 export NX_NO_CLOUD := true
 
-.PHONY: demo test deps build infra services lint unit integration stop status bench
+.PHONY: demo test deps build infra browser services lint unit integration stop status bench
 
 # `npm install --no-save` from the lockfile: `npm ci` refuses this registry's lockfiles, which lack
 # the entries of other platforms' optional binaries (see docs/decisions.md).
@@ -33,6 +33,7 @@ demo: services
 	@echo
 	@echo "SatuPintu is running with demo data (Kabupaten Administrasi Kepulauan Seribu, 31.01):"
 	@echo "  gateway        http://127.0.0.1:3000   (POST /v1/submissions, GET /v1/submissions/{id})"
+	@echo "  dashboard      http://127.0.0.1:3000/dashboard#region=31.01   (indicators, drill-down, campaign progress)"
 	@echo "  region counts  http://127.0.0.1:3000/v1/regions/31.01/counts"
 	@echo "  health         http://127.0.0.1:3000/health/ready  (services on ports 3000-3004)"
 	@echo "  Kafka 127.0.0.1:59092   PostgreSQL 127.0.0.1:55432/satupintu   Redis 127.0.0.1:56379"
@@ -46,10 +47,13 @@ lint: deps
 unit: deps
 	jest --selectProjects unit --json --outputFile=artifacts/jest-unit.json
 
-integration: build infra
+browser:
+	tools/stack/infra.sh browser
+
+integration: build infra browser
 	jest --selectProjects integration --runInBand --json --outputFile=artifacts/jest-integration.json
 
-test: build infra
+test: build infra browser
 	@mkdir -p artifacts
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit

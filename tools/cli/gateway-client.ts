@@ -43,3 +43,19 @@ export async function regionCounts(gatewayUrl: string, code: string): Promise<{ 
   if (!res.ok) throw new Error(`gateway answered ${res.status}`);
   return (await res.json()) as { families: number; persons: number };
 }
+
+async function put(gatewayUrl: string, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${gatewayUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-client-id': 'satupintu-cli' }, body: JSON.stringify(body) });
+  if (res.status !== 200) throw new Error(`gateway answered ${res.status} to PUT ${path}: ${(await res.text()).slice(0, 500)}`);
+  return res.json();
+}
+
+/** Defines (or changes) a collection campaign and, when given, replaces its targets. */
+export async function defineCampaign(
+  gatewayUrl: string,
+  campaign: { id: string; name: string; startsOn: string; endsOn: string },
+  targets?: Array<{ regionCode: string; families: number }>,
+): Promise<void> {
+  await put(gatewayUrl, `/v1/campaigns/${encodeURIComponent(campaign.id)}`, { name: campaign.name, startsOn: campaign.startsOn, endsOn: campaign.endsOn });
+  if (targets) await put(gatewayUrl, `/v1/campaigns/${encodeURIComponent(campaign.id)}/targets`, { targets });
+}

@@ -1,13 +1,15 @@
 import { createKafka } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { BaseConfigSchema, parseConfig } from '@satupintu/platform';
+import { todayIn } from '@satupintu/domain';
 import { generateFamilies } from '@satupintu/synthetic';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { postInBatches, regionCounts } from './gateway-client';
+import { parse } from 'csv-parse/sync';
+import { defineCampaign, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
 import { pipelineDrained } from './pipeline-progress';
 import { villagesUnder } from './region-villages';
@@ -59,6 +61,21 @@ program
       keyPrefix: `demo-${o.seed}`,
     });
     const families = new Set(truth.filter((t) => t.expected === 'registered').map((t) => t.kk)).size;
+    // A collection campaign over the demo region, with a target per village a little above what the
+    // demo brings, so the dashboard's progress view has a target, a coverage and villages behind.
+    const villages = villagesUnder(o.region);
+    const today = todayIn('Asia/Jakarta');
+    const end = new Date(Date.parse(today) + 30 * 86_400_000).toISOString().slice(0, 10);
+    const perVillage = new Map<string, number>();
+    for (const r of records) {
+      const v = (r.family as { address?: { villageCode?: string } }).address?.villageCode;
+      if (v) perVillage.set(v, (perVillage.get(v) ?? 0) + 1);
+    }
+    await defineCampaign(
+      o.gateway,
+      { id: 'pendataan-demo', name: 'Pendataan Keluarga (demo)', startsOn: today, endsOn: end },
+      villages.map((v, i) => ({ regionCode: v, families: Math.max(1, Math.round((perVillage.get(v) ?? 1) * (1.05 + (i % 4) * 0.1))) })),
+    );
     await postInBatches(o.gateway, records, 250, 2);
     console.log(`submitted ${records.length} records (${families} distinct valid families); waiting for the registry...`);
     const deadline = Date.now() + 180_000;
@@ -71,6 +88,26 @@ program
       if (Date.now() > deadline) throw new Error(`only ${counts.families} of ${families} families registered after 180 s`);
       await sleep(1000);
     }
+  });
+
+program
+  .command('campaign')
+  .description('define a collection campaign (window) and load its targets from a CSV file (region_code,target_families)')
+  .requiredOption('--id <id>', 'campaign id (lower-case letters, digits, dashes)')
+  .requiredOption('--name <name>', 'campaign name')
+  .requiredOption('--starts <date>', 'first day (YYYY-MM-DD)')
+  .requiredOption('--ends <date>', 'last day (YYYY-MM-DD)')
+  .option('--targets <file>', 'CSV with a header: region_code,target_families')
+  .option('-g, --gateway <url>', 'gateway URL', 'http://127.0.0.1:3000')
+  .action(async (o) => {
+    const targets = o.targets
+      ? (parse(readFileSync(o.targets, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Array<Record<string, string>>).map((r) => ({
+          regionCode: r.region_code,
+          families: Number(r.target_families),
+        }))
+      : undefined;
+    await defineCampaign(o.gateway, { id: o.id, name: o.name, startsOn: o.starts, endsOn: o.ends }, targets);
+    console.log(`campaign ${o.id} defined${targets ? ` with ${targets.length} targets` : ''}`);
   });
 
 program

@@ -8,6 +8,7 @@
 #   tools/stack/infra.sh status   one line per server
 #   tools/stack/infra.sh stop     stop the servers this script started
 #   tools/stack/infra.sh env      print the connection variables
+#   tools/stack/infra.sh browser  install Debian's Chromium (the dashboard's browser test) when missing
 #
 # Idempotent: a server already started by this script is reused. Set KAFKA_BROKERS, DATABASE_URL or
 # REDIS_URL to use external servers instead; the corresponding local server is then left alone.
@@ -252,10 +253,17 @@ print_env() {
   echo "REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 }
 
+# The browser of the dashboard's end-to-end test (Debian's Chromium, driven by playwright-core).
+browser_up() {
+  apt_install chromium
+  say "Chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"
+}
+
 case "${1:-up}" in
   up) pg_up; redis_up; kafka_up ;;
+  browser) browser_up ;;
   status) status ;;
   stop) kafka_stop; redis_stop; pg_stop ;;
   env) print_env ;;
-  *) die "usage: $0 up|status|stop|env" ;;
+  *) die "usage: $0 up|status|stop|env|browser" ;;
 esac

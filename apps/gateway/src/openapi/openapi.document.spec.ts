@@ -29,6 +29,12 @@ describe('OpenAPI document', () => {
         '/v1/review-tasks/{id}/decision',
         '/v1/merges/{id}',
         '/v1/merges/{id}/unmerge',
+        '/v1/indicators',
+        '/v1/regions/{code}/indicators',
+        '/v1/campaigns',
+        '/v1/campaigns/{id}',
+        '/v1/campaigns/{id}/targets',
+        '/v1/campaigns/{id}/progress',
       ]),
     );
   });

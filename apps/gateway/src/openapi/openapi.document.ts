@@ -1,5 +1,7 @@
 import { FamilyRecord, LIMITS, SubmissionRecordEnvelope, ValidationIssue } from '@satupintu/contracts';
+import { THEMES } from '@satupintu/domain';
 import { z } from 'zod';
+import { CampaignBody, TargetsBody } from '../indicators/campaigns.service';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any' });
 
@@ -13,6 +15,9 @@ const ErrorBody = z.object({
  */
 /** The `{id}` path parameter of every resource addressed by id. */
 const ID_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } } as const;
+const REGION_PARAMETER = { name: 'code', in: 'path', required: true, schema: { type: 'string', examples: ['ID', '31', '31.71', '31.71.01', '31.71.01.1001'] } } as const;
+const CAMPAIGN_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' } } as const;
+const FORMAT_PARAMETER = { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } } as const;
 
 export function openApiDocument() {
   return {
@@ -165,6 +170,46 @@ export function openApiDocument() {
           responses: { '202': { description: 'Accepted; carried out by the dedup service' }, '400': { description: 'INVALID_REQUEST' }, '404': { description: 'MERGE_NOT_FOUND' }, '409': { description: 'ALREADY_UNMERGED or UNMERGE_PENDING' } },
         },
       },
+      '/v1/indicators': {
+        get: { summary: 'The indicator catalogue: 13 themes, each indicator with labels (id, en), unit, numerator and denominator', responses: { '200': { description: 'Themes and indicators' } } },
+      },
+      '/v1/regions/{code}/indicators': {
+        get: {
+          summary: "A region's indicators and its child regions', for one theme or all, now or at the end of a past day; JSON or CSV",
+          parameters: [
+            REGION_PARAMETER,
+            { name: 'theme', in: 'query', schema: { type: 'string', enum: [...THEMES] } },
+            { name: 'at', in: 'query', schema: { type: 'string', format: 'date' } },
+            FORMAT_PARAMETER,
+          ],
+          responses: { '200': { description: 'Indicators (numerator, denominator, value) of the region and each child region' }, '400': { description: 'INVALID_QUERY' }, '404': { description: 'REGION_NOT_FOUND' } },
+        },
+      },
+      '/v1/campaigns': { get: { summary: 'Collection campaigns', responses: { '200': { description: 'Campaigns, newest first' } } } },
+      '/v1/campaigns/{id}': {
+        put: {
+          summary: "Define or change a collection campaign's window (families registered or updated in it count towards its targets)",
+          parameters: [CAMPAIGN_PARAMETER],
+          requestBody: { required: true, content: { 'application/json': { schema: schema(CampaignBody) } } },
+          responses: { '200': { description: 'The campaign (revision grows with each change)' }, '400': { description: 'INVALID_REQUEST' } },
+        },
+      },
+      '/v1/campaigns/{id}/targets': {
+        put: {
+          summary: "Replace a campaign's targets (families per region; a region without one sums its children's). The CLI loads them from CSV",
+          parameters: [CAMPAIGN_PARAMETER],
+          requestBody: { required: true, content: { 'application/json': { schema: schema(TargetsBody) } } },
+          responses: { '200': { description: 'Targets stored' }, '400': { description: 'INVALID_REQUEST' }, '404': { description: 'CAMPAIGN_NOT_FOUND' } },
+        },
+      },
+      '/v1/campaigns/{id}/progress': {
+        get: {
+          summary: 'Progress of a campaign in a region: target, families registered in the window, coverage, daily series, child regions ranked, villages furthest behind; JSON or CSV (the ranking)',
+          parameters: [CAMPAIGN_PARAMETER, { name: 'region', in: 'query', schema: { type: 'string', default: 'ID' } }, FORMAT_PARAMETER],
+          responses: { '200': { description: 'Progress' }, '400': { description: 'INVALID_QUERY' }, '404': { description: 'CAMPAIGN_NOT_FOUND or REGION_NOT_FOUND' } },
+        },
+      },
+      '/dashboard': { get: { summary: 'The family dashboard (HTML page; Indonesian, English switch)', responses: { '200': { description: 'HTML' } } } },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
   };
