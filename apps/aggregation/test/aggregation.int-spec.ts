@@ -65,10 +65,10 @@ describe('aggregation service', () => {
     });
   });
 
-  it('publishes the new totals of each touched region with a growing seq', async () => {
+  it('announces the latest totals of each touched region with a growing seq', async () => {
     const latest = await eventually(() => {
       const forVillage = totals.messages.filter((m) => m.key === '31.01.01.1001');
-      return forVillage.length >= 2 ? forVillage : undefined;
+      return forVillage.length >= 1 && forVillage[forVillage.length - 1].value.families === 0 ? forVillage : undefined;
     });
     expect(latest.map((m) => m.value.seq)).toEqual([...latest.map((m) => m.value.seq)].sort((a, b) => a - b));
     expect(latest[latest.length - 1].value).toEqual(expect.objectContaining({ families: 0, persons: 0, level: 'village', parentCode: '31.01.01' }));

@@ -1,9 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS, type CampaignDefinedV1, type FamilyChangedV1 } from '@satupintu/contracts';
-import { todayIn, whoGrowthTables } from '@satupintu/domain';
+import { whoGrowthTables } from '@satupintu/domain';
 import type { ConsumedEvent } from '@satupintu/kafka';
-import { claimInbox, enqueueOutbox } from '@satupintu/persistence';
+import { claimInbox } from '@satupintu/persistence';
 import { DATA_SOURCE } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
 import { AGGREGATION_SETTINGS, type AggregationSettings } from '../config/aggregation.config';
@@ -15,8 +15,8 @@ const RECOUNT_CHUNK = 1000;
 /**
  * Keeps every indicator counter of every village, district, regency/city, province and the nation
  * from the registry's change events: per family the contribution counted last, replaced by the new
- * one (a move leaves the old village), in one transaction per batch; then announces the new counters
- * of every region it touched. Campaign windows arrive from the gateway; a new or changed window
+ * one (a move leaves the old village), in one transaction per batch (RegionPublisher announces the
+ * regions' new counters). Campaign windows arrive from the gateway; a new or changed window
  * recounts the families submitted in it.
  */
 @Controller()
@@ -38,7 +38,7 @@ export class CountFamiliesConsumer {
       const counted = await store.lockFamilies(fresh.map((e) => e.familyId));
       const plan = planChanges(counted, fresh, await this.countingSettings(store));
       await store.saveFamilies(plan.families);
-      await enqueueOutbox(m, 'aggregation', await store.applyToRegions(plan.deltas, todayIn(this.settings.timeZone)));
+      await store.applyToRegions(plan.deltas);
     });
   }
 
@@ -58,7 +58,7 @@ export class CountFamiliesConsumer {
           after = families[families.length - 1].familyId;
           const plan = recount(families, await this.countingSettings(store));
           await store.saveFamilies(plan.families);
-          await enqueueOutbox(m, 'aggregation', await store.applyToRegions(plan.deltas, todayIn(this.settings.timeZone)));
+          await store.applyToRegions(plan.deltas);
           return families.length < RECOUNT_CHUNK;
         });
         if (done) break;

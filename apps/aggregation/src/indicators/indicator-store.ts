@@ -83,10 +83,10 @@ export class IndicatorStore {
 
   /**
    * Adds the deltas to the regions' counters (rows locked in code order, so two batches never
-   * deadlock) and returns the outbox rows announcing every touched region's new counters.
+   * deadlock). The new counters are announced by `publishChangedRegions`, at most once per interval.
    */
-  async applyToRegions(deltas: Map<string, RegionDelta>, day: string): Promise<OutboxRow[]> {
-    if (deltas.size === 0) return [];
+  async applyToRegions(deltas: Map<string, RegionDelta>): Promise<void> {
+    if (deltas.size === 0) return;
     const codes = [...deltas.keys()].sort();
     await this.m.query(
       `insert into ${S}.regions (region_code, level, parent_code, counters, seq, updated_at)
@@ -106,11 +106,11 @@ export class IndicatorStore {
         else r.counters[k] = n;
       }
     }
-    return this.writeRegions(rows, day);
+    await this.writeRegions(rows);
   }
 
-  /** Overwrites regions' counters (reconciliation repair), announcing each. */
-  async replaceRegions(regions: Map<string, { level: RegionLevel; parentCode: string | null; counters: Counters }>, day: string): Promise<OutboxRow[]> {
+  /** Overwrites regions' counters (reconciliation repair); they are announced like any change. */
+  async replaceRegions(regions: Map<string, { level: RegionLevel; parentCode: string | null; counters: Counters }>): Promise<void> {
     const codes = [...regions.keys()].sort();
     await this.m.query(
       `insert into ${S}.regions (region_code, level, parent_code, counters, seq, updated_at)
@@ -123,18 +123,32 @@ export class IndicatorStore {
       [codes],
     );
     for (const r of rows) r.counters = regions.get(r.region_code)!.counters;
-    return this.writeRegions(rows, day);
+    await this.writeRegions(rows);
   }
 
-  private async writeRegions(rows: Array<{ region_code: string; level: RegionLevel; parent_code: string | null; counters: Counters; seq: string }>, day: string): Promise<OutboxRow[]> {
+  private async writeRegions(rows: Array<{ region_code: string; counters: Counters }>): Promise<void> {
     await this.m.query(
       `update ${S}.regions r set counters = t.counters, seq = r.seq + 1, updated_at = now()
          from unnest($1::text[], $2::jsonb[]) as t(code, counters) where r.region_code = t.code`,
       [rows.map((r) => r.region_code), rows.map((r) => JSON.stringify(r.counters))],
     );
+  }
+
+  /**
+   * Outbox rows announcing the current counters of regions changed since they were last announced
+   * (up to `limit`, rows another instance is announcing skipped), marked announced. Many batches
+   * touching the nation, a province or a busy village thus cost one announcement per interval.
+   */
+  async publishChangedRegions(day: string, limit: number): Promise<OutboxRow[]> {
+    const rows: Array<{ region_code: string; level: RegionLevel; parent_code: string | null; counters: Counters; seq: string }> = await this.m.query(
+      `select region_code, level, parent_code, counters, seq from ${S}.regions where seq > published_seq order by region_code limit $1 for update skip locked`,
+      [limit],
+    );
+    if (rows.length === 0) return [];
+    await this.m.query(`update ${S}.regions set published_seq = seq where region_code = any($1::text[])`, [rows.map((r) => r.region_code)]);
     const now = new Date().toISOString();
     return rows.flatMap((r) => {
-      const seq = Number(r.seq) + 1;
+      const seq = Number(r.seq);
       const common = { occurredAt: now, regionCode: r.region_code, level: r.level, parentCode: r.parent_code, seq };
       return [
         outboxEvent(TOPICS.regionIndicatorsUpdated, r.region_code, { ...common, eventId: randomUUID(), day, counters: r.counters }),

@@ -16,8 +16,10 @@ export class Indicators1764300000000 implements MigrationInterface {
       parent_code text,
       counters jsonb not null,
       seq bigint not null,
+      published_seq bigint not null default 0,
       updated_at timestamptz not null
     )`);
+    await q.query('create index regions_unpublished on aggregation.regions (region_code) where seq > published_seq');
     await q.query(`create table aggregation.families (
       family_id uuid primary key,
       version int not null,

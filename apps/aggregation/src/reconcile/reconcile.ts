@@ -1,7 +1,6 @@
 import type { FamilyState, RegionLevel } from '@satupintu/contracts';
-import { whoGrowthTables, type Counters } from '@satupintu/domain';
+import { todayIn, whoGrowthTables, type Counters } from '@satupintu/domain';
 import { enqueueOutbox } from '@satupintu/persistence';
-import { todayIn } from '@satupintu/domain';
 import type { DataSource } from 'typeorm';
 import { IndicatorStore } from '../indicators/indicator-store';
 import { addToRegions, countFamily, type CountedFamily, type CountingSettings, type RegionDelta } from '../indicators/region-deltas';
@@ -87,7 +86,8 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
       for (const r of incremental) target.set(r.region_code, { level: r.level, parentCode: r.parent_code, counters: {} });
       for (const [code, d] of recomputed) target.set(code, d);
       const changed = new Map([...target].filter(([code, d]) => !sameCounters(keptRegions.get(code) ?? {}, d.counters)));
-      if (changed.size > 0) await enqueueOutbox(m, 'aggregation', await store.replaceRegions(changed, todayIn(options.timeZone)));
+      if (changed.size > 0) await store.replaceRegions(changed);
+      await enqueueOutbox(m, 'aggregation', await store.publishChangedRegions(todayIn(options.timeZone), 1_000_000));
     });
   }
   return {
