@@ -1,9 +1,9 @@
 import { TOPICS, type FamilyChangedV1, type FamilyRecord, type FamilyState } from '@satupintu/contracts';
-import { familyAttributes, memberAttributes, officialRegions, regionPathOf, THEMES } from '@satupintu/domain';
+import { officialRegions, regionPathOf, THEMES } from '@satupintu/domain';
 import { createKafka, encodeEvent, physicalName } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { BaseConfigSchema, parseConfig } from '@satupintu/platform';
-import { generateFamilies } from '@satupintu/synthetic';
+import { generateFamilies, toFamilyState } from '@satupintu/synthetic';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -42,16 +42,6 @@ async function startService(name: 'aggregation' | 'gateway', port: number): Prom
   throw new Error(`${name} did not become ready`);
 }
 
-function toState(f: FamilyRecord): FamilyState {
-  return {
-    familyId: randomUUID(),
-    kk: f.kk,
-    version: 1,
-    address: { ...regionPathOf(f.address.villageCode)!, rt: f.address.rt, rw: f.address.rw },
-    members: f.members.map((m) => ({ personId: randomUUID(), nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, relationship: m.relationship, attributes: memberAttributes(m) })),
-    attributes: familyAttributes(f),
-  };
-}
 
 /** A stream of changes: 60 % new families, 25 % updates (decile, a member less), 15 % moves to another village. */
 function changes(n: number, villages: string[], seed: number): Array<{ key: string; value: string }> {
@@ -64,7 +54,7 @@ function changes(n: number, villages: string[], seed: number): Array<{ key: stri
     let before: FamilyState | null = null;
     let after: FamilyState;
     if (live.length < 100 || roll < 60) {
-      after = toState(records[r++ % records.length].family as FamilyRecord);
+      after = toFamilyState(records[r++ % records.length].family as FamilyRecord);
       live.push(after);
     } else {
       const idx = (i * 104_729) % live.length;

@@ -1,13 +1,12 @@
-import type { FamilyRecord, FamilyState } from '@satupintu/contracts';
-import { familyAttributes, memberAttributes, officialRegions, regionPathOf } from '@satupintu/domain';
+import type { FamilyRecord } from '@satupintu/contracts';
+import { officialRegions } from '@satupintu/domain';
 import { BaseConfigSchema, parseConfig } from '@satupintu/platform';
-import { generateFamilies } from '@satupintu/synthetic';
+import { generateFamilies, toFamilyState } from '@satupintu/synthetic';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { randomUUID } from 'node:crypto';
 
 /**
  * Throughput of the eligibility backfill against the real PostgreSQL (and Kafka for the publishing):
@@ -24,16 +23,6 @@ const url = new URL(config.DATABASE_URL);
 const admin = new Client({ connectionString: config.DATABASE_URL });
 url.pathname = `/${runId}`;
 
-function toState(f: FamilyRecord): FamilyState {
-  return {
-    familyId: randomUUID(),
-    kk: f.kk,
-    version: 1,
-    address: { ...regionPathOf(f.address.villageCode)!, rt: f.address.rt, rw: f.address.rw },
-    members: f.members.map((m) => ({ personId: randomUUID(), nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, relationship: m.relationship, attributes: memberAttributes(m) })),
-    attributes: familyAttributes(f),
-  };
-}
 
 function eligibilityCli(args: string[], env: Record<string, string>) {
   const r = spawnSync(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, 'dist/apps/eligibility/src/main.js'), ...args], {
@@ -56,7 +45,7 @@ async function main() {
     let persons = 0;
     for (let done = 0; done < count; done += 5000) {
       const { records } = generateFamilies({ count: Math.min(5000, count - done), villages, seed: 1000 + done, keyPrefix: `${runId}-${done}` });
-      const states = records.map((r) => toState(r.family as FamilyRecord));
+      const states = records.map((r) => toFamilyState(r.family as FamilyRecord));
       persons += states.reduce((s, f) => s + f.members.length, 0);
       await db.query(
         `insert into eligibility.families (family_id, version, village_code, state, updated_at)

@@ -1,3 +1,4 @@
 export * from './names';
 export * from './family-generator';
 export * from './person-lists';
+export * from './family-state';

@@ -28,18 +28,18 @@ const fromRow = (r: FamilyRow): CountedFamily => ({
   counters: r.counters,
 });
 
-const FAMILY_COLUMNS = `family_id, version, village_code, to_char(recorded_on, 'YYYY-MM-DD') as recorded_on,
-  coalesce((select array_agg(to_char(d, 'YYYY-MM-DD') order by d) from unnest(submission_days) d), '{}') as submission_days, state, counters`;
+const COUNTED_COLUMNS = `family_id, version, village_code, to_char(recorded_on, 'YYYY-MM-DD') as recorded_on,
+  coalesce((select array_agg(to_char(d, 'YYYY-MM-DD') order by d) from unnest(submission_days) d), '{}') as submission_days, counters`;
 
 /** Aggregation's tables: counted families, region counters, campaign windows. */
 export class IndicatorStore {
   constructor(private readonly m: EntityManager) {}
 
-  /** The counted families, locked in id order (a concurrent batch of the same family waits). */
+  /** The counted families without their states, locked in id order (a concurrent batch of the same family waits). */
   async lockFamilies(ids: string[]): Promise<Map<string, CountedFamily>> {
     if (ids.length === 0) return new Map();
     const rows: FamilyRow[] = await this.m.query(
-      `select ${FAMILY_COLUMNS} from ${S}.families where family_id = any($1::uuid[]) order by family_id for update`,
+      `select ${COUNTED_COLUMNS}, null as state from ${S}.families where family_id = any($1::uuid[]) order by family_id for update`,
       [[...new Set(ids)].sort()],
     );
     return new Map(rows.map((r) => [r.family_id, fromRow(r)]));
@@ -48,7 +48,7 @@ export class IndicatorStore {
   /** Counted families with a submission day in one of the windows, by family id after `after`. */
   async familiesSubmittedIn(windows: Array<{ startsOn: string; endsOn: string }>, after: string, limit: number): Promise<CountedFamily[]> {
     const rows: FamilyRow[] = await this.m.query(
-      `select ${FAMILY_COLUMNS} from ${S}.families f
+      `select ${COUNTED_COLUMNS}, state from ${S}.families f
         where family_id > $1
           and exists (select 1 from unnest(f.submission_days) d, unnest($2::date[], $3::date[]) w(s, e) where d between w.s and w.e)
         order by family_id limit $4 for update`,
@@ -59,7 +59,7 @@ export class IndicatorStore {
 
   async saveFamilies(families: Map<string, CountedFamily | null>): Promise<void> {
     const gone = [...families].filter(([, f]) => f === null).map(([id]) => id);
-    const kept = [...families.values()].filter((f): f is CountedFamily => f !== null);
+    const kept = [...families.values()].filter((f): f is CountedFamily & { state: NonNullable<CountedFamily['state']> } => f !== null && f.state !== null);
     if (gone.length > 0) await this.m.query(`delete from ${S}.families where family_id = any($1::uuid[])`, [gone]);
     if (kept.length === 0) return;
     await this.m.query(
@@ -87,17 +87,7 @@ export class IndicatorStore {
    */
   async applyToRegions(deltas: Map<string, RegionDelta>): Promise<void> {
     if (deltas.size === 0) return;
-    const codes = [...deltas.keys()].sort();
-    await this.m.query(
-      `insert into ${S}.regions (region_code, level, parent_code, counters, seq, updated_at)
-       select t.code, t.level, t.parent, '{}'::jsonb, 0, now() from unnest($1::text[], $2::text[], $3::text[]) as t(code, level, parent)
-       on conflict (region_code) do nothing`,
-      [codes, codes.map((c) => deltas.get(c)!.level), codes.map((c) => deltas.get(c)!.parentCode)],
-    );
-    const rows: Array<{ region_code: string; level: RegionLevel; parent_code: string | null; counters: Counters; seq: string }> = await this.m.query(
-      `select region_code, level, parent_code, counters, seq from ${S}.regions where region_code = any($1::text[]) order by region_code for update`,
-      [codes],
-    );
+    const rows = await this.lockRegions(deltas);
     for (const r of rows) {
       for (const [k, v] of Object.entries(deltas.get(r.region_code)!.counters)) {
         const n = (r.counters[k] ?? 0) + v;
@@ -111,6 +101,13 @@ export class IndicatorStore {
 
   /** Overwrites regions' counters (reconciliation repair); they are announced like any change. */
   async replaceRegions(regions: Map<string, { level: RegionLevel; parentCode: string | null; counters: Counters }>): Promise<void> {
+    const rows = await this.lockRegions(regions);
+    for (const r of rows) r.counters = regions.get(r.region_code)!.counters;
+    await this.writeRegions(rows);
+  }
+
+  /** The regions' rows (created empty when missing), locked in code order so two batches never deadlock. */
+  private async lockRegions(regions: Map<string, { level: RegionLevel; parentCode: string | null }>) {
     const codes = [...regions.keys()].sort();
     await this.m.query(
       `insert into ${S}.regions (region_code, level, parent_code, counters, seq, updated_at)
@@ -118,12 +115,11 @@ export class IndicatorStore {
        on conflict (region_code) do nothing`,
       [codes, codes.map((c) => regions.get(c)!.level), codes.map((c) => regions.get(c)!.parentCode)],
     );
-    const rows: Array<{ region_code: string; level: RegionLevel; parent_code: string | null; counters: Counters; seq: string }> = await this.m.query(
-      `select region_code, level, parent_code, counters, seq from ${S}.regions where region_code = any($1::text[]) order by region_code for update`,
+    const rows: Array<{ region_code: string; counters: Counters }> = await this.m.query(
+      `select region_code, counters from ${S}.regions where region_code = any($1::text[]) order by region_code for update`,
       [codes],
     );
-    for (const r of rows) r.counters = regions.get(r.region_code)!.counters;
-    await this.writeRegions(rows);
+    return rows;
   }
 
   private async writeRegions(rows: Array<{ region_code: string; counters: Counters }>): Promise<void> {

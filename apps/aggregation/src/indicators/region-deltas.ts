@@ -10,7 +10,8 @@ export interface CountedFamily {
   recordedOn: string;
   /** Days a cadre submitted the family (campaign progress). */
   submissionDays: string[];
-  state: FamilyState;
+  /** The counted state; null when loaded without it (the change consumer needs only the counters). */
+  state: FamilyState | null;
   counters: Counters;
 }
 
@@ -106,7 +107,7 @@ export function recount(counted: Iterable<CountedFamily>, settings: CountingSett
   const families = new Map<string, CountedFamily | null>();
   const deltas = new Map<string, RegionDelta>();
   for (const f of counted) {
-    if (f.state.members.length === 0) continue;
+    if (!f.state || f.state.members.length === 0) continue;
     const next = countFamily(f.state, f.recordedOn, f.submissionDays, settings);
     addToRegions(deltas, f.villageCode, f.counters, -1);
     addToRegions(deltas, next.villageCode, next.counters, 1);

@@ -55,7 +55,7 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
     const keptBy = new Map(kept.map((k) => [k.family_id, k.counters]));
     for (const r of rows) {
       const f = countFamily(r.state, r.recorded_on, (r.submission_days ?? []).sort(), settings);
-      if (f.state.members.length > 0) addToRegions(recomputed, f.villageCode, f.counters, 1);
+      if (r.state.members.length > 0) addToRegions(recomputed, f.villageCode, f.counters, 1);
       if (!sameCounters(keptBy.get(r.id) ?? {}, f.counters)) familiesDiffering++;
       if (options.repair) families.set(f.familyId, f);
     }
