@@ -69,19 +69,10 @@ export class BatchConsumer {
 
   async start(): Promise<void> {
     await this.consumer.connect();
-    const topics = [...this.options.handlers.keys()].map((t) => physicalName(this.settings, t));
-    // A topic another service created a moment ago can be missing from the broker's metadata answer
-    // for a short while (seen when two services start at once): try again before giving up.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
-        break;
-      } catch (err) {
-        if (attempt >= 10 || (err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
-        this.logger.warn({ attempt }, 'a subscribed topic is not in the metadata yet; trying again');
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
-    }
+    await this.consumer.subscribe({
+      topics: [...this.options.handlers.keys()].map((t) => physicalName(this.settings, t)),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     this.running = true;
     await this.consumer.run({
       eachBatchAutoResolve: false,

@@ -7,26 +7,49 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, logica
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
+    const existing = new Set(await listTopics(admin));
     const missing = [...new Set(logicalTopics)].filter((t) => !existing.has(physicalName(settings, t)));
-    if (missing.length > 0) try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: physicalName(settings, t),
-          numPartitions: settings.partitions,
-          replicationFactor: -1,
-          configEntries: COMPACTED_TOPICS.has(t) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-        })),
-      });
-    } catch (err) {
-      // Another instance may have created them in the meantime; anything else is real.
-      const after = new Set(await admin.listTopics());
-      if (!missing.every((t) => after.has(physicalName(settings, t)))) throw err;
+    let creationError: unknown;
+    if (missing.length > 0) {
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: physicalName(settings, t),
+            numPartitions: settings.partitions,
+            replicationFactor: -1,
+            configEntries: COMPACTED_TOPICS.has(t) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          })),
+        });
+      } catch (err) {
+        // Another instance may be creating them at the same moment, or the broker's metadata may lag
+        // behind the creation (UNKNOWN_TOPIC_OR_PARTITION while kafkajs waits for leaders): waiting
+        // below settles both. Topics that never get leaders are reported with this error.
+        creationError = err;
+      }
     }
-    await waitForLeaders(admin, [...new Set(logicalTopics)].map((t) => physicalName(settings, t)));
+    await waitForLeaders(admin, [...new Set(logicalTopics)].map((t) => physicalName(settings, t))).catch((err: unknown) => {
+      throw creationError ?? err;
+    });
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Every topic name. While another client is creating topics, the broker answers a full metadata
+ * request with an error for the topics not yet placed (UNKNOWN_TOPIC_OR_PARTITION), which kafkajs
+ * raises: seen when several services start at once. Asked again until the creation settles.
+ */
+async function listTopics(admin: Admin, timeoutMs = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await admin.listTopics();
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
 

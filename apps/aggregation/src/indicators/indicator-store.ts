@@ -59,7 +59,9 @@ export class IndicatorStore {
 
   async saveFamilies(families: Map<string, CountedFamily | null>): Promise<void> {
     const gone = [...families].filter(([, f]) => f === null).map(([id]) => id);
-    const kept = [...families.values()].filter((f): f is CountedFamily & { state: NonNullable<CountedFamily['state']> } => f !== null && f.state !== null);
+    const kept = [...families.values()].filter((f): f is CountedFamily => f !== null);
+    // Families read without their state (lockFamilies) are only ever replaced by counted new states.
+    if (kept.some((f) => f.state === null)) throw new Error('a counted family must be saved with its state');
     if (gone.length > 0) await this.m.query(`delete from ${S}.families where family_id = any($1::uuid[])`, [gone]);
     if (kept.length === 0) return;
     await this.m.query(
@@ -135,15 +137,15 @@ export class IndicatorStore {
    * (up to `limit`, rows another instance is announcing skipped), marked announced. Many batches
    * touching the nation, a province or a busy village thus cost one announcement per interval.
    */
-  async publishChangedRegions(day: string, limit: number): Promise<OutboxRow[]> {
+  async publishChangedRegions(day: string, limit: number): Promise<{ regions: number; rows: OutboxRow[] }> {
     const rows: Array<{ region_code: string; level: RegionLevel; parent_code: string | null; counters: Counters; seq: string }> = await this.m.query(
       `select region_code, level, parent_code, counters, seq from ${S}.regions where seq > published_seq order by region_code limit $1 for update skip locked`,
       [limit],
     );
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return { regions: 0, rows: [] };
     await this.m.query(`update ${S}.regions set published_seq = seq where region_code = any($1::text[])`, [rows.map((r) => r.region_code)]);
     const now = new Date().toISOString();
-    return rows.flatMap((r) => {
+    const announcements = rows.flatMap((r) => {
       const seq = Number(r.seq);
       const common = { occurredAt: now, regionCode: r.region_code, level: r.level, parentCode: r.parent_code, seq };
       return [
@@ -151,6 +153,7 @@ export class IndicatorStore {
         outboxEvent(TOPICS.regionCountsUpdated, r.region_code, { ...common, eventId: randomUUID(), families: r.counters.families ?? 0, persons: r.counters.persons ?? 0 }),
       ];
     });
+    return { regions: rows.length, rows: announcements };
   }
 
   async campaigns(): Promise<CampaignWindow[]> {

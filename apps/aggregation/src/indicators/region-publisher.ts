@@ -47,9 +47,9 @@ export class RegionPublisher implements OnApplicationBootstrap, BeforeApplicatio
     try {
       for (;;) {
         const n = await this.db.transaction(async (m) => {
-          const rows = await new IndicatorStore(m).publishChangedRegions(todayIn(this.settings.timeZone), REGIONS_PER_PASS);
+          const { regions, rows } = await new IndicatorStore(m).publishChangedRegions(todayIn(this.settings.timeZone), REGIONS_PER_PASS);
           await enqueueOutbox(m, 'aggregation', rows);
-          return rows.length / 2;
+          return regions;
         });
         total += n;
         if (n < REGIONS_PER_PASS) return total;

@@ -1,5 +1,5 @@
 import type { FamilyState, RegionLevel } from '@satupintu/contracts';
-import { todayIn, whoGrowthTables, type Counters } from '@satupintu/domain';
+import { counterDelta, todayIn, whoGrowthTables, type Counters } from '@satupintu/domain';
 import { enqueueOutbox } from '@satupintu/persistence';
 import type { DataSource } from 'typeorm';
 import { IndicatorStore } from '../indicators/indicator-store';
@@ -38,6 +38,7 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
   const settings: CountingSettings = { timeZone: options.timeZone, campaigns: await new IndicatorStore(db.manager).campaigns(), growth: whoGrowthTables() };
   const recomputed = new Map<string, RegionDelta>();
   const families = new Map<string, CountedFamily>();
+  let familiesRead = 0;
   let familiesDiffering = 0;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
@@ -51,6 +52,7 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
     );
     if (rows.length === 0) break;
     after = rows[rows.length - 1].id;
+    familiesRead += rows.length;
     const kept: Array<{ family_id: string; counters: Counters }> = await db.query(`select family_id, counters from aggregation.families where family_id = any($1::uuid[])`, [rows.map((r) => r.id)]);
     const keptBy = new Map(kept.map((k) => [k.family_id, k.counters]));
     for (const r of rows) {
@@ -59,7 +61,7 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
       if (!sameCounters(keptBy.get(r.id) ?? {}, f.counters)) familiesDiffering++;
       if (options.repair) families.set(f.familyId, f);
     }
-    options.onProgress?.(families.size || rows.length);
+    options.onProgress?.(familiesRead);
   }
 
   const incremental: Array<{ region_code: string; level: RegionLevel; parent_code: string | null; counters: Counters }> = await db.query(
@@ -76,7 +78,8 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
     }
   }
 
-  if (options.repair && (differences.length > 0 || familiesDiffering > 0)) {
+  const repaired = options.repair && (differences.length > 0 || familiesDiffering > 0);
+  if (repaired) {
     await db.transaction(async (m) => {
       const store = new IndicatorStore(m);
       await m.query('delete from aggregation.families');
@@ -87,27 +90,20 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
       for (const [code, d] of recomputed) target.set(code, d);
       const changed = new Map([...target].filter(([code, d]) => !sameCounters(keptRegions.get(code) ?? {}, d.counters)));
       if (changed.size > 0) await store.replaceRegions(changed);
-      await enqueueOutbox(m, 'aggregation', await store.publishChangedRegions(todayIn(options.timeZone), 1_000_000));
+      await enqueueOutbox(m, 'aggregation', (await store.publishChangedRegions(todayIn(options.timeZone), 1_000_000)).rows);
     });
   }
   return {
-    families: after === '00000000-0000-0000-0000-000000000000' ? 0 : await count(db, R),
+    families: familiesRead,
     regions: codes.size,
     familiesDiffering,
     differences: differences.slice(0, 1000),
     differenceCount: differences.length,
-    repaired: options.repair && (differences.length > 0 || familiesDiffering > 0),
+    repaired,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
 }
 
-async function count(db: DataSource, R: string): Promise<number> {
-  const [{ n }] = await db.query(`select count(*)::int as n from ${R}.families`);
-  return n;
-}
 
-function sameCounters(a: Readonly<Counters>, b: Readonly<Counters>): boolean {
-  const ka = Object.keys(a).filter((k) => a[k] !== 0);
-  const kb = Object.keys(b).filter((k) => b[k] !== 0);
-  return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
-}
+/** Equal counters (a missing counter is 0). */
+const sameCounters = (a: Readonly<Counters>, b: Readonly<Counters>) => Object.keys(counterDelta(a, b)).length === 0;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CampaignId, TOPICS, type CampaignDefinedV1 } from '@satupintu/contracts';
-import { campaignCounter, isRealDate, levelOf, parentOf, type Counters } from '@satupintu/domain';
+import { campaignCounter, isRealDate, levelOf, officialRegions, parentOf, type Counters } from '@satupintu/domain';
 import { enqueueOutbox } from '@satupintu/persistence';
 import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
 import { stringify } from 'csv-stringify/sync';
@@ -75,14 +75,8 @@ export class CampaignsService {
     const codes = targets.map((t) => t.regionCode);
     const twice = codes.filter((c, i) => codes.indexOf(c) !== i);
     if (twice.length > 0) throw new ApiError(400, 'INVALID_REQUEST', 'a region has more than one target', [{ path: 'targets', message: `twice: ${[...new Set(twice)].slice(0, 10).join(', ')}` }]);
-    const unknown = codes.filter((c) => {
-      try {
-        knownRegion(c);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    const catalogue = officialRegions();
+    const unknown = codes.filter((c) => !catalogue.has(c));
     if (unknown.length > 0) throw new ApiError(400, 'INVALID_REQUEST', 'unknown region codes', [{ path: 'targets', message: unknown.slice(0, 10).join(', ') }]);
     return this.db.transaction(async (m) => {
       await this.lock(m, id);
@@ -125,11 +119,13 @@ export class CampaignsService {
         childTargets.set(parent, list);
       }
     }
+    const targets = new Map<string, number | null>();
     const targetOf = (region: string): number | null => {
-      if (explicit.has(region)) return explicit.get(region)!;
-      const children = childTargets.get(region);
-      if (!children) return null;
-      return children.reduce((s, c) => s + (targetOf(c) ?? 0), 0);
+      if (!targets.has(region)) {
+        const children = childTargets.get(region);
+        targets.set(region, explicit.get(region) ?? (children ? children.reduce((s, c) => s + (targetOf(c) ?? 0), 0) : null));
+      }
+      return targets.get(region)!;
     };
     const key = campaignCounter(id);
     const rows: Array<{ region_code: string; level: string; registered: number; counters: Counters | null }> = await this.db.query(

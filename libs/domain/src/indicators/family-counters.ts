@@ -174,9 +174,11 @@ function familyAttributeCounters(state: FamilyState, recordedOn: string, inc: (k
     if (f.transport.mainMode === 'angkutan-umum') inc('transport.public');
   }
   // A couple of reproductive age: a married wife (or married female head/spouse) aged 15-49.
-  const pus = state.members.some(
-    (m) => m.sex === 'F' && [1, 2, 3].includes(m.relationship) && m.attributes.maritalStatus === 'kawin' && ageOn(m.birthDate, recordedOn) >= 15 && ageOn(m.birthDate, recordedOn) <= 49,
-  );
+  const pus = state.members.some((m) => {
+    if (m.sex !== 'F' || ![1, 2, 3].includes(m.relationship) || m.attributes.maritalStatus !== 'kawin') return false;
+    const age = ageOn(m.birthDate, recordedOn);
+    return age >= 15 && age <= 49;
+  });
   if (pus) {
     inc('fp.pus');
     if (f.familyPlanning) {
