@@ -5,7 +5,7 @@ import { createLogger } from '@satupintu/observability';
 import { BaseConfigSchema, parseConfig } from '@satupintu/platform';
 import { generateFamilies, toFamilyState } from '@satupintu/synthetic';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -28,11 +28,13 @@ const config = parseConfig(BaseConfigSchema);
 const runId = `bench_agg_${Date.now()}`;
 const databaseUrl = Object.assign(new URL(config.DATABASE_URL), { pathname: `/${runId}` }).toString();
 const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: runId, topicPrefix: `${runId}.`, partitions: 3 };
+/** The scratch gateway's admin key (AUTH_BOOTSTRAP_ADMIN_KEY); queries are sent with it, without rate limits. */
+const adminKey = `spk_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url')}`;
 
 /** Starts one service from dist/ on the scratch database and topic prefix; resolves when it is ready. */
 async function startService(name: 'aggregation' | 'gateway', port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, `dist/apps/${name}/src/main.js`)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: kafkaSettings.topicPrefix, KAFKA_PARTITIONS: '3', PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: kafkaSettings.topicPrefix, KAFKA_PARTITIONS: '3', PORT: String(port), LOG_LEVEL: 'warn', AUTH_BOOTSTRAP_ADMIN_KEY: adminKey, RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (const deadline = Date.now() + 90_000; Date.now() < deadline; await sleep(250)) {
@@ -159,7 +161,7 @@ async function main() {
   const themes: Array<string | null> = [null, ...THEMES];
   const time = async (path: string) => {
     const t0 = performance.now();
-    const res = await fetch(`${gateway}${path}`);
+    const res = await fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${adminKey}` } });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
     return performance.now() - t0;

@@ -1,4 +1,29 @@
 import type { GeneratedRecord } from '@satupintu/synthetic';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * The API key the tool sends: SATUPINTU_API_KEY, or the local stack's admin key, which
+ * tools/stack/services.sh writes to .local/secrets/admin.key on first start.
+ */
+export function apiKey(): string {
+  const fromEnv = process.env.SATUPINTU_API_KEY?.trim();
+  if (fromEnv) return fromEnv;
+  const file = join(process.env.SATUPINTU_LOCAL_DIR ?? join(ROOT, '.local'), 'secrets', 'admin.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  throw new Error(`no API key: set SATUPINTU_API_KEY or start the local stack (which writes ${file})`);
+}
+
+const authHeaders = (): Record<string, string> => ({ 'content-type': 'application/json', authorization: `Bearer ${apiKey()}` });
+
+/** One call of the gateway's API with the tool's key; the answer's JSON, or an error with the status and the error body. */
+export async function gatewayRequest<T>(gatewayUrl: string, method: string, path: string, body?: unknown, expect: number[] = [200, 201, 202]): Promise<T> {
+  const res = await fetch(`${gatewayUrl}${path}`, { method, headers: authHeaders(), body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!expect.includes(res.status)) throw new Error(`gateway answered ${res.status} to ${method} ${path}: ${(await res.text()).slice(0, 500)}`);
+  return (await res.json()) as T;
+}
 
 export interface RecordOutcome {
   index: number;
@@ -25,7 +50,7 @@ export async function postInBatches(
       const sentAt = Date.now();
       const res = await fetch(`${gatewayUrl}/v1/submissions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-client-id': 'satupintu-cli' },
+        headers: authHeaders(),
         body: JSON.stringify({ records: batches[n] }),
       });
       if (res.status !== 202) throw new Error(`gateway answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
@@ -39,16 +64,10 @@ export async function postInBatches(
 }
 
 export async function regionCounts(gatewayUrl: string, code: string): Promise<{ families: number; persons: number }> {
-  const res = await fetch(`${gatewayUrl}/v1/regions/${code}/counts`);
-  if (!res.ok) throw new Error(`gateway answered ${res.status}`);
-  return (await res.json()) as { families: number; persons: number };
+  return gatewayRequest(gatewayUrl, 'GET', `/v1/regions/${code}/counts`);
 }
 
-async function put(gatewayUrl: string, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${gatewayUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-client-id': 'satupintu-cli' }, body: JSON.stringify(body) });
-  if (res.status !== 200) throw new Error(`gateway answered ${res.status} to PUT ${path}: ${(await res.text()).slice(0, 500)}`);
-  return res.json();
-}
+const put = (gatewayUrl: string, path: string, body: unknown) => gatewayRequest(gatewayUrl, 'PUT', path, body, [200]);
 
 /** Defines (or changes) a collection campaign and, when given, replaces its targets. */
 export async function defineCampaign(

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
+import { registerAccessCommands } from './access-commands';
 import { defineCampaign, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
 import { pipelineDrained } from './pipeline-progress';
@@ -232,6 +233,8 @@ program
     writeFileSync(o.out, `${JSON.stringify(parameters, null, 2)}\n`);
     console.log(`wrote ${o.out} (prior ${parameters.prior.toFixed(4)})`);
   });
+
+registerAccessCommands(program);
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

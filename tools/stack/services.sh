@@ -7,6 +7,8 @@
 #
 # Instance i of a service listens on its base port + 100*(i-1): gateway 3000, validation 3001,
 # dedup 3002, aggregation 3003, eligibility 3004. Logs: .local/logs/<service>-<i>.log.
+# On first start it writes the local stack's secrets (mode 600) to .local/secrets/: admin.key (the
+# gateway's bootstrap admin API key, which the CLI sends) and token.secret (the token signing key).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,6 +22,19 @@ say() { printf '[services] %s\n' "$*"; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
 mkdir -p "$RUN" "$LOCAL/logs"
 
+SECRETS="$LOCAL/secrets"
+
+ensure_secrets() {
+  mkdir -p "$SECRETS" && chmod 700 "$SECRETS"
+  if [[ ! -s "$SECRETS/admin.key" ]]; then
+    (umask 077; "$NODE" -e "const c=require('node:crypto');process.stdout.write('spk_'+c.randomBytes(8).toString('hex')+'_'+c.randomBytes(32).toString('base64url'))" >"$SECRETS/admin.key")
+    say "wrote the admin API key to $SECRETS/admin.key"
+  fi
+  if [[ ! -s "$SECRETS/token.secret" ]]; then
+    (umask 077; "$NODE" -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" >"$SECRETS/token.secret")
+  fi
+}
+
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 start_one() { # service instance
@@ -27,8 +42,10 @@ start_one() { # service instance
   local pidfile="$RUN/$svc-$i.pid"
   if pid_alive "$pidfile"; then say "$svc #$i already running (pid $(cat "$pidfile"), port $port)"; return; fi
   [[ -f "$ROOT/dist/apps/$svc/src/main.js" ]] || die "dist/apps/$svc is missing: run 'npm run build' first"
+  local auth=()
+  [[ $svc == gateway ]] && auth=(AUTH_BOOTSTRAP_ADMIN_KEY="$(cat "$SECRETS/admin.key")" AUTH_TOKEN_SECRET="$(cat "$SECRETS/token.secret")")
   # shellcheck disable=SC2046
-  env $("$ROOT/tools/stack/infra.sh" env) PORT="$port" INSTANCE_ID="$svc-$i" \
+  env $("$ROOT/tools/stack/infra.sh" env) PORT="$port" INSTANCE_ID="$svc-$i" "${auth[@]}" \
     nohup "$NODE" --enable-source-maps -r "$ROOT/tools/runtime/register-paths.js" "$ROOT/dist/apps/$svc/src/main.js" \
     >>"$LOCAL/logs/$svc-$i.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
@@ -49,6 +66,7 @@ up() {
   local specs=("$@")
   (( ${#specs[@]} )) || specs=("${ALL[@]}")
   local started=()
+  ensure_secrets
   for spec in "${specs[@]}"; do
     local svc=${spec%%=*} n=1
     [[ $spec == *=* ]] && n=${spec#*=}

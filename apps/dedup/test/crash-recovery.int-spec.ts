@@ -1,5 +1,5 @@
 import { generateFamilies } from '@satupintu/synthetic';
-import { eventually, TestStack } from '@satupintu/testing';
+import { authFetch, eventually, TestStack } from '@satupintu/testing';
 
 const N = 3000;
 
@@ -23,7 +23,7 @@ describe('dedup crash recovery', () => {
 
     const posting = (async () => {
       for (let i = 0; i < records.length; i += 250) {
-        const res = await fetch(`${gateway}/v1/submissions`, {
+        const res = await authFetch(`${gateway}/v1/submissions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ records: records.slice(i, i + 250) }),

@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, type BaseConfig } from '@satupintu/platform';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { Logger } from '@satupintu/observability';
+import { LOGGER, PlatformModule, REDIS, type BaseConfig } from '@satupintu/platform';
+import type Redis from 'ioredis';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AuditService } from './audit/audit.service';
+import { AccessGuard } from './auth/access.guard';
+import { AdminController, MeController } from './auth/admin.controller';
+import { PrincipalsService } from './auth/principals.service';
+import { RateLimits } from './auth/rate-limits';
+import { ACCESS_SETTINGS, type AccessSettings } from './config/access.config';
 import { GATEWAY } from './config/service';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { EligibilityConsumer } from './eligibility/eligibility.consumer';
@@ -13,6 +23,9 @@ import { OpenApiController } from './openapi/openapi.controller';
 import { RegionCountsConsumer } from './regions/region-counts.consumer';
 import { RegionsController } from './regions/regions.controller';
 import { RegionsService } from './regions/regions.service';
+import { RegistryConsumer } from './registry/registry.consumer';
+import { RegistryController } from './registry/registry.controller';
+import { RegistryService } from './registry/registry.service';
 import { ReviewConsumer } from './review/review.consumer';
 import { ReviewController } from './review/review.controller';
 import { ReviewService } from './review/review.service';
@@ -20,11 +33,27 @@ import { SubmissionStatusConsumer } from './submissions/submission-status.consum
 import { SubmissionsController } from './submissions/submissions.controller';
 import { SubmissionsService } from './submissions/submissions.service';
 
-export function gatewayModule(config: BaseConfig) {
+export function gatewayModule(config: BaseConfig, access: AccessSettings) {
   @Module({
     imports: [PlatformModule.forService(GATEWAY, config)],
-    controllers: [OpenApiController, SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer, ReviewController, ReviewConsumer, IndicatorsController, RegionIndicatorsConsumer, DashboardController],
-    providers: [SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService],
+    controllers: [
+      OpenApiController, DashboardController, AdminController, MeController,
+      SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer,
+      ReviewController, ReviewConsumer, IndicatorsController, RegionIndicatorsConsumer, RegistryController, RegistryConsumer,
+    ],
+    providers: [
+      { provide: ACCESS_SETTINGS, useValue: access },
+      {
+        provide: RateLimits,
+        inject: [REDIS, LOGGER],
+        useFactory: (redis: Redis, logger: Logger) =>
+          new RateLimits(redis, config.KAFKA_TOPIC_PREFIX, { ip: access.rateLimits.perIp, principal: access.rateLimits.perPrincipal, 'auth-failure': access.rateLimits.authFailuresPerIp }, logger),
+      },
+      AuditService, PrincipalsService,
+      { provide: APP_GUARD, useClass: AccessGuard },
+      { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService,
+    ],
   })
   class GatewayModule {}
   return GatewayModule;

@@ -1,7 +1,7 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { officialRegions, todayIn } from '@satupintu/domain';
 import { generateFamilies } from '@satupintu/synthetic';
-import { eventually, ROOT, submit, TestStack } from '@satupintu/testing';
+import { authFetch, createPrincipal, eventually, ROOT, submit, TestStack } from '@satupintu/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -46,7 +46,7 @@ describe('dashboard and indicator API', () => {
   const villages = demoVillages();
   const records = generateFamilies({ count: 120, villages, seed: 5150, keyPrefix: 'dash' }).records;
   const get = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${gateway}${path}`);
+    const res = await authFetch(`${gateway}${path}`);
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };
@@ -57,7 +57,7 @@ describe('dashboard and indicator API', () => {
     const [g] = await Promise.all([stack.start('gateway'), stack.start('validation'), stack.start('dedup'), stack.start('aggregation')]);
     gateway = g.url;
     const today = todayIn('Asia/Jakarta');
-    const put = (path: string, body: unknown) => fetch(`${gateway}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const put = (path: string, body: unknown) => authFetch(`${gateway}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await put('/v1/campaigns/pendataan-2026', { name: 'Pendataan Keluarga 2026', startsOn: today, endsOn: '2099-12-31' })).status).toBe(200);
     expect((await put('/v1/campaigns/pendataan-2026/targets', { targets: villages.map((v, i) => ({ regionCode: v, families: 10 + i * 3 })) })).status).toBe(200);
     for (let i = 0; i < records.length; i += 40) expect((await submit(gateway, records.slice(i, i + 40))).status).toBe(202);
@@ -91,7 +91,7 @@ describe('dashboard and indicator API', () => {
     expect(value(today, 'population.families').value).toBe(value(now, 'population.families').value);
     const before = await get<RegionIndicators>('/v1/regions/ID/indicators?theme=population&at=2020-01-01');
     expect(value(before, 'population.families').value).toBe(0);
-    const csv = await fetch(`${gateway}/v1/regions/31.71/indicators?theme=stunting&format=csv`);
+    const csv = await authFetch(`${gateway}/v1/regions/31.71/indicators?theme=stunting&format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
     expect(lines[0]).toBe('region_code,region_name,level,theme,indicator,label_id,label_en,unit,numerator,denominator,value');
@@ -103,10 +103,10 @@ describe('dashboard and indicator API', () => {
       ['/v1/campaigns/nope/progress', 404, 'CAMPAIGN_NOT_FOUND'],
       ['/v1/campaigns/NOT%20AN%20ID/progress', 404, 'CAMPAIGN_NOT_FOUND'],
     ] as const) {
-      const res = await fetch(`${gateway}${path}`);
+      const res = await authFetch(`${gateway}${path}`);
       expect([path, res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([path, status, code]);
     }
-    const bad = await fetch(`${gateway}/v1/campaigns/pendataan-2026/targets`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ targets: [{ regionCode: '99.99.99.9999', families: 3 }] }) });
+    const bad = await authFetch(`${gateway}/v1/campaigns/pendataan-2026/targets`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ targets: [{ regionCode: '99.99.99.9999', families: 3 }] }) });
     expect(bad.status).toBe(400);
   });
 
@@ -130,7 +130,7 @@ describe('dashboard and indicator API', () => {
     expect(p.children[0].coverage).toBeGreaterThanOrEqual(p.children[1].coverage);
     expect(p.behind.length).toBe(villages.length);
     expect(p.behind[0].coverage).toBeLessThanOrEqual(p.behind[p.behind.length - 1].coverage);
-    const csv = await (await fetch(`${gateway}/v1/campaigns/pendataan-2026/progress?region=31&format=csv`)).text();
+    const csv = await (await authFetch(`${gateway}/v1/campaigns/pendataan-2026/progress?region=31&format=csv`)).text();
     expect(csv.split('\n')[0]).toBe('campaign,rank,region_code,region_name,target,registered,coverage_percent');
   });
 
@@ -139,6 +139,14 @@ describe('dashboard and indicator API', () => {
 
   it('loads the page in Chromium, drills down from the country to a village, and shows the API\'s numbers', async () => {
     await page.goto(`${gateway}/dashboard#region=ID&theme=population`);
+    await ready();
+    // Signed out, the page asks for a key and shows no data; an analyst's key opens it.
+    expect(await page.getByTestId('signin').isVisible()).toBe(true);
+    expect(await page.getByTestId('region-name').isVisible()).toBe(false);
+    const analyst = await createPrincipal(gateway, { role: 'analyst', regions: ['ID'] });
+    await page.getByTestId('credential').fill(analyst.key);
+    await page.getByTestId('signin-submit').click();
+    await page.waitForFunction(() => (globalThis as unknown as InPage).document.getElementById('region-name')?.textContent === 'Indonesia (ID)');
     await ready();
     expect(await shown('region-name')).toBe('Indonesia (ID)');
     const village = villages[0];

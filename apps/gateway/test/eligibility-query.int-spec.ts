@@ -1,6 +1,6 @@
 import { TOPICS, type FamilyState } from '@satupintu/contracts';
 import { encodeEvent } from '@satupintu/kafka';
-import { eventually, familyChanged, familyState, produce, TestStack, yearsAgo } from '@satupintu/testing';
+import { authFetch, eventually, familyChanged, familyState, produce, TestStack, yearsAgo } from '@satupintu/testing';
 
 interface Explained {
   programmeId: string;
@@ -33,7 +33,7 @@ describe('eligibility query API', () => {
   const send = (events: ReturnType<typeof familyChanged>[]) =>
     produce(stack, TOPICS.familyChanged, events.map((e) => ({ key: e.familyId, value: encodeEvent(TOPICS.familyChanged, e) })));
   const get = async <T>(path: string) => {
-    const res = await fetch(`${url}${path}`);
+    const res = await authFetch(`${url}${path}`);
     return { status: res.status, body: (await res.json()) as T };
   };
   const kljCounts = async (code: string) => (await get<Counts>(`/v1/regions/${code}/eligibility?programme=klj`)).body;

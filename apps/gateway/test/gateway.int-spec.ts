@@ -1,5 +1,5 @@
 import { TOPICS, type FamilySubmittedV1 } from '@satupintu/contracts';
-import { eventually, family, submit, TestStack, TopicTap } from '@satupintu/testing';
+import { authFetch, createPrincipal, eventually, family, submit, TestStack, TopicTap } from '@satupintu/testing';
 
 /** The gateway's HTTP API on the real stack: intake, idempotency, revisions, structured errors. */
 describe('gateway', () => {
@@ -32,7 +32,7 @@ describe('gateway', () => {
     expect(res.body.records.map((r) => r.status)).toEqual(['accepted', 'accepted', 'invalid', 'invalid', 'invalid']);
     await eventually(() => submitted.messages.length === 2);
     expect(submitted.messages.map((m) => m.key).sort()).toEqual([f1.kk, f2.kk].sort());
-    const status = (await (await fetch(`${url}/v1/submissions/${res.body.records[0].id}`)).json()) as { status: string; trail: unknown[] };
+    const status = (await (await authFetch(`${url}/v1/submissions/${res.body.records[0].id}`)).json()) as { status: string; trail: unknown[] };
     expect(status).toEqual(expect.objectContaining({ status: 'received', revision: 1 }));
   });
 
@@ -40,12 +40,12 @@ describe('gateway', () => {
     // Built as text: a structure this deep is more than JSON.stringify itself can walk.
     const deep = `${'{"d":'.repeat(20_000)}"x"${'}'.repeat(20_000)}`;
     const body = `{"records":[{"idempotencyKey":"deep","family":{"kk":${deep}}},${JSON.stringify({ idempotencyKey: 'fine', family: family() })}]}`;
-    const res = await fetch(`${url}/v1/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await authFetch(`${url}/v1/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(res.status).toBe(202);
     const outcome = (await res.json()) as { records: Array<{ status: string; errors?: Array<{ code: string }> }> };
     expect(outcome.records.map((r) => r.status)).toEqual(['invalid', 'accepted']);
     expect(outcome.records[0].errors?.[0].code).toBe('TOO_DEEP');
-    expect((await fetch(`${url}/health/live`)).status).toBe(200);
+    expect((await authFetch(`${url}/health/live`)).status).toBe(200);
   });
 
   it('treats the same key and content as unchanged, and new content as a new revision', async () => {
@@ -55,8 +55,9 @@ describe('gateway', () => {
     expect(same.body.records[0]).toEqual(expect.objectContaining({ status: 'unchanged', id: first.body.records[0].id, revision: 1 }));
     const changed = await submit(url, [{ idempotencyKey: 'rev-1', family: { ...f, address: { ...f.address, rt: '009' } } }]);
     expect(changed.body.records[0]).toEqual(expect.objectContaining({ status: 'accepted', id: first.body.records[0].id, revision: 2 }));
-    // Another client may use the same key for its own record.
-    const other = await submit(url, [{ idempotencyKey: 'rev-1', family: f }], 'other-app');
+    // Keys belong to their submitter: another principal may use the same key for its own record.
+    const cadre = await createPrincipal(url, { role: 'cadre', regions: [f.address.villageCode] });
+    const other = await submit(url, [{ idempotencyKey: 'rev-1', family: f }], cadre.key);
     expect(other.body.records[0].id).not.toBe(first.body.records[0].id);
     await eventually(() => submitted.messages.filter((m) => m.value.recordId === first.body.records[0].id).length === 2);
   });
@@ -67,7 +68,7 @@ describe('gateway', () => {
     ['too many records', JSON.stringify({ records: Array.from({ length: 501 }, (_, i) => ({ idempotencyKey: `k${i}`, family: {} })) }), 'application/json', 400, 'INVALID_BATCH'],
     ['a body over the size limit', JSON.stringify({ records: [{ idempotencyKey: 'x', family: { pad: 'x'.repeat(6 * 1024 * 1024) } }] }), 'application/json', 413, 'PAYLOAD_TOO_LARGE'],
   ])('answers %s with a structured error', async (_name, body, type, status, code) => {
-    const res = await fetch(`${url}/v1/submissions`, { method: 'POST', headers: { 'content-type': type }, body });
+    const res = await authFetch(`${url}/v1/submissions`, { method: 'POST', headers: { 'content-type': type }, body });
     expect(res.status).toBe(status);
     expect(await res.json()).toEqual({ error: expect.objectContaining({ code }) });
   });
@@ -79,14 +80,14 @@ describe('gateway', () => {
     ["/v1/regions/31'%20or%201=1/counts", 404, 'REGION_NOT_FOUND'],
     ['/nowhere', 404, 'NOT_FOUND'],
   ])('GET %s -> %i %s', async (path, status, code) => {
-    const res = await fetch(`${url}${path}`);
+    const res = await authFetch(`${url}${path}`);
     expect(res.status).toBe(status);
     expect(await res.json()).toEqual({ error: expect.objectContaining({ code }) });
   });
 
   it('answers a known region with zero counts before anything is registered, from cache the second time', async () => {
-    const first = await (await fetch(`${url}/v1/regions/31.01/counts`)).json();
+    const first = await (await authFetch(`${url}/v1/regions/31.01/counts`)).json();
     expect(first).toEqual(expect.objectContaining({ code: '31.01', level: 'regency', families: 0, persons: 0 }));
-    expect(await (await fetch(`${url}/v1/regions/31.01/counts`)).json()).toEqual(first);
+    expect(await (await authFetch(`${url}/v1/regions/31.01/counts`)).json()).toEqual(first);
   });
 });

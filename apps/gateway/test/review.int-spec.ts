@@ -1,6 +1,6 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { formatNik } from '@satupintu/domain';
-import { eventually, submit, TestStack } from '@satupintu/testing';
+import { authFetch, eventually, submit, TestStack } from '@satupintu/testing';
 
 interface TaskSummary {
   taskId: string;
@@ -47,11 +47,11 @@ describe('review API', () => {
   afterAll(() => stack.tearDown());
 
   const get = async <T>(path: string) => {
-    const res = await fetch(`${url}${path}`);
+    const res = await authFetch(`${url}${path}`);
     return { status: res.status, body: (await res.json()) as T };
   };
   const post = async <T>(path: string, body: unknown) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await authFetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as T };
   };
   const send = async (f: FamilyRecord, key: string) => expect((await submit(url, [{ idempotencyKey: key, family: f }])).status).toBe(202);

@@ -1,5 +1,5 @@
 import { TOPICS, type FamilyRejectedV1, type FamilyValidatedV1 } from '@satupintu/contracts';
-import { eventually, family, submit, TestStack, TopicTap } from '@satupintu/testing';
+import { authFetch, eventually, family, submit, TestStack, TopicTap } from '@satupintu/testing';
 
 interface Status {
   status: string;
@@ -29,7 +29,7 @@ describe('validation results seen through the gateway', () => {
 
   const statusOf = (id: string, wanted: string, revision = 1) =>
     eventually(async () => {
-      const s = (await (await fetch(`${gateway}/v1/submissions/${id}`)).json()) as Status;
+      const s = (await (await authFetch(`${gateway}/v1/submissions/${id}`)).json()) as Status;
       return s.status === wanted && s.revision === revision ? s : undefined;
     });
 

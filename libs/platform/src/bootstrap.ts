@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { deadLetterTopic } from '@satupintu/contracts';
 import { BatchConsumer, describeError, ensureTopics, EventProducer, KafkaBatchTransport, type KafkaSettings } from '@satupintu/kafka';
@@ -14,7 +15,12 @@ import type { ServiceDescriptor } from './service-descriptor';
 import { KAFKA, KAFKA_SETTINGS, LOGGER } from './tokens';
 
 export interface BootstrapOptions {
+  /** Largest JSON body (default 1mb). */
   bodyLimit?: string;
+  /** Larger limits for some path prefixes (e.g. batch intake), checked before `bodyLimit`. */
+  bodyLimits?: Array<{ path: string; limit: string }>;
+  /** Adds the service's own HTTP middleware (security headers, rate limits) before bodies are parsed. */
+  configureHttp?: (app: INestApplication) => void;
 }
 
 /** Reads and checks the base configuration; exits with a clear message when it is wrong. */
@@ -67,6 +73,8 @@ export async function bootstrapService(
       res.setHeader('x-correlation-id', correlationId);
       withCorrelationId(correlationId, next);
     });
+    options.configureHttp?.(app);
+    for (const { path, limit } of options.bodyLimits ?? []) app.use(path, express.json({ limit, strict: true }));
     app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true }));
     app.use((err: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
       if (!err) return next();

@@ -1,7 +1,9 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { LifecycleService } from './lifecycle.service';
+import { Public } from './public.decorator';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(LifecycleService) private readonly lifecycle: LifecycleService) {}

@@ -6,3 +6,4 @@ export * from './lifecycle.service';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './outbox-event';
+export * from './public.decorator';

@@ -1,5 +1,6 @@
 import type { FamilyRecord, MemberRecord } from '@satupintu/contracts';
 import { formatNik } from '@satupintu/domain';
+import { authFetch } from './stack';
 
 let serial = 1;
 
@@ -31,11 +32,32 @@ export interface SubmitResult {
   body: { records: Array<{ id?: string; status: string; index: number; errors?: Array<{ code: string; path: string }> }> };
 }
 
-export async function submit(gatewayUrl: string, records: unknown[], clientId = 'test', headers: Record<string, string> = {}): Promise<SubmitResult> {
-  const res = await fetch(`${gatewayUrl}/v1/submissions`, {
+/** Submits a batch as the test gateway's admin, or with `credential` (an API key or token). */
+export async function submit(gatewayUrl: string, records: unknown[], credential?: string, headers: Record<string, string> = {}): Promise<SubmitResult> {
+  const res = await authFetch(`${gatewayUrl}/v1/submissions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-client-id': clientId, ...headers },
+    headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...headers },
     body: JSON.stringify({ records }),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as never };
+}
+
+export interface TestPrincipal { id: string; key: string; label: string; role: string; regions: string[] }
+
+let principalSerial = 1;
+
+/** Creates a principal through the admin API of a test gateway and gives it an API key. */
+export async function createPrincipal(
+  gatewayUrl: string,
+  p: { role: string; regions: string[]; label?: string; kind?: 'system' | 'user'; purposes?: string[]; agency?: string },
+): Promise<TestPrincipal> {
+  const label = p.label ?? `${p.role}-${process.pid}-${principalSerial++}`;
+  const post = async (path: string, body: unknown) => {
+    const res = await authFetch(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const created = await post('/v1/admin/principals', { label, kind: p.kind ?? 'user', role: p.role, regions: p.regions, ...(p.purposes ? { purposes: p.purposes } : {}), ...(p.agency ? { agency: p.agency } : {}) });
+  const key = await post(`/v1/admin/principals/${created.id as string}/api-keys`, {});
+  return { id: created.id as string, key: key.key as string, label, role: p.role, regions: p.regions };
 }

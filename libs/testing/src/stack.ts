@@ -1,6 +1,7 @@
 import { createKafka, physicalName, type KafkaSettings } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -22,6 +23,22 @@ const BASE_PORT: Record<ServiceName, number> = { gateway: 0, validation: 1, dedu
 
 let portBlock = 20_000 + (process.pid % 200) * 50;
 
+/** The admin API key of each running test gateway, by its URL (origin): helpers send it unless told otherwise. */
+export const gatewayKeys = new Map<string, string>();
+
+/** A fresh API key in the gateway's format (spk_<key id>_<secret>), for bootstrapping a test gateway's admin. */
+export function newTestApiKey(): string {
+  return `spk_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+}
+
+/** fetch with the test gateway's admin key (unless the request sets its own Authorization). */
+export function authFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const key = gatewayKeys.get(new URL(url).origin);
+  const headers = new Headers(init.headers);
+  if (key && !headers.has('authorization')) headers.set('authorization', `Bearer ${key}`);
+  return fetch(url, { ...init, headers });
+}
+
 export interface RunningService {
   name: ServiceName;
   port: number;
@@ -41,6 +58,8 @@ export class TestStack {
   readonly kafkaSettings: KafkaSettings;
   readonly kafka: Kafka;
   readonly services = new Map<string, RunningService>();
+  /** The gateway's bootstrap admin key (AUTH_BOOTSTRAP_ADMIN_KEY). */
+  readonly adminKey = newTestApiKey();
   private readonly ports: Record<ServiceName, number>;
   private instanceCounter = 0;
   db!: Client;
@@ -80,6 +99,9 @@ export class TestStack {
       REDIS_URL: SERVERS.redisUrl,
       PORT: String(port),
       INSTANCE_ID: `${name}-${this.instanceCounter}`,
+      ...(name === 'gateway'
+        ? { AUTH_BOOTSTRAP_ADMIN_KEY: this.adminKey, AUTH_TOKEN_SECRET: `test-token-secret-${this.prefix}-0123456789abcdef`, RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0', RATE_LIMIT_AUTH_FAILURES_PER_IP: '0' }
+        : {}),
       ...extra,
     };
   }
@@ -100,6 +122,7 @@ export class TestStack {
     child.stderr?.pipe(log);
     const svc: RunningService = { name, port, url: `http://127.0.0.1:${port}`, process: child, logFile };
     this.services.set(key, svc);
+    if (name === 'gateway') gatewayKeys.set(svc.url, this.adminKey);
     await eventually(
       async () => {
         if (child.exitCode !== null) throw new Error(`${key} exited with ${child.exitCode}; see ${logFile}`);

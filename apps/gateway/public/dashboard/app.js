@@ -1,5 +1,6 @@
 // SatuPintu family dashboard: indicators per region and theme with drill-down, and campaign progress.
-// Reads only the gateway's public API; state lives in the URL hash so every view can be linked.
+// Reads the gateway's API with the API key or token the user signs in with (kept in this tab's
+// sessionStorage only); state lives in the URL hash so every view can be linked.
 (() => {
   'use strict';
 
@@ -10,6 +11,8 @@
       ranking: 'Peringkat', behind: 'Paling tertinggal', indicator: 'Indikator', value: 'Nilai', of: 'dari',
       region: 'Wilayah', rank: 'No.', updated: 'Diperbarui', switchTo: 'English', noCampaign: 'Belum ada kampanye',
       male: 'Laki-laki', female: 'Perempuan', cumulative: 'Kumulatif', error: 'Data tidak dapat dimuat',
+      credential: 'Kunci API atau token', signIn: 'Masuk', signOut: 'Keluar', forbidden: 'Wilayah ini di luar wilayah tugas Anda',
+      signInHelp: 'Minta kunci atau token kepada admin SatuPintu. Kunci hanya disimpan di tab ini.',
     },
     en: {
       title: 'Family Dashboard', indicators: 'Indicators', progress: 'Collection progress', children: 'Regions below',
@@ -17,6 +20,8 @@
       ranking: 'Ranking', behind: 'Furthest behind', indicator: 'Indicator', value: 'Value', of: 'of',
       region: 'Region', rank: 'No.', updated: 'Updated', switchTo: 'Bahasa Indonesia', noCampaign: 'No campaign yet',
       male: 'Male', female: 'Female', cumulative: 'Cumulative', error: 'The data could not be loaded',
+      credential: 'API key or token', signIn: 'Sign in', signOut: 'Sign out', forbidden: 'This region lies outside the regions you are assigned',
+      signInHelp: 'Ask a SatuPintu admin for a key or token. It is kept in this tab only.',
     },
   };
 
@@ -44,10 +49,28 @@
     return e;
   };
 
-  async function api(path) {
-    const res = await fetch(path, { headers: { accept: 'application/json' } });
+  const CREDENTIAL = 'satupintu.credential';
+  const credential = () => sessionStorage.getItem(CREDENTIAL);
+  class SignInNeeded extends Error {}
+
+  async function request(path, accept) {
+    const res = await fetch(path, { headers: { accept, authorization: `Bearer ${credential()}` } });
+    if (res.status === 401) {
+      sessionStorage.removeItem(CREDENTIAL);
+      throw new SignInNeeded();
+    }
+    if (res.status === 403) throw new Error(t('forbidden'));
     if (!res.ok) throw new Error(`${res.status} ${path}`);
-    return res.json();
+    return res;
+  }
+  const api = async (path) => (await request(path, 'application/json')).json();
+
+  async function downloadCsv() {
+    const path = `/v1/regions/${encodeURIComponent(state.region)}/indicators?theme=${state.theme}&format=csv`;
+    const blob = await (await request(path, 'text/csv')).blob();
+    const a = el('a', { href: URL.createObjectURL(blob), download: `indicators-${state.region}-${state.theme}.csv` });
+    a.click();
+    URL.revokeObjectURL(a.href);
   }
 
   function readHash() {
@@ -145,7 +168,6 @@
           })),
       ),
     );
-    $('csv-link').href = `/v1/regions/${encodeURIComponent(state.region)}/indicators?theme=${state.theme}&format=csv`;
   }
 
   async function showProgress() {
@@ -184,15 +206,29 @@
   async function render() {
     readHash();
     translateStatic();
+    const signedIn = credential() !== null;
+    $('signin').hidden = signedIn;
+    $('signout').hidden = !signedIn;
+    document.querySelector('main').hidden = !signedIn;
+    if (!signedIn) {
+      document.body.dataset.ready = 'true';
+      return;
+    }
     $('indicators-view').hidden = state.view !== 'indicators';
     $('progress-view').hidden = state.view !== 'progress';
     $('error').hidden = true;
     document.body.dataset.ready = 'false';
     try {
+      if (!new URLSearchParams(location.hash.slice(1)).has('region')) {
+        // Start in the caller's own region when it has exactly one.
+        const me = await api('/v1/me');
+        if (me.regions.length === 1 && me.regions[0] !== 'ID') state.region = me.regions[0];
+      }
       catalogue = catalogue || (await api('/v1/indicators'));
       if (state.view === 'indicators') await showIndicators();
       else await showProgress();
     } catch (err) {
+      if (err instanceof SignInNeeded) return render();
       $('error').textContent = `${t('error')} (${err.message})`;
       $('error').hidden = false;
     }
@@ -203,6 +239,17 @@
     $('lang').addEventListener('click', () => go({ lang: state.lang === 'id' ? 'en' : 'id' }));
     for (const b of document.querySelectorAll('nav button')) b.addEventListener('click', () => go({ view: b.dataset.view }));
     $('campaign').addEventListener('change', (e) => go({ campaign: e.target.value }));
+    $('csv-link').addEventListener('click', () => downloadCsv().catch((err) => { $('error').textContent = err.message; $('error').hidden = false; }));
+    $('signin').addEventListener('submit', (e) => {
+      e.preventDefault();
+      sessionStorage.setItem(CREDENTIAL, $('credential').value.trim());
+      $('credential').value = '';
+      void render();
+    });
+    $('signout').addEventListener('click', () => {
+      sessionStorage.removeItem(CREDENTIAL);
+      void render();
+    });
     window.addEventListener('hashchange', render);
     void render();
   });

@@ -4,17 +4,19 @@ import { Initial1763800000000 } from '../migrations/1763800000000-initial';
 import { Eligibility1764100000000 } from '../migrations/1764100000000-eligibility';
 import { Review1764200000000 } from '../migrations/1764200000000-review';
 import { Indicators1764300000000 } from '../migrations/1764300000000-indicators';
+import { Access1764400000000 } from '../migrations/1764400000000-access';
 
 export const GATEWAY: ServiceDescriptor = {
   name: 'gateway',
   defaultPort: 3000,
   schema: 'gateway',
-  migrations: [Initial1763800000000, Eligibility1764100000000, Review1764200000000, Indicators1764300000000],
+  migrations: [Initial1763800000000, Eligibility1764100000000, Review1764200000000, Indicators1764300000000, Access1764400000000],
   consumerGroup: 'gateway',
   topics: [
     TOPICS.familySubmitted, TOPICS.familyValidated, TOPICS.familyRejected, TOPICS.submissionRegistered, TOPICS.regionCountsUpdated, TOPICS.regionIndicatorsUpdated, TOPICS.campaignDefined,
     TOPICS.eligibilityFamilyDecisions,
     TOPICS.eligibilityProgrammeActivated,
     TOPICS.reviewTasks, TOPICS.personMerged, TOPICS.personUnmerged, TOPICS.registryCommands,
+    TOPICS.familyChanged,
   ],
 };

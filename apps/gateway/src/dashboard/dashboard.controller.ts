@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import { ApiError } from '@satupintu/platform';
+import { ApiError, Public } from '@satupintu/platform';
 import type { Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,7 @@ const TYPES: Record<string, string> = { 'index.html': 'text/html; charset=utf-8'
  * The family dashboard: a static page (Indonesian by default, English switch) that reads the public
  * indicator and campaign API, with Chart.js for its charts. Files are read once and served from memory.
  */
+@Public()
 @Controller('dashboard')
 export class DashboardController {
   private readonly files = new Map<string, Buffer>();

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiError } from '@satupintu/platform';
+import { Audited, CurrentCaller, Requires } from '../auth/access.decorators';
+import type { Caller } from '../auth/caller';
 import { EligibilityService } from './eligibility.service';
 import { uuidOr404 } from '../http/params';
 
@@ -11,17 +13,23 @@ export class EligibilityController {
   constructor(@Inject(EligibilityService) private readonly eligibility: EligibilityService) {}
 
   @Get('persons/:id/eligibility')
-  person(@Param('id') id: string) {
-    return this.eligibility.forPerson(uuidOr404(id, 'PERSON_NOT_FOUND', 'no eligibility decisions for this person'));
+  @Requires('eligibility:read')
+  @Audited('eligibility.person.read', 'person')
+  person(@Param('id') id: string, @CurrentCaller() caller: Caller) {
+    return this.eligibility.forPerson(uuidOr404(id, 'PERSON_NOT_FOUND', 'no eligibility decisions for this person'), caller);
   }
 
   @Get('families/:id/eligibility')
-  family(@Param('id') id: string) {
-    return this.eligibility.forFamily(uuidOr404(id, 'FAMILY_NOT_FOUND', 'no eligibility decisions for this family'));
+  @Requires('eligibility:read')
+  @Audited('eligibility.family.read', 'family')
+  family(@Param('id') id: string, @CurrentCaller() caller: Caller) {
+    return this.eligibility.forFamily(uuidOr404(id, 'FAMILY_NOT_FOUND', 'no eligibility decisions for this family'), caller);
   }
 
   @Get('regions/:code/eligibility')
-  region(@Param('code') code: string, @Query('programme') programme?: unknown) {
+  @Requires('eligibility:count')
+  region(@Param('code') code: string, @CurrentCaller() caller: Caller, @Query('programme') programme?: unknown) {
+    caller.assertRegion(code);
     if (programme !== undefined && (typeof programme !== 'string' || !PROGRAMME_ID.test(programme))) {
       throw new ApiError(400, 'INVALID_QUERY', 'programme must be a programme id (a-z, 0-9 and -, 2 to 40 characters)');
     }

@@ -4,6 +4,7 @@ import { ancestry, regionPathOf, type RegionLevelName } from '@satupintu/domain'
 import { ApiError, CONFIG, DATA_SOURCE, REDIS, type BaseConfig } from '@satupintu/platform';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller';
 import { knownRegion } from '../regions/known-region';
 
 export interface ExplainedDecision {
@@ -97,18 +98,24 @@ export class EligibilityService {
   }
 
   /** A person's decisions: their own programmes and their family's. */
-  async forPerson(personId: string) {
+  async forPerson(personId: string, caller: Caller) {
     const own = await this.decisionRows('person_id = $1', personId);
-    if (own.length === 0) throw new ApiError(404, 'PERSON_NOT_FOUND', 'no eligibility decisions for this person');
+    const notFound = new ApiError(404, 'PERSON_NOT_FOUND', 'no eligibility decisions for this person');
+    if (own.length === 0) throw notFound;
+    caller.assertVisible(own[0].village_code, notFound);
     const familyId = own[0].family_id;
+    caller.touched([personId, familyId], own[0].village_code);
     const family = await this.decisionRows(`family_id = $1 and target_unit = 'family'`, familyId);
     return { personId, familyId, villageCode: own[0].village_code, decisions: this.explain([...own, ...family], await this.programmes()) };
   }
 
   /** A family's decisions: its own and every member's. */
-  async forFamily(familyId: string) {
+  async forFamily(familyId: string, caller: Caller) {
     const rows = await this.decisionRows('family_id = $1', familyId);
-    if (rows.length === 0) throw new ApiError(404, 'FAMILY_NOT_FOUND', 'no eligibility decisions for this family');
+    const notFound = new ApiError(404, 'FAMILY_NOT_FOUND', 'no eligibility decisions for this family');
+    if (rows.length === 0) throw notFound;
+    caller.assertVisible(rows[0].village_code, notFound);
+    caller.touched([familyId], rows[0].village_code);
     return { familyId, villageCode: rows[0].village_code, decisions: this.explain(rows, await this.programmes()) };
   }
 

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { CurrentCaller, Requires } from '../auth/access.decorators';
+import type { Caller } from '../auth/caller';
 import { formatOf } from '../http/params';
 import { CampaignsService } from './campaigns.service';
 import { IndicatorsService } from './indicators.service';
@@ -13,12 +15,15 @@ export class IndicatorsController {
   ) {}
 
   @Get('indicators')
+  @Requires('self:read')
   catalogue() {
     return this.indicators.catalogue();
   }
 
   @Get('regions/:code/indicators')
-  async forRegion(@Param('code') code: string, @Res({ passthrough: true }) res: Response, @Query('theme') theme?: unknown, @Query('at') at?: unknown, @Query('format') format?: unknown) {
+  @Requires('aggregate:read')
+  async forRegion(@Param('code') code: string, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response, @Query('theme') theme?: unknown, @Query('at') at?: unknown, @Query('format') format?: unknown) {
+    caller.assertRegion(code);
     const f = formatOf(format);
     const q = this.indicators.parseQuery(theme, at);
     const result = await this.indicators.forRegion(code, q.theme, q.at);
@@ -28,24 +33,31 @@ export class IndicatorsController {
   }
 
   @Get('campaigns')
+  @Requires('campaign:read')
   list() {
     return this.campaigns.list();
   }
 
   @Put('campaigns/:id')
+  @Requires('campaign:manage')
   define(@Param('id') id: string, @Body() body: unknown) {
     return this.campaigns.define(this.campaigns.campaignId(id), body);
   }
 
   @Put('campaigns/:id/targets')
+  @Requires('campaign:manage')
   targets(@Param('id') id: string, @Body() body: unknown) {
     return this.campaigns.setTargets(this.campaigns.campaignId(id), body);
   }
 
+  /** Progress in a region (default: the caller's region when it has one, else the country). */
   @Get('campaigns/:id/progress')
-  async progress(@Param('id') id: string, @Res({ passthrough: true }) res: Response, @Query('region') region?: unknown, @Query('format') format?: unknown) {
+  @Requires('campaign:read')
+  async progress(@Param('id') id: string, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response, @Query('region') region?: unknown, @Query('format') format?: unknown) {
     const f = formatOf(format);
-    const code = region === undefined ? 'ID' : typeof region === 'string' ? region : '';
+    const scope = caller.scopeRegions();
+    const code = region === undefined ? (scope?.length === 1 ? scope[0] : 'ID') : typeof region === 'string' ? region : '';
+    caller.assertRegion(code);
     const p = await this.campaigns.progress(this.campaigns.campaignId(id), code);
     if (f === 'json') return p;
     res.type('text/csv').attachment(`progress-${p.campaign.id}-${code}.csv`);

@@ -1,6 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '@satupintu/platform';
 import { openApiDocument } from './openapi.document';
 
+@Public()
 @Controller('v1')
 export class OpenApiController {
   private readonly document = openApiDocument();

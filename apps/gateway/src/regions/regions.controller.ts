@@ -1,4 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { CurrentCaller, Requires } from '../auth/access.decorators';
+import type { Caller } from '../auth/caller';
 import { RegionsService } from './regions.service';
 
 @Controller('v1/regions')
@@ -7,7 +9,9 @@ export class RegionsController {
 
   /** Families and persons registered in a region and in each of its child regions. */
   @Get(':code/counts')
-  counts(@Param('code') code: string) {
+  @Requires('aggregate:read')
+  counts(@Param('code') code: string, @CurrentCaller() caller: Caller) {
+    caller.assertRegion(code);
     return this.regions.counts(code);
   }
 }

@@ -1,23 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TOPICS, type PersonSnapshot, type RegistryCommandV1, type ReviewTaskV1 } from '@satupintu/contracts';
+import { TOPICS, type PersonMergedV1, type PersonSnapshot, type RegistryCommandV1, type ReviewTaskV1 } from '@satupintu/contracts';
 import { enqueueOutbox } from '@satupintu/persistence';
 import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { parseBody } from '../http/params';
+import type { Caller } from '../auth/caller';
+import { SCOPE_SQL } from '../registry/registry.service';
 
 const PAGE = 100;
 
+/** The reviewer is the authenticated caller; a `reviewer` in the body (from before authentication) is ignored. */
 export const DecisionBody = z.strictObject({
   decision: z.enum(['same', 'different']),
-  reviewer: z.string().trim().min(1).max(100),
+  reviewer: z.string().trim().min(1).max(100).optional(),
   note: z.string().max(1000).optional(),
 });
 export const UnmergeBody = z.strictObject({
-  reviewer: z.string().trim().min(1).max(100),
+  reviewer: z.string().trim().min(1).max(100).optional(),
   reason: z.string().trim().min(1).max(1000),
 });
+const TASK_NOT_FOUND = () => new ApiError(404, 'TASK_NOT_FOUND', 'no review task has this id');
+const MERGE_NOT_FOUND = () => new ApiError(404, 'MERGE_NOT_FOUND', 'no merge has this id');
 
 const FIELDS = ['nik', 'name', 'sex', 'birthDate', 'kk', 'villageCode', 'relationship'] as const;
 
@@ -35,13 +40,14 @@ function sideBySide(a: PersonSnapshot, b: PersonSnapshot) {
 export class ReviewService {
   constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
 
-  async list(villagePrefix: string | null, status: string, after: string | null) {
+  /** Tasks in the given regions (null: everywhere). */
+  async list(regions: string[] | null, status: string, after: string | null) {
     const rows: Array<{ task: ReviewTaskV1 }> = await this.db.query(
       `select task from gateway.review_tasks
-        where status = $1 and ($2::text is null or village_code = $2 or village_code like $2 || '.%')
+        where status = $1 and ${SCOPE_SQL('village_code', '$2')}
           and ($3::timestamptz is null or opened_at > $3)
         order by opened_at, task_id limit ${PAGE}`,
-      [status, villagePrefix, after],
+      [status, regions, after],
     );
     return {
       tasks: rows.map(({ task: t }) => ({ taskId: t.taskId, status: t.status, reason: t.reason, villageCode: t.villageCode, openedAt: t.openedAt, score: t.match.score, probability: t.match.probability })),
@@ -49,10 +55,12 @@ export class ReviewService {
     };
   }
 
-  async get(taskId: string) {
+  async get(taskId: string, caller: Caller) {
     const rows: Array<{ task: ReviewTaskV1; decision_requested_at: Date | null }> = await this.db.query('select task, decision_requested_at from gateway.review_tasks where task_id = $1', [taskId]);
-    if (rows.length === 0) throw new ApiError(404, 'TASK_NOT_FOUND', 'no review task has this id');
+    if (rows.length === 0) throw TASK_NOT_FOUND();
     const { task: t, decision_requested_at } = rows[0];
+    caller.assertVisible(t.villageCode, TASK_NOT_FOUND());
+    caller.touched([taskId, t.a.personId, t.b.personId], t.villageCode);
     return {
       taskId: t.taskId,
       status: t.status,
@@ -68,34 +76,41 @@ export class ReviewService {
     };
   }
 
-  async decide(taskId: string, body: unknown) {
+  async decide(taskId: string, body: unknown, caller: Caller) {
     const d = parseBody(DecisionBody, body);
     return this.db.transaction(async (m) => {
-      const rows: Array<{ status: string; decision_requested_at: Date | null }> = await m.query('select status, decision_requested_at from gateway.review_tasks where task_id = $1 for update', [taskId]);
-      if (rows.length === 0) throw new ApiError(404, 'TASK_NOT_FOUND', 'no review task has this id');
+      const rows: Array<{ status: string; decision_requested_at: Date | null; village_code: string }> = await m.query('select status, decision_requested_at, village_code from gateway.review_tasks where task_id = $1 for update', [taskId]);
+      if (rows.length === 0) throw TASK_NOT_FOUND();
+      caller.assertVisible(rows[0].village_code, TASK_NOT_FOUND());
+      caller.touched([taskId], rows[0].village_code);
       if (rows[0].status !== 'open') throw new ApiError(409, 'TASK_NOT_OPEN', `the task is already closed (${rows[0].status})`);
       if (rows[0].decision_requested_at !== null) throw new ApiError(409, 'DECISION_PENDING', 'a decision on this task is already being carried out');
-      const command: RegistryCommandV1 = { eventId: randomUUID(), occurredAt: new Date().toISOString(), type: 'review-decision', taskId, decision: d.decision, reviewer: d.reviewer, note: d.note ?? null };
+      const command: RegistryCommandV1 = { eventId: randomUUID(), occurredAt: new Date().toISOString(), type: 'review-decision', taskId, decision: d.decision, reviewer: caller.principal.label, note: d.note ?? null };
       await m.query('update gateway.review_tasks set decision_requested_at = now() where task_id = $1', [taskId]);
       await enqueueOutbox(m, 'gateway', [outboxEvent(TOPICS.registryCommands, taskId, command)]);
       return { taskId, decision: d.decision, commandId: command.eventId, status: 'accepted' };
     });
   }
 
-  async getMerge(mergeId: string) {
-    const rows: Array<{ merge: unknown; unmerged_at: Date | null; unmerge_requested_at: Date | null }> = await this.db.query('select merge, unmerged_at, unmerge_requested_at from gateway.merges where merge_id = $1', [mergeId]);
-    if (rows.length === 0) throw new ApiError(404, 'MERGE_NOT_FOUND', 'no merge has this id');
+  async getMerge(mergeId: string, caller: Caller) {
+    const rows: Array<{ merge: PersonMergedV1; unmerged_at: Date | null; unmerge_requested_at: Date | null }> = await this.db.query('select merge, unmerged_at, unmerge_requested_at from gateway.merges where merge_id = $1', [mergeId]);
+    if (rows.length === 0) throw MERGE_NOT_FOUND();
+    const m = rows[0].merge;
+    caller.assertVisible(m.survivor.villageCode, MERGE_NOT_FOUND());
+    caller.touched([mergeId, m.survivorId, m.mergedId], m.survivor.villageCode);
     return { ...(rows[0].merge as object), unmergedAt: rows[0].unmerged_at?.toISOString() ?? null, unmergePending: rows[0].unmerged_at === null && rows[0].unmerge_requested_at !== null };
   }
 
-  async unmerge(mergeId: string, body: unknown) {
+  async unmerge(mergeId: string, body: unknown, caller: Caller) {
     const u = parseBody(UnmergeBody, body);
     return this.db.transaction(async (m) => {
-      const rows: Array<{ unmerged_at: Date | null; unmerge_requested_at: Date | null }> = await m.query('select unmerged_at, unmerge_requested_at from gateway.merges where merge_id = $1 for update', [mergeId]);
-      if (rows.length === 0) throw new ApiError(404, 'MERGE_NOT_FOUND', 'no merge has this id');
+      const rows: Array<{ unmerged_at: Date | null; unmerge_requested_at: Date | null; merge: PersonMergedV1 }> = await m.query('select unmerged_at, unmerge_requested_at, merge from gateway.merges where merge_id = $1 for update', [mergeId]);
+      if (rows.length === 0) throw MERGE_NOT_FOUND();
+      caller.assertVisible(rows[0].merge.survivor.villageCode, MERGE_NOT_FOUND());
+      caller.touched([mergeId, rows[0].merge.survivorId, rows[0].merge.mergedId], rows[0].merge.survivor.villageCode);
       if (rows[0].unmerged_at !== null) throw new ApiError(409, 'ALREADY_UNMERGED', 'this merge was already undone');
       if (rows[0].unmerge_requested_at !== null) throw new ApiError(409, 'UNMERGE_PENDING', 'an unmerge of this merge is already being carried out');
-      const command: RegistryCommandV1 = { eventId: randomUUID(), occurredAt: new Date().toISOString(), type: 'unmerge', mergeId, reviewer: u.reviewer, reason: u.reason };
+      const command: RegistryCommandV1 = { eventId: randomUUID(), occurredAt: new Date().toISOString(), type: 'unmerge', mergeId, reviewer: caller.principal.label, reason: u.reason };
       await m.query('update gateway.merges set unmerge_requested_at = now() where merge_id = $1', [mergeId]);
       await enqueueOutbox(m, 'gateway', [outboxEvent(TOPICS.registryCommands, mergeId, command)]);
       return { mergeId, commandId: command.eventId, status: 'accepted' };

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiError } from '@satupintu/platform';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Audited, CurrentCaller, Requires } from '../auth/access.decorators';
+import type { Caller } from '../auth/caller';
+import { uuidOr404 } from '../http/params';
 import { SubmissionsService } from './submissions.service';
-import { UUID } from '../http/params';
-
 
 @Controller('v1/submissions')
 export class SubmissionsController {
@@ -11,16 +11,18 @@ export class SubmissionsController {
   /** A batch of family records; 202 with one outcome (and id) per record, in order. */
   @Post()
   @HttpCode(202)
-  async submit(@Body() body: unknown, @Headers('x-client-id') clientId?: string) {
-    const client = typeof clientId === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(clientId) ? clientId : 'anonymous';
-    const records = await this.submissions.submit(body, client);
+  @Requires('submission:create')
+  @Audited('submission.create', 'submission-record')
+  async submit(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const records = await this.submissions.submit(body, caller);
     return { records };
   }
 
   /** The status trail of one record: received, validated or rejected (with reasons), registered. */
   @Get(':id')
-  async status(@Param('id') id: string) {
-    if (!UUID.test(id)) throw new ApiError(404, 'SUBMISSION_NOT_FOUND', 'no submission record has this id');
-    return this.submissions.status(id);
+  @Requires('submission:read')
+  @Audited('submission.read', 'submission-record')
+  status(@Param('id') id: string, @CurrentCaller() caller: Caller) {
+    return this.submissions.status(uuidOr404(id, 'SUBMISSION_NOT_FOUND', 'no submission record has this id'), caller);
   }
 }

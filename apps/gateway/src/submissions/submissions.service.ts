@@ -12,6 +12,7 @@ import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import type { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller';
 
 export type RecordOutcome =
   | { index: number; idempotencyKey: string; id: string; revision: number; status: 'accepted' | 'unchanged' }
@@ -22,6 +23,7 @@ interface Candidate {
   key: string;
   family: Record<string, unknown>;
   hash: string;
+  village: string | null;
 }
 
 const SCHEMA = 'gateway';
@@ -37,7 +39,12 @@ const MAX_FAMILY_DEPTH = 6;
 export class SubmissionsService {
   constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
 
-  async submit(body: unknown, clientId: string): Promise<RecordOutcome[]> {
+  /**
+   * Records are scoped to their submitter (idempotency keys are the principal's) and to its regions:
+   * a record for a village outside them is refused on its own (OUT_OF_SCOPE), the others go on.
+   */
+  async submit(body: unknown, caller: Caller): Promise<RecordOutcome[]> {
+    const clientId = caller.principal.id;
     const batch = SubmissionBatch.safeParse(body);
     if (!batch.success) {
       throw new ApiError(400, 'INVALID_BATCH', 'the body must be { records: [...] } with 1 to 500 records', issuesOf(batch.error.issues));
@@ -70,11 +77,23 @@ export class SubmissionsService {
         });
         return;
       }
+      const village = villageOf(parsed.data.family);
+      if (village === null ? caller.scopeRegions() !== null : !caller.covers(village)) {
+        outcomes.push({
+          index,
+          idempotencyKey: parsed.data.idempotencyKey,
+          status: 'invalid',
+          errors: [{ path: 'family.address.villageCode', code: 'OUT_OF_SCOPE', message: 'this village is not among the regions you are assigned' }],
+        });
+        return;
+      }
       firstIndexOfKey.set(parsed.data.idempotencyKey, index);
       const hash = createHash('sha256').update(stringify(parsed.data.family) ?? '').digest('hex');
-      candidates.push({ index, key: parsed.data.idempotencyKey, family: parsed.data.family, hash });
+      candidates.push({ index, key: parsed.data.idempotencyKey, family: parsed.data.family, hash, village });
     });
     if (candidates.length > 0) outcomes.push(...(await this.store(candidates, clientId)));
+    caller.touched(outcomes.flatMap((o) => (o.status === 'accepted' ? [o.id] : [])));
+    caller.detail = { records: outcomes.length, accepted: outcomes.filter((o) => o.status === 'accepted').length };
     return outcomes.sort((a, b) => a.index - b.index);
   }
 
@@ -88,7 +107,7 @@ export class SubmissionsService {
       const byKey = new Map(existing.map((e) => [e.idempotency_key, e]));
       const now = new Date().toISOString();
       const outcomes: RecordOutcome[] = [];
-      const writes: Array<{ id: string; key: string; revision: number; hash: string; kafkaKey: string; family: Record<string, unknown> }> = [];
+      const writes: Array<{ id: string; key: string; revision: number; hash: string; kafkaKey: string; family: Record<string, unknown>; village: string | null }> = [];
       for (const c of candidates) {
         const prior = byKey.get(c.key);
         if (prior && prior.payload_hash === c.hash) {
@@ -98,19 +117,19 @@ export class SubmissionsService {
         const id = prior?.id ?? randomUUID();
         const revision = (prior?.revision ?? 0) + 1;
         const kk = c.family['kk'];
-        writes.push({ id, key: c.key, revision, hash: c.hash, kafkaKey: typeof kk === 'string' && kk.length <= 32 ? kk : id, family: c.family });
+        writes.push({ id, key: c.key, revision, hash: c.hash, kafkaKey: typeof kk === 'string' && kk.length <= 32 ? kk : id, family: c.family, village: c.village });
         outcomes.push({ index: c.index, idempotencyKey: c.key, id, revision, status: 'accepted' });
       }
       if (writes.length === 0) return outcomes;
 
       await m.query(
-        `insert into ${SCHEMA}.submission_records (id, client_id, idempotency_key, revision, payload_hash, status, received_at, updated_at)
-         select t.id, $1, t.key, t.revision, t.hash, 'received', $2, $2
-           from unnest($3::uuid[], $4::text[], $5::int[], $6::text[]) as t(id, key, revision, hash)
+        `insert into ${SCHEMA}.submission_records (id, client_id, idempotency_key, revision, payload_hash, status, received_at, updated_at, submitted_by, village_code)
+         select t.id, $1::text, t.key, t.revision, t.hash, 'received', $2, $2, $8::uuid, t.village
+           from unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[]) as t(id, key, revision, hash, village)
          on conflict (client_id, idempotency_key) do update
            set revision = excluded.revision, payload_hash = excluded.payload_hash, status = 'received',
-               family_id = null, updated_at = excluded.updated_at`,
-        [clientId, now, writes.map((w) => w.id), writes.map((w) => w.key), writes.map((w) => w.revision), writes.map((w) => w.hash)],
+               family_id = null, updated_at = excluded.updated_at, village_code = excluded.village_code`,
+        [clientId, now, writes.map((w) => w.id), writes.map((w) => w.key), writes.map((w) => w.revision), writes.map((w) => w.hash), writes.map((w) => w.village), clientId],
       );
       const eventIds = writes.map(() => randomUUID());
       await m.query(
@@ -137,12 +156,17 @@ export class SubmissionsService {
     });
   }
 
-  async status(id: string) {
-    const [record]: Array<Record<string, unknown>> = await this.db.query(
-      `select id, idempotency_key, revision, status, family_id, received_at, updated_at from ${SCHEMA}.submission_records where id = $1`,
+  /** A cadre sees its own records; others those of villages in their regions; anything else is 404. */
+  async status(id: string, caller: Caller) {
+    const [record]: Array<Record<string, unknown> & { submitted_by: string | null; village_code: string | null }> = await this.db.query(
+      `select id, idempotency_key, revision, status, family_id, received_at, updated_at, submitted_by, village_code from ${SCHEMA}.submission_records where id = $1`,
       [id],
     );
-    if (!record) throw new ApiError(404, 'SUBMISSION_NOT_FOUND', 'no submission record has this id');
+    const notFound = new ApiError(404, 'SUBMISSION_NOT_FOUND', 'no submission record has this id');
+    if (!record) throw notFound;
+    if (caller.principal.role === 'cadre' && record.submitted_by !== caller.principal.id) throw notFound;
+    if (caller.scopeRegions() !== null) caller.assertVisible(record.village_code, notFound);
+    caller.touched([id], record.village_code);
     const trail: Array<{ status: string; revision: number; at: Date; detail: Record<string, unknown> }> = await this.db.query(
       `select status, revision, at, detail from ${SCHEMA}.submission_events where record_id = $1 order by at, revision`,
       [id],
@@ -158,6 +182,12 @@ export class SubmissionsService {
       trail: trail.map((t) => ({ status: t.status, revision: t.revision, at: t.at, ...t.detail })),
     };
   }
+}
+
+function villageOf(family: Record<string, unknown>): string | null {
+  const address = family['address'];
+  const v = address && typeof address === 'object' ? (address as Record<string, unknown>)['villageCode'] : undefined;
+  return typeof v === 'string' && v.length <= 20 ? v : null;
 }
 
 function issuesOf(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; code: string; message: string }>) {

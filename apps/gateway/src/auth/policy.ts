@@ -1,0 +1,92 @@
+/**
+ * Who may do what, and where: roles, their permissions, purposes of processing and region scopes.
+ * Pure data and functions; the guard (access.guard.ts) applies them to every request, and
+ * docs/security.md states the same matrix for people.
+ */
+export const ROLES = ['cadre', 'supervisor', 'analyst', 'agency', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Permissions, each held by the roles listed. Admin holds every permission, nationwide (keep admins
+ * few: every access to personal data is audited, theirs included).
+ */
+export const PERMISSIONS = {
+  /** Submit family records (cadre: only for its assigned villages). */
+  'submission:create': ['cadre', 'admin'],
+  /** The status trail of a submitted record (cadre: only its own). */
+  'submission:read': ['cadre', 'supervisor', 'admin'],
+  /** Region counts and indicators: aggregates, no personal data. */
+  'aggregate:read': ['supervisor', 'analyst', 'admin'],
+  /** Campaigns and their collection progress (aggregates). */
+  'campaign:read': ['cadre', 'supervisor', 'analyst', 'admin'],
+  /** Define campaigns and their targets. */
+  'campaign:manage': ['admin'],
+  /** Search the registry by NIK or KK and read a family's record: personal data. */
+  'registry:read': ['supervisor', 'admin'],
+  /** Eligibility decisions of a person or a family: personal data. */
+  'eligibility:read': ['supervisor', 'agency', 'admin'],
+  /** Eligible counts per region and programme: aggregates. */
+  'eligibility:count': ['supervisor', 'analyst', 'agency', 'admin'],
+  /** Duplicate review: tasks, pairs side by side, merges. */
+  'review:read': ['supervisor', 'admin'],
+  /** Decide review tasks and undo merges. */
+  'review:decide': ['supervisor', 'admin'],
+  /** Principals, API keys and tokens. */
+  'principal:manage': ['admin'],
+  /** Read and verify the audit trail. */
+  'audit:read': ['admin'],
+  /** The indicator catalogue and one's own principal. */
+  'self:read': ['cadre', 'supervisor', 'analyst', 'agency', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function allows(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/**
+ * Purposes of processing (UU 27/2022 on personal data protection: data is processed for a stated
+ * purpose). A principal is granted one or more; each request states one (`X-Purpose`) or uses the
+ * principal's first, and the audit trail records it.
+ */
+export const PURPOSES = [
+  'registration',
+  'verification',
+  'social-protection',
+  'education',
+  'health',
+  'family-planning',
+  'statistics',
+  'administration',
+  'oversight',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+/** The purposes a new principal of a role gets when none are given. */
+export const DEFAULT_PURPOSES: Record<Role, Purpose[]> = {
+  cadre: ['registration'],
+  supervisor: ['verification'],
+  analyst: ['statistics'],
+  agency: ['social-protection'],
+  admin: ['administration', 'oversight'],
+};
+
+/** The whole country: a scope of `ID` covers every region. */
+export const NATION = 'ID';
+
+/** Whether `code` (a region at any level, or ID) lies inside one of the scope's regions. */
+export function inScope(scope: readonly string[], code: string): boolean {
+  return scope.some((r) => r === NATION || code === r || code.startsWith(`${r}.`));
+}
+
+/** Region levels by the number of parts of a Kemendagri code: 1 province ... 4 village. */
+export function levelOf(code: string): number {
+  return code === NATION ? 0 : code.split('.').length;
+}
+
+/** A scope's regions, checked for a role: a cadre is assigned villages; others any level or ID. */
+export function scopeProblem(role: Role, regions: readonly string[]): string | null {
+  if (regions.length === 0) return 'at least one region is required';
+  if (role === 'cadre' && regions.some((r) => levelOf(r) !== 4)) return 'a cadre is assigned villages (codes like 31.71.01.1001)';
+  return null;
+}

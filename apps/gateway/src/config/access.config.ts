@@ -1,0 +1,49 @@
+import { parseConfig } from '@satupintu/platform';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { API_KEY } from '../auth/credentials';
+
+const AccessConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** HMAC key of the tokens for cadre and staff apps (at least 32 characters). Required in production; every gateway instance needs the same. */
+  AUTH_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** Lifetime of an issued token when the request names none, and the longest allowed. */
+  AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(12 * 3600),
+  AUTH_TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(365 * 86_400).default(30 * 86_400),
+  /** An API key (spk_...) that is made an admin's key at start, so the first admin can create the others. */
+  AUTH_BOOTSTRAP_ADMIN_KEY: z.string().regex(API_KEY, 'an API key shaped spk_<16 hex>_<43 base64url>').optional(),
+  /** Requests per minute per principal (API key or token) and per client address; 0 turns a limit off. */
+  RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
+  /** Failed sign-ins per minute per client address before it is refused for a minute. */
+  RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce.number().int().min(0).default(20),
+  /** Proxies in front of the gateway whose X-Forwarded-For is trusted (0: use the peer address). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+});
+
+export interface AccessSettings {
+  tokenSecret: string;
+  tokenSecretGenerated: boolean;
+  tokenTtlSeconds: number;
+  tokenMaxTtlSeconds: number;
+  bootstrapAdminKey: string | null;
+  rateLimits: { perPrincipal: number; perIp: number; authFailuresPerIp: number };
+  trustProxyHops: number;
+}
+
+export const ACCESS_SETTINGS = Symbol('ACCESS_SETTINGS');
+
+/** Reads the access settings; throws (the gateway does not start) when wrong. */
+export function loadAccessSettings(env: Record<string, string | undefined> = process.env): AccessSettings {
+  const c = parseConfig(AccessConfigSchema, env);
+  if (!c.AUTH_TOKEN_SECRET && c.NODE_ENV === 'production') throw new Error('invalid configuration:\n  AUTH_TOKEN_SECRET: required in production');
+  return {
+    tokenSecret: c.AUTH_TOKEN_SECRET ?? randomBytes(32).toString('base64url'),
+    tokenSecretGenerated: !c.AUTH_TOKEN_SECRET,
+    tokenTtlSeconds: Math.min(c.AUTH_TOKEN_TTL_SECONDS, c.AUTH_TOKEN_MAX_TTL_SECONDS),
+    tokenMaxTtlSeconds: c.AUTH_TOKEN_MAX_TTL_SECONDS,
+    bootstrapAdminKey: c.AUTH_BOOTSTRAP_ADMIN_KEY ?? null,
+    rateLimits: { perPrincipal: c.RATE_LIMIT_PER_PRINCIPAL, perIp: c.RATE_LIMIT_PER_IP, authFailuresPerIp: c.RATE_LIMIT_AUTH_FAILURES_PER_IP },
+    trustProxyHops: c.TRUST_PROXY_HOPS,
+  };
+}

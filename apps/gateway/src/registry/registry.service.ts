@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FamilyState } from '@satupintu/contracts';
+import { ApiError, DATA_SOURCE } from '@satupintu/platform';
+import type { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller';
+
+const NIK = /^\d{16}$/;
+const FAMILY_NOT_FOUND = () => new ApiError(404, 'FAMILY_NOT_FOUND', 'no family has this id');
+
+/** The scope as SQL: village codes under any of these prefixes (null: everywhere). */
+export const SCOPE_SQL = (column: string, param: string) =>
+  `(${param}::text[] is null or exists (select 1 from unnest(${param}::text[]) r where ${column} = r or ${column} like r || '.%'))`;
+
+/**
+ * Lookups in the registry read model, always inside the caller's regions: search by NIK or KK, and
+ * one family's record. A family outside the caller's regions is answered as if it did not exist.
+ */
+@Injectable()
+export class RegistryService {
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+
+  async personsByNik(nik: unknown, caller: Caller) {
+    if (typeof nik !== 'string' || !NIK.test(nik)) throw new ApiError(400, 'INVALID_QUERY', 'nik must be 16 digits');
+    const rows: Array<{ person_id: string; state: FamilyState }> = await this.db.query(
+      `select m.person_id, f.state from gateway.registry_members m join gateway.registry_families f on f.family_id = m.family_id
+        where m.nik = $1 and f.state is not null and ${SCOPE_SQL('f.village_code', '$2')} order by f.family_id limit 20`,
+      [nik, caller.scopeRegions()],
+    );
+    const persons = rows.map(({ person_id, state }) => {
+      const p = state.members.find((x) => x.personId === person_id)!;
+      return { personId: p.personId, familyId: state.familyId, kk: state.kk, villageCode: state.address.villageCode, nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birthDate, relationship: p.relationship };
+    });
+    caller.touched(persons.map((p) => p.personId));
+    caller.detail = { query: 'nik', found: persons.length };
+    return { persons };
+  }
+
+  async familiesByKk(kk: unknown, caller: Caller) {
+    if (typeof kk !== 'string' || !NIK.test(kk)) throw new ApiError(400, 'INVALID_QUERY', 'kk must be 16 digits');
+    const rows: Array<{ state: FamilyState }> = await this.db.query(
+      `select state from gateway.registry_families f where kk = $1 and state is not null and ${SCOPE_SQL('f.village_code', '$2')} order by family_id limit 20`,
+      [kk, caller.scopeRegions()],
+    );
+    const families = rows.map(({ state: s }) => ({ familyId: s.familyId, kk: s.kk, villageCode: s.address.villageCode, version: s.version, members: s.members.length }));
+    caller.touched(families.map((f) => f.familyId));
+    caller.detail = { query: 'kk', found: families.length };
+    return { families };
+  }
+
+  async family(familyId: string, caller: Caller) {
+    const [row]: Array<{ village_code: string | null; state: FamilyState | null }> = await this.db.query(
+      'select village_code, state from gateway.registry_families where family_id = $1',
+      [familyId],
+    );
+    if (!row?.state) throw FAMILY_NOT_FOUND();
+    caller.assertVisible(row.village_code, FAMILY_NOT_FOUND());
+    caller.touched([familyId], row.village_code);
+    return row.state;
+  }
+}
