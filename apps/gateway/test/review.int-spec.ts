@@ -1,6 +1,6 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { formatNik } from '@satupintu/domain';
-import { authFetch, eventually, submit, TestStack } from '@satupintu/testing';
+import { authFetch, createPrincipal, eventually, submit, TestStack, type TestPrincipal } from '@satupintu/testing';
 
 interface TaskSummary {
   taskId: string;
@@ -36,12 +36,15 @@ function household(village: string, head: string, wife: string, child: { nik?: s
 describe('review API', () => {
   const stack = new TestStack('review-api');
   let url: string;
+  let supervisor: TestPrincipal;
 
   beforeAll(async () => {
     await stack.setUp();
     url = (await stack.start('gateway')).url;
     await stack.start('validation');
     await stack.start('dedup');
+    // Decisions are made by a supervisor of the regency; the gateway names the caller as reviewer.
+    supervisor = await createPrincipal(url, { role: 'supervisor', regions: ['31.01'], label: 'supervisor-31.01' });
   });
 
   afterAll(() => stack.tearDown());
@@ -51,7 +54,7 @@ describe('review API', () => {
     return { status: res.status, body: (await res.json()) as T };
   };
   const post = async <T>(path: string, body: unknown) => {
-    const res = await authFetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await authFetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${supervisor.key}` }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as T };
   };
   const send = async (f: FamilyRecord, key: string) => expect((await submit(url, [{ idempotencyKey: key, family: f }])).status).toBe(202);

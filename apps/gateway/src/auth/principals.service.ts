@@ -107,7 +107,7 @@ export class PrincipalsService implements OnApplicationBootstrap {
 
   async create(body: unknown, by: Caller) {
     const p = parseBody(PrincipalBody, body);
-    this.checkScope(p.role, p.regions);
+    this.checkScope(p.role, p.regions, by);
     const id = randomUUID();
     return this.db.transaction(async (m) => {
       const rows: PrincipalRow[] = await m.query(
@@ -147,7 +147,8 @@ export class PrincipalsService implements OnApplicationBootstrap {
       if (!row) throw new ApiError(404, 'PRINCIPAL_NOT_FOUND', 'no principal has this id');
       const role = patch.role ?? row.role;
       const regions = patch.regions ? [...new Set(patch.regions)] : row.regions;
-      this.checkScope(role, regions);
+      this.checkScope(role, regions, by);
+      if (!row.regions.every((r) => by.covers(r))) throw new ApiError(403, 'OUT_OF_SCOPE', 'this principal has regions outside yours');
       if (id === by.principal.id && (patch.disabled === true || (patch.role && patch.role !== 'admin'))) {
         throw new ApiError(409, 'SELF_LOCKOUT', 'an admin cannot disable or demote itself');
       }
@@ -226,9 +227,11 @@ export class PrincipalsService implements OnApplicationBootstrap {
     });
   }
 
-  private checkScope(role: Role, regions: string[]) {
+  /** The regions fit the role, exist, and lie inside the admin's own (a regional admin cannot grant more than it has). */
+  private checkScope(role: Role, regions: string[], by: Caller) {
     const problem = scopeProblem(role, regions);
     if (problem) throw new ApiError(400, 'INVALID_SCOPE', problem);
+    if (!regions.every((r) => by.covers(r))) throw new ApiError(403, 'OUT_OF_SCOPE', 'you can grant only regions inside your own');
     const unknown = regions.filter((r) => r !== NATION && !officialRegions().has(r));
     if (unknown.length > 0) throw new ApiError(400, 'INVALID_SCOPE', `unknown region codes: ${unknown.slice(0, 10).join(', ')}`);
   }

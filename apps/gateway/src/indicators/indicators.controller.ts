@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Put, Query, Res } from '@nestjs/c
 import type { Response } from 'express';
 import { CurrentCaller, Requires } from '../auth/access.decorators';
 import type { Caller } from '../auth/caller';
+import { NATION } from '../auth/policy';
 import { formatOf } from '../http/params';
 import { CampaignsService } from './campaigns.service';
 import { IndicatorsService } from './indicators.service';
@@ -38,15 +39,18 @@ export class IndicatorsController {
     return this.campaigns.list();
   }
 
+  /** Campaigns are national: defining one, or its targets, needs a nationwide scope. */
   @Put('campaigns/:id')
   @Requires('campaign:manage')
-  define(@Param('id') id: string, @Body() body: unknown) {
+  define(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    caller.assertRegion(NATION);
     return this.campaigns.define(this.campaigns.campaignId(id), body);
   }
 
   @Put('campaigns/:id/targets')
   @Requires('campaign:manage')
-  targets(@Param('id') id: string, @Body() body: unknown) {
+  targets(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    caller.assertRegion(NATION);
     return this.campaigns.setTargets(this.campaigns.campaignId(id), body);
   }
 
