@@ -152,7 +152,8 @@ export class PrincipalsService implements OnApplicationBootstrap {
       if (id === by.principal.id && (patch.disabled === true || (patch.role && patch.role !== 'admin'))) {
         throw new ApiError(409, 'SELF_LOCKOUT', 'an admin cannot disable or demote itself');
       }
-      const [updated]: PrincipalRow[] = await m.query(
+      // TypeORM answers an UPDATE with [rows, count].
+      const [[updated]]: [PrincipalRow[], number] = await m.query(
         `update gateway.principals set role = $2, regions = $3, purposes = $4,
                 disabled_at = case when $5::boolean is null then disabled_at when $5 then coalesce(disabled_at, now()) else null end,
                 version = version + 1, updated_at = now()
@@ -180,7 +181,7 @@ export class PrincipalsService implements OnApplicationBootstrap {
 
   async revokeKey(keyId: string, by: Caller) {
     return this.db.transaction(async (m) => {
-      const rows: Array<{ principal_id: string }> = await m.query('update gateway.api_keys set revoked_at = coalesce(revoked_at, now()) where key_id = $1 returning principal_id', [keyId]);
+      const [rows]: [Array<{ principal_id: string }>, number] = await m.query('update gateway.api_keys set revoked_at = coalesce(revoked_at, now()) where key_id = $1 returning principal_id', [keyId]);
       if (rows.length === 0) throw new ApiError(404, 'KEY_NOT_FOUND', 'no API key has this id');
       await this.audit.write(this.change(by, 'api-key.revoke', 200, [rows[0].principal_id, keyId], { keyId }), m);
       return { keyId, revoked: true };
@@ -192,7 +193,7 @@ export class PrincipalsService implements OnApplicationBootstrap {
     const { graceSeconds } = parseBody(RotateBody, body ?? {});
     const k = newApiKey();
     return this.db.transaction(async (m) => {
-      const rows: Array<{ principal_id: string; label: string | null }> = await m.query(
+      const [rows]: [Array<{ principal_id: string; label: string | null }>, number] = await m.query(
         `update gateway.api_keys set expires_at = least(coalesce(expires_at, 'infinity'), now() + make_interval(secs => $2))
           where key_id = $1 and revoked_at is null returning principal_id, label`,
         [keyId, graceSeconds],
@@ -220,7 +221,7 @@ export class PrincipalsService implements OnApplicationBootstrap {
   async revokeTokens(principalId: string, by: Caller) {
     return this.db.transaction(async (m) => {
       // Tokens carry their issue time in whole seconds: tokens of this second are revoked too.
-      const rows: unknown[] = await m.query(`update gateway.principals set tokens_not_before = date_trunc('second', now()) + interval '1 second' where id = $1 returning id`, [principalId]);
+      const [rows]: [unknown[], number] = await m.query(`update gateway.principals set tokens_not_before = date_trunc('second', now()) + interval '1 second' where id = $1 returning id`, [principalId]);
       if (rows.length === 0) throw new ApiError(404, 'PRINCIPAL_NOT_FOUND', 'no principal has this id');
       await this.audit.write(this.change(by, 'token.revoke-all', 200, [principalId]), m);
       return { principalId, tokensRevoked: true };

@@ -53,6 +53,6 @@ export class RateLimits {
     if (!entry) return 0;
     const res = await entry.limiter.get(key).catch(() => null);
     if (!res) return 0;
-    return res.consumedPoints > entry.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+    return res.consumedPoints >= entry.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
   }
 }
