@@ -5,6 +5,8 @@ import { deadLetterTopic } from '@satupintu/contracts';
 import { BatchConsumer, describeError, ensureTopics, EventProducer, KafkaBatchTransport, type KafkaSettings } from '@satupintu/kafka';
 import { createLogger, NestPinoLogger, sanitiseCorrelationId, withCorrelationId, type Logger } from '@satupintu/observability';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createDataSource, runMigrations } from '@satupintu/persistence';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kafka } from 'kafkajs';
@@ -97,6 +99,7 @@ export async function bootstrapService(
       app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
       await app.startAllMicroservices();
     }
+    answerUnparsableRequests(app.getHttpServer() as Server);
     const port = config.PORT ?? service.defaultPort;
     await app.listen(port, config.HTTP_HOST);
     logger.info({ port, host: config.HTTP_HOST }, `${service.name} started`);
@@ -104,6 +107,28 @@ export async function bootstrapService(
     bootLogger.fatal({ ...describeError(err), reason: err instanceof Error ? err.message : String(err) }, `${service.name} failed to start`);
     process.exit(1);
   }
+}
+
+/**
+ * Requests Node cannot parse (headers or URL over 16 kB, a broken request line) never reach
+ * Express; Node would answer them with an empty body. They get the same structured error instead.
+ */
+function answerUnparsableRequests(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      error: tooLarge
+        ? { code: 'HEADERS_TOO_LARGE', message: 'the request line or headers are too large' }
+        : { code: 'BAD_REQUEST', message: 'the request could not be parsed' },
+    });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
 }
 
 /** `node main.js --migrate-only`: applies the service's pending migrations and exits. */

@@ -55,3 +55,11 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('principals', 'GET, POST, PATCH /v1/admin/principals...', '     forbidden/-        forbidden/-      forbidden/-      forbidden/-      ok/-      ok/-'),
   row('audit', 'GET /v1/admin/audit', '                                forbidden/-        forbidden/-      forbidden/-      forbidden/-      ok/-      ok/-'),
 ];
+
+/** The matrix as a Markdown table (the section of docs/security.md between the matrix markers). */
+export function renderMatrix(): string {
+  const head = `| Endpoint | ${MATRIX_ROLES.join(' | ')} |`;
+  const rule = `|---|${MATRIX_ROLES.map(() => '---').join('|')}|`;
+  const rows = ACCESS_MATRIX.map((r) => `| \`${r.endpoint}\` | ${MATRIX_ROLES.map((role) => r.answers[role].join(' / ')).join(' | ')} |`);
+  return [head, rule, ...rows].join('\n');
+}
