@@ -35,7 +35,19 @@ describe('OpenAPI document', () => {
         '/v1/campaigns/{id}',
         '/v1/campaigns/{id}/targets',
         '/v1/campaigns/{id}/progress',
+        '/v1/persons',
+        '/v1/families',
+        '/v1/families/{id}',
+        '/v1/me',
+        '/v1/admin/principals',
+        '/v1/admin/audit',
       ]),
     );
+  });
+
+  it('asks a bearer credential of every operation but the public ones', () => {
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/families/{id}'].get.responses).toEqual(expect.objectContaining({ '401': expect.anything(), '403': expect.anything(), '429': expect.anything() }));
+    expect(doc.paths['/v1/openapi.json'].get.security).toEqual([]);
   });
 });

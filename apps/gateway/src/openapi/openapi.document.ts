@@ -1,6 +1,8 @@
 import { FamilyRecord, LIMITS, SubmissionRecordEnvelope, ValidationIssue } from '@satupintu/contracts';
 import { THEMES } from '@satupintu/domain';
 import { z } from 'zod';
+import { KeyBody, PrincipalBody, PrincipalPatch, RotateBody, TokenBody } from '../auth/principals.service';
+import { PURPOSES } from '../auth/policy';
 import { CampaignBody, TargetsBody } from '../indicators/campaigns.service';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any' });
@@ -19,8 +21,16 @@ const REGION_PARAMETER = { name: 'code', in: 'path', required: true, schema: { t
 const CAMPAIGN_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' } } as const;
 const FORMAT_PARAMETER = { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } } as const;
 
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const PRINCIPAL_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } } as const;
+const KEY_PARAMETER = { name: 'keyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } } as const;
+const jsonBody = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
+
+/** Paths anyone may call; every other operation needs a bearer credential. */
+const PUBLIC_PATHS = new Set(['/dashboard', '/v1/openapi.json']);
+
 export function openApiDocument() {
-  return {
+  const doc = {
     openapi: '3.1.0',
     info: {
       title: 'SatuPintu gateway',
@@ -36,7 +46,18 @@ export function openApiDocument() {
         ValidationIssue: schema(ValidationIssue),
         Error: schema(ErrorBody),
       },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key (spk_<key id>_<secret>, for systems) or a signed token (for cadre and staff apps). Roles, regions and purposes: docs/security.md.',
+        },
+      },
+      parameters: {
+        Purpose: { name: 'X-Purpose', in: 'header', schema: { type: 'string', enum: [...PURPOSES] }, description: 'The purpose of processing (one granted to the caller; default: its first)' },
+      },
     },
+    security: [{ bearer: [] }],
     paths: {
       '/v1/submissions': {
         post: {
@@ -209,8 +230,72 @@ export function openApiDocument() {
           responses: { '200': { description: 'Progress' }, '400': { description: 'INVALID_QUERY' }, '404': { description: 'CAMPAIGN_NOT_FOUND or REGION_NOT_FOUND' } },
         },
       },
+      '/v1/persons': {
+        get: {
+          summary: 'Search persons by NIK, inside the caller\'s regions (supervisor, admin; audited)',
+          parameters: [{ name: 'nik', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{16}$' } }],
+          responses: { '200': { description: 'Persons with this NIK in the caller\'s regions (empty when none)' }, '400': errorResponse('INVALID_QUERY') },
+        },
+      },
+      '/v1/families': {
+        get: {
+          summary: 'Search families by KK number, inside the caller\'s regions (supervisor, admin; audited)',
+          parameters: [{ name: 'kk', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{16}$' } }],
+          responses: { '200': { description: 'Families with this KK in the caller\'s regions (empty when none)' }, '400': errorResponse('INVALID_QUERY') },
+        },
+      },
+      '/v1/families/{id}': {
+        get: { summary: 'A family\'s registry record (supervisor, admin; audited)', parameters: [ID_PARAMETER], responses: { '200': { description: 'The family state' }, '404': errorResponse('FAMILY_NOT_FOUND (also outside the caller\'s regions)') } },
+      },
+      '/v1/me': { get: { summary: 'The caller: principal, role, regions, purposes', responses: { '200': { description: 'The principal' } } } },
+      '/v1/admin/principals': {
+        get: { summary: 'Principals (admin)', parameters: [{ name: 'after', in: 'query', schema: { type: 'string' } }], responses: { '200': { description: 'A page of principals' } } },
+        post: { summary: 'Create a principal (admin; regions inside the admin\'s own)', requestBody: jsonBody(PrincipalBody), responses: { '201': { description: 'The principal' }, '400': errorResponse('INVALID_REQUEST or INVALID_SCOPE'), '409': errorResponse('LABEL_TAKEN') } },
+      },
+      '/v1/admin/principals/{id}': {
+        get: { summary: 'A principal and its API keys (never the keys themselves)', parameters: [PRINCIPAL_PARAMETER], responses: { '200': { description: 'The principal' }, '404': errorResponse('PRINCIPAL_NOT_FOUND') } },
+        patch: { summary: 'Change role, regions, purposes, or disable (a new version, audited)', parameters: [PRINCIPAL_PARAMETER], requestBody: jsonBody(PrincipalPatch), responses: { '200': { description: 'The principal' }, '404': errorResponse('PRINCIPAL_NOT_FOUND') } },
+      },
+      '/v1/admin/principals/{id}/api-keys': {
+        post: { summary: 'A new API key (returned once; only its hash is kept)', parameters: [PRINCIPAL_PARAMETER], requestBody: jsonBody(KeyBody), responses: { '201': { description: 'keyId and key' } } },
+      },
+      '/v1/admin/principals/{id}/tokens': {
+        post: { summary: 'Issue a signed token for a user\'s app', parameters: [PRINCIPAL_PARAMETER], requestBody: jsonBody(TokenBody), responses: { '201': { description: 'token and expiresAt' } } },
+      },
+      '/v1/admin/principals/{id}/tokens/revoke': {
+        post: { summary: 'Revoke every token issued to the principal so far', parameters: [PRINCIPAL_PARAMETER], responses: { '200': { description: 'Revoked' } } },
+      },
+      '/v1/admin/api-keys/{keyId}/rotate': {
+        post: { summary: 'A new key for the same principal; the old one stays valid for graceSeconds', parameters: [KEY_PARAMETER], requestBody: jsonBody(RotateBody), responses: { '201': { description: 'The new key' }, '404': errorResponse('KEY_NOT_FOUND') } },
+      },
+      '/v1/admin/api-keys/{keyId}/revoke': {
+        post: { summary: 'Revoke an API key', parameters: [KEY_PARAMETER], responses: { '200': { description: 'Revoked' }, '404': errorResponse('KEY_NOT_FOUND') } },
+      },
+      '/v1/admin/audit': {
+        get: {
+          summary: 'The audit trail of personal-data access (admin)',
+          parameters: ['actor', 'record', 'action', 'from', 'to', 'after'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+          responses: { '200': { description: 'Entries, oldest first, and `next`' }, '400': errorResponse('INVALID_QUERY') },
+        },
+      },
+      '/v1/admin/audit/verify': { get: { summary: 'Recompute the audit trail\'s hash chain', responses: { '200': { description: 'entries, intact, firstBrokenSeq' } } } },
       '/dashboard': { get: { summary: 'The family dashboard (HTML page; Indonesian, English switch)', responses: { '200': { description: 'HTML' } } } },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
-    },
+    } as Record<string, Record<string, Record<string, unknown>>>,
   };
+  // Every operation: public ones need no credential; the others may answer 401, 403 and 429, and take X-Purpose.
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    for (const op of Object.values(operations)) {
+      const responses = op.responses as Record<string, unknown>;
+      responses['429'] = errorResponse('RATE_LIMITED (Retry-After)');
+      if (PUBLIC_PATHS.has(path)) {
+        op.security = [];
+        continue;
+      }
+      op.parameters = [...((op.parameters as unknown[] | undefined) ?? []), { $ref: '#/components/parameters/Purpose' }];
+      responses['401'] = errorResponse('UNAUTHENTICATED or INVALID_CREDENTIALS');
+      responses['403'] = errorResponse('FORBIDDEN (role), OUT_OF_SCOPE (region) or PURPOSE_NOT_ALLOWED');
+    }
+  }
+  return doc;
 }
