@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
 import { registerAccessCommands } from './access-commands';
-import { defineCampaign, postInBatches, regionCounts } from './gateway-client';
+import { defineCampaign, gatewayRequest, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
 import { pipelineDrained } from './pipeline-progress';
 import { villagesUnder } from './region-villages';
@@ -79,6 +79,8 @@ program
     );
     await postInBatches(o.gateway, records, 250, 2);
     console.log(`submitted ${records.length} records (${families} distinct valid families); waiting for the registry...`);
+    const dashboardKey = await demoAnalystKey(o.gateway, o.region);
+    console.log(`dashboard sign-in key (analyst of ${o.region}) written to ${dashboardKey}`);
     const deadline = Date.now() + 180_000;
     for (;;) {
       const counts = await regionCounts(o.gateway, o.region);
@@ -233,6 +235,19 @@ program
     writeFileSync(o.out, `${JSON.stringify(parameters, null, 2)}\n`);
     console.log(`wrote ${o.out} (prior ${parameters.prior.toFixed(4)})`);
   });
+
+/** An analyst of the demo region (created once) with a fresh API key, written to .local/secrets/dashboard.key. */
+async function demoAnalystKey(gateway: string, region: string): Promise<string> {
+  const label = `demo-analyst-${region.replace(/\./g, '-')}`;
+  const { principals } = await gatewayRequest<{ principals: Array<{ id: string; label: string }> }>(gateway, 'GET', '/v1/admin/principals');
+  const id = principals.find((p) => p.label === label)?.id
+    ?? (await gatewayRequest<{ id: string }>(gateway, 'POST', '/v1/admin/principals', { label, kind: 'user', role: 'analyst', regions: [region] })).id;
+  const { key } = await gatewayRequest<{ key: string }>(gateway, 'POST', `/v1/admin/principals/${id}/api-keys`, { label: 'dashboard demo' });
+  const file = join(process.env.SATUPINTU_LOCAL_DIR ?? join(ROOT, '.local'), 'secrets', 'dashboard.key');
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return file;
+}
 
 registerAccessCommands(program);
 
