@@ -1,5 +1,5 @@
 import { TOPICS, type EligibilityDecisionChangedV1, type FamilyChangedV1 } from '@satupintu/contracts';
-import { eventually, family, submit, TestStack, TopicTap } from '@satupintu/testing';
+import { authFetch, eventually, family, submit, TestStack, TopicTap } from '@satupintu/testing';
 
 /** End to end on the real stack: HTTP submission -> registry -> aggregates -> eligibility event. */
 describe('pipeline end to end', () => {
@@ -38,7 +38,7 @@ describe('pipeline end to end', () => {
   let ids: string[] = [];
 
   it('accepts the batch record by record: 202 with one id per accepted record', async () => {
-    const res = await submit(gateway, batch, 'test', { 'x-correlation-id': 'e2e-corr-1' });
+    const res = await submit(gateway, batch, undefined, { 'x-correlation-id': 'e2e-corr-1' });
     expect(res.status).toBe(202);
     expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-1');
     expect(res.body.records.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'invalid']);
@@ -49,13 +49,13 @@ describe('pipeline end to end', () => {
   it('registers the valid families and rejects the invalid one with its reasons', async () => {
     for (const id of ids.slice(0, 3)) {
       const status = await eventually(async () => {
-        const s = (await (await fetch(`${gateway}/v1/submissions/${id}`)).json()) as { status: string; trail: Array<{ status: string }> };
+        const s = (await (await authFetch(`${gateway}/v1/submissions/${id}`)).json()) as { status: string; trail: Array<{ status: string }> };
         return s.status === 'registered' ? s : undefined;
       });
       expect(status.trail.map((t) => t.status)).toEqual(['received', 'validated', 'registered']);
     }
     const rejected = await eventually(async () => {
-      const s = (await (await fetch(`${gateway}/v1/submissions/${ids[3]}`)).json()) as { status: string; trail: Array<{ status: string; errors?: Array<{ code: string; path: string }> }> };
+      const s = (await (await authFetch(`${gateway}/v1/submissions/${ids[3]}`)).json()) as { status: string; trail: Array<{ status: string; errors?: Array<{ code: string; path: string }> }> };
       return s.status === 'rejected' ? s : undefined;
     });
     expect(rejected.trail[1].errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'KK_FORMAT', path: 'kk' })]));
@@ -66,7 +66,7 @@ describe('pipeline end to end', () => {
 
   it('updates the aggregates at every level, readable through the gateway', async () => {
     const regency = await eventually(async () => {
-      const body = (await (await fetch(`${gateway}/v1/regions/31.01/counts`)).json()) as { families: number; persons: number; children: Array<{ code: string; families: number; persons: number }> };
+      const body = (await (await authFetch(`${gateway}/v1/regions/31.01/counts`)).json()) as { families: number; persons: number; children: Array<{ code: string; families: number; persons: number }> };
       return body.families === 3 ? body : undefined;
     });
     expect(regency.persons).toBe(2 + 4 + 3);
@@ -74,7 +74,7 @@ describe('pipeline end to end', () => {
       expect.objectContaining({ code: '31.01.01', families: 2, persons: 6 }),
       expect.objectContaining({ code: '31.01.02', families: 1, persons: 3 }),
     ]);
-    const province = (await (await fetch(`${gateway}/v1/regions/31/counts`)).json()) as { families: number };
+    const province = (await (await authFetch(`${gateway}/v1/regions/31/counts`)).json()) as { families: number };
     expect(province.families).toBe(3);
   });
 
@@ -115,13 +115,13 @@ describe('pipeline end to end', () => {
     // The same content under new keys (a second device) reaches the registry but changes no family.
     const resent = await submit(gateway, batch.slice(0, 3).map((r, i) => ({ ...r, idempotencyKey: `e2e-again-${i}` })));
     for (const r of resent.body.records) {
-      await eventually(async () => ((await (await fetch(`${gateway}/v1/submissions/${r.id}`)).json()) as { status: string }).status === 'registered');
+      await eventually(async () => ((await (await authFetch(`${gateway}/v1/submissions/${r.id}`)).json()) as { status: string }).status === 'registered');
     }
     const after = await stack.db.query('select id, version from registry.families order by id');
     expect(after.rows).toEqual(before.rows);
     expect(changes.messages).toHaveLength(3);
     expect(decisions.messages).toHaveLength(3);
-    const counts = (await (await fetch(`${gateway}/v1/regions/31.01/counts`)).json()) as { families: number; persons: number };
+    const counts = (await (await authFetch(`${gateway}/v1/regions/31.01/counts`)).json()) as { families: number; persons: number };
     expect(counts).toEqual(expect.objectContaining({ families: 3, persons: 9 }));
   });
 });
