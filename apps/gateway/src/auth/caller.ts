@@ -1,6 +1,13 @@
 import { ApiError } from '@satupintu/platform';
 import { inScope, NATION, type Purpose, type Role } from './policy';
 
+/**
+ * A region scope in SQL: `column` (a village code) lies under one of the regions in the text[]
+ * parameter `param` (`Caller.scopeRegions()`; null: everywhere).
+ */
+export const SCOPE_SQL = (column: string, param: string) =>
+  `(${param}::text[] is null or exists (select 1 from unnest(${param}::text[]) r where ${column} = r or ${column} like r || '.%'))`;
+
 /** Who may call the API: a system (agency, partner) or a user (cadre, staff), with role and scope. */
 export interface Principal {
   id: string;

@@ -2,14 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FamilyState } from '@satupintu/contracts';
 import { ApiError, DATA_SOURCE } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
-import type { Caller } from '../auth/caller';
+import { SCOPE_SQL, type Caller } from '../auth/caller';
 
 const NIK = /^\d{16}$/;
 const FAMILY_NOT_FOUND = () => new ApiError(404, 'FAMILY_NOT_FOUND', 'no family has this id');
 
-/** The scope as SQL: village codes under any of these prefixes (null: everywhere). */
-export const SCOPE_SQL = (column: string, param: string) =>
-  `(${param}::text[] is null or exists (select 1 from unnest(${param}::text[]) r where ${column} = r or ${column} like r || '.%'))`;
 
 /**
  * Lookups in the registry read model, always inside the caller's regions: search by NIK or KK, and

@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { parseBody } from '../http/params';
-import type { Caller } from '../auth/caller';
-import { SCOPE_SQL } from '../registry/registry.service';
+import { SCOPE_SQL, type Caller } from '../auth/caller';
 
 const PAGE = 100;
 
