@@ -78,8 +78,11 @@ describe('hostile requests', () => {
   const stack = new TestStack('hostile');
   let url: string;
   let world: World;
-  const snapshot = async () =>
-    Object.fromEntries(await Promise.all(DATA.map(async ([t, sql]) => [t, (await stack.db.query(`select md5(coalesce(string_agg(r, '|' order by r), '')) as h, count(*)::int as n from (${sql}) s`)).rows[0]])));
+  const snapshot = async () => {
+    const tables: Record<string, unknown> = {};
+    for (const [t, sql] of DATA) tables[t] = (await stack.db.query(`select md5(coalesce(string_agg(r, '|' order by r), '')) as h, count(*)::int as n from (${sql}) s`)).rows[0];
+    return tables;
+  };
 
   beforeAll(async () => {
     await stack.setUp();

@@ -127,8 +127,7 @@ export class PrincipalsService implements OnApplicationBootstrap {
   }
 
   async get(id: string) {
-    const [row]: PrincipalRow[] = await this.db.query('select * from gateway.principals where id = $1', [id]);
-    if (!row) throw new ApiError(404, 'PRINCIPAL_NOT_FOUND', 'no principal has this id');
+    const row = await this.row(id);
     const keys: Array<Record<string, unknown>> = await this.db.query(
       'select key_id, label, created_at, expires_at, revoked_at, last_used_at from gateway.api_keys where principal_id = $1 order by created_at',
       [id],
@@ -170,7 +169,7 @@ export class PrincipalsService implements OnApplicationBootstrap {
   async createKey(principalId: string, body: unknown, by: Caller) {
     const b = parseBody(KeyBody, body ?? {});
     if (b.expiresAt && Date.parse(b.expiresAt) <= Date.now()) throw new ApiError(400, 'INVALID_REQUEST', 'expiresAt must lie in the future');
-    await this.get(principalId);
+    await this.row(principalId);
     const k = newApiKey();
     await this.db.transaction(async (m) => {
       await m.query('insert into gateway.api_keys (key_id, principal_id, secret_hash, label, expires_at) values ($1, $2, $3, $4, $5)', [k.keyId, principalId, k.secretHash, b.label ?? null, b.expiresAt ?? null]);
@@ -210,8 +209,8 @@ export class PrincipalsService implements OnApplicationBootstrap {
     const b = parseBody(TokenBody, body ?? {});
     const ttl = b.ttlSeconds ?? this.settings.tokenTtlSeconds;
     if (ttl > this.settings.tokenMaxTtlSeconds) throw new ApiError(400, 'INVALID_REQUEST', `ttlSeconds is at most ${this.settings.tokenMaxTtlSeconds}`);
-    const p = await this.get(principalId);
-    if (p.disabled) throw new ApiError(409, 'PRINCIPAL_DISABLED', 'the principal is disabled');
+    const p = await this.row(principalId);
+    if (p.disabled_at !== null) throw new ApiError(409, 'PRINCIPAL_DISABLED', 'the principal is disabled');
     const t = await this.signer.sign(principalId, ttl);
     await this.audit.write(this.change(by, 'token.issue', 201, [principalId, t.tokenId], { tokenId: t.tokenId, ttlSeconds: ttl }));
     return { token: t.token, tokenId: t.tokenId, principalId, expiresAt: t.expiresAt };
@@ -229,6 +228,12 @@ export class PrincipalsService implements OnApplicationBootstrap {
   }
 
   /** The regions fit the role, exist, and lie inside the admin's own (a regional admin cannot grant more than it has). */
+  private async row(id: string): Promise<PrincipalRow> {
+    const [row]: PrincipalRow[] = await this.db.query('select * from gateway.principals where id = $1', [id]);
+    if (!row) throw new ApiError(404, 'PRINCIPAL_NOT_FOUND', 'no principal has this id');
+    return row;
+  }
+
   private checkScope(role: Role, regions: string[], by: Caller) {
     const problem = scopeProblem(role, regions);
     if (problem) throw new ApiError(400, 'INVALID_SCOPE', problem);

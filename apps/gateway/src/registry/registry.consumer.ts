@@ -23,24 +23,27 @@ export class RegistryConsumer {
     }
     const events = [...newest.values()].sort((a, b) => a.familyId.localeCompare(b.familyId));
     await this.db.transaction(async (m) => {
-      for (const e of events) {
-        const s = e.after;
-        const applied: unknown[] = await m.query(
-          `insert into gateway.registry_families (family_id, version, kk, village_code, state) values ($1, $2, $3, $4, $5)
-           on conflict (family_id) do update set version = excluded.version, kk = excluded.kk, village_code = excluded.village_code, state = excluded.state
-             where gateway.registry_families.version < excluded.version
-           returning family_id`,
-          [e.familyId, e.version, s?.kk ?? null, s?.address.villageCode ?? null, s ? JSON.stringify(s) : null],
-        );
-        if (applied.length === 0) continue;
-        await m.query('delete from gateway.registry_members where family_id = $1', [e.familyId]);
-        if (s && s.members.length > 0) {
-          await m.query(
-            `insert into gateway.registry_members (family_id, person_id, nik) select $1, t.person_id, t.nik from unnest($2::uuid[], $3::text[]) as t(person_id, nik)`,
-            [e.familyId, s.members.map((p) => p.personId), s.members.map((p) => p.nik)],
-          );
-        }
-      }
+      // One statement per table for the whole batch: the families whose version is newer, then their members.
+      const applied: Array<{ family_id: string }> = await m.query(
+        `insert into gateway.registry_families (family_id, version, kk, village_code, state)
+         select * from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::jsonb[])
+         on conflict (family_id) do update set version = excluded.version, kk = excluded.kk, village_code = excluded.village_code, state = excluded.state
+           where gateway.registry_families.version < excluded.version
+         returning family_id`,
+        [
+          events.map((e) => e.familyId), events.map((e) => e.version), events.map((e) => e.after?.kk ?? null),
+          events.map((e) => e.after?.address.villageCode ?? null), events.map((e) => (e.after ? JSON.stringify(e.after) : null)),
+        ],
+      );
+      if (applied.length === 0) return;
+      const ids = new Set(applied.map((r) => r.family_id));
+      await m.query('delete from gateway.registry_members where family_id = any($1::uuid[])', [[...ids]]);
+      const members = events.filter((e) => ids.has(e.familyId.toLowerCase())).flatMap((e) => (e.after?.members ?? []).map((p) => ({ familyId: e.familyId, personId: p.personId, nik: p.nik })));
+      if (members.length === 0) return;
+      await m.query(
+        `insert into gateway.registry_members (family_id, person_id, nik) select * from unnest($1::uuid[], $2::uuid[], $3::text[])`,
+        [members.map((p) => p.familyId), members.map((p) => p.personId), members.map((p) => p.nik)],
+      );
     });
   }
 }
