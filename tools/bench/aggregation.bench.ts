@@ -2,7 +2,7 @@ import { TOPICS, type FamilyChangedV1, type FamilyRecord, type FamilyState } fro
 import { officialRegions, regionPathOf, THEMES } from '@satupintu/domain';
 import { createKafka, encodeEvent, physicalName } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
-import { BaseConfigSchema, parseConfig } from '@satupintu/platform';
+import { BaseConfigSchema, kafkaSettingsOf, parseConfig, withLocalStackCredentials } from '@satupintu/platform';
 import { generateFamilies, toFamilyState } from '@satupintu/synthetic';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,10 +24,10 @@ const SECONDS = Number(process.argv[3] ?? 20);
 const BACKLOG = Number(process.argv[4] ?? 40_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = join(__dirname, '..', '..', '..');
-const config = parseConfig(BaseConfigSchema);
+const config = parseConfig(BaseConfigSchema, withLocalStackCredentials());
 const runId = `bench_agg_${Date.now()}`;
 const databaseUrl = Object.assign(new URL(config.DATABASE_URL), { pathname: `/${runId}` }).toString();
-const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: runId, topicPrefix: `${runId}.`, partitions: 3 };
+const kafkaSettings = { ...kafkaSettingsOf(config, runId, 3), topicPrefix: `${runId}.` };
 /** The scratch gateway's admin key (AUTH_BOOTSTRAP_ADMIN_KEY); queries are sent with it, without rate limits. */
 const adminKey = `spk_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url')}`;
 

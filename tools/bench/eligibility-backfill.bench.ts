@@ -1,6 +1,6 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { officialRegions } from '@satupintu/domain';
-import { BaseConfigSchema, parseConfig } from '@satupintu/platform';
+import { BaseConfigSchema, parseConfig, withLocalStackCredentials } from '@satupintu/platform';
 import { generateFamilies, toFamilyState } from '@satupintu/synthetic';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { Client } from 'pg';
  */
 const ROOT = join(__dirname, '..', '..', '..');
 const count = Number(process.argv[2] ?? 50_000);
-const config = parseConfig(BaseConfigSchema);
+const config = parseConfig(BaseConfigSchema, withLocalStackCredentials());
 const runId = `bench_${Date.now()}`;
 const url = new URL(config.DATABASE_URL);
 const admin = new Client({ connectionString: config.DATABASE_URL });

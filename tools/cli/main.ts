@@ -1,6 +1,6 @@
 import { createKafka } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
-import { BaseConfigSchema, parseConfig } from '@satupintu/platform';
+import { BaseConfigSchema, kafkaSettingsOf, parseConfig, withLocalStackCredentials } from '@satupintu/platform';
 import { todayIn } from '@satupintu/domain';
 import { generateFamilies } from '@satupintu/synthetic';
 import { Command } from 'commander';
@@ -17,7 +17,7 @@ import { villagesUnder } from './region-villages';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SERVICES = ['gateway', 'validation', 'dedup', 'aggregation', 'eligibility'];
-const config = parseConfig(BaseConfigSchema);
+const config = parseConfig(BaseConfigSchema, withLocalStackCredentials());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const program = new Command().name('satupintu').description('SatuPintu command-line tool');
@@ -126,7 +126,7 @@ program
     const n = Number(o.count);
     const runId = `bench-${Date.now()}`;
     const { records } = generateFamilies({ count: n, villages: villagesUnder(o.region), seed: Date.now() % 2 ** 31, keyPrefix: runId });
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: runId, topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions: 1 }, createLogger('bench', 'warn'));
+    const kafka = createKafka(kafkaSettingsOf(config, runId, 1), createLogger('bench', 'warn'));
     const admin = kafka.admin();
     await admin.connect();
     const db = new Client({ connectionString: config.DATABASE_URL });

@@ -7,7 +7,8 @@
 #   tools/stack/infra.sh up       install what is missing, start what is not running, wait until each answers
 #   tools/stack/infra.sh status   one line per server
 #   tools/stack/infra.sh stop     stop the servers this script started
-#   tools/stack/infra.sh env      print the connection variables
+#   tools/stack/infra.sh env [U]  print the connection variables (Kafka credentials of user U, default the admin)
+#   tools/stack/infra.sh kafka-user NAME   create a Kafka SCRAM user (password in .local/secrets/kafka/NAME.password)
 #   tools/stack/infra.sh browser  install Debian's Chromium (the dashboard's browser test) when missing
 #
 # Idempotent: a server already started by this script is reused. Set KAFKA_BROKERS, DATABASE_URL or
@@ -159,18 +160,57 @@ EOF
   touch "$dir/.complete"
 }
 
+# Kafka security (docs/security.md, "Kafka"): every client authenticates with SASL/SCRAM-SHA-512 on
+# 127.0.0.1:$KAFKA_PORT and the StandardAuthorizer denies whatever no ACL allows. The controller
+# listener uses SASL/PLAIN with a user of its own (SCRAM credentials live in the metadata the
+# controller serves, so they cannot authenticate the controller itself). Passwords are generated once
+# into .local/secrets/kafka/<user>.password (mode 600). Principals:
+#   satupintu-admin      super user: the stack scripts, the ops CLI, the tests' set-up
+#   svc-<service>        one per platform service; its ACLs come from `sp kafka provision`
+#   agency-<id>          one per agency; `sp agency kafka-access <id>`
+KAFKA_SECRETS="$LOCAL/secrets/kafka"
+KAFKA_ADMIN_USER=satupintu-admin
+SERVICE_USERS=(svc-gateway svc-validation svc-dedup svc-aggregation svc-eligibility svc-subscriptions)
+
+kafka_secret() { # user: prints the password, generating it on first use
+  mkdir -p "$KAFKA_SECRETS" && chmod 700 "$LOCAL/secrets" "$KAFKA_SECRETS"
+  local f="$KAFKA_SECRETS/$1.password"
+  [[ -s "$f" ]] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$f")
+  cat "$f"
+}
+
+kafka_client_config() { # writes the admin's client properties for Kafka's own tools; prints the path
+  local f="$KAFKA_SECRETS/admin-client.properties" pw
+  pw=$(kafka_secret "$KAFKA_ADMIN_USER")
+  (umask 077; printf '%s\n' 'security.protocol=SASL_PLAINTEXT' 'sasl.mechanism=SCRAM-SHA-512' \
+    "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$KAFKA_ADMIN_USER\" password=\"$pw\";" >"$f")
+  echo "$f"
+}
+
 kafka_config() {
-  local conf="$LOCAL/kafka/server.properties"
+  local conf="$LOCAL/kafka/server.properties" admin_pw controller_pw
+  admin_pw=$(kafka_secret "$KAFKA_ADMIN_USER")
+  controller_pw=$(kafka_secret controller)
   mkdir -p "$LOCAL/kafka/data"
-  cat >"$conf" <<EOF
+  (umask 077; cat >"$conf" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=CLIENT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=CLIENT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=CLIENT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USER" password="$admin_pw";
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="controller" password="$controller_pw" user_controller="$controller_pw";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$KAFKA_ADMIN_USER;User:controller
 log.dirs=$LOCAL/kafka/data
 num.partitions=6
 auto.create.topics.enable=false
@@ -182,6 +222,7 @@ group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 delete.topic.enable=true
 EOF
+)
   cat >"$LOCAL/kafka/log4j.properties" <<EOF
 log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.RollingFileAppender
@@ -195,27 +236,56 @@ log4j.logger.kafka.server.BrokerServer=INFO
 EOF
 }
 
+# Creates a SCRAM user (or sets its password again). Kafka's own ConfigCommand does it: kafkajs does
+# not implement AlterUserScramCredentials (docs/decisions.md).
+kafka_user() { # name
+  [[ $1 =~ ^[a-z0-9][a-z0-9.-]{1,62}$ ]] || die "bad Kafka user name '$1'"
+  local pw; pw=$(kafka_secret "$1")
+  kafka_java kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --command-config "$(kafka_client_config)" \
+    --alter --entity-type users --entity-name "$1" --add-config "SCRAM-SHA-512=[iterations=8192,password=$pw]" \
+    >>"$LOCAL/logs/kafka-users.log" 2>&1 || die "creating Kafka user $1 failed, see $LOCAL/logs/kafka-users.log"
+}
+
+kafka_service_users() {
+  local marker="$KAFKA_SECRETS/.service-users"
+  [[ -f "$marker" ]] && return 0
+  for u in "${SERVICE_USERS[@]}"; do kafka_user "$u"; done
+  touch "$marker"
+  say "Kafka users created: ${SERVICE_USERS[*]}"
+}
+
 kafka_java() { java -Xms256m -Xmx1g -XX:+UseG1GC -Dlog4j.configuration="file:$LOCAL/kafka/log4j.properties" -cp "$LOCAL/kafka/$KAFKA_VERSION/libs/*" "$@"; }
 
 kafka_answers() {
-  kafka_java kafka.admin.BrokerApiVersionsCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" 2>/dev/null | grep -q "127.0.0.1:$KAFKA_PORT"
+  kafka_java kafka.admin.BrokerApiVersionsCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --command-config "$(kafka_client_config)" 2>/dev/null | grep -q "127.0.0.1:$KAFKA_PORT"
 }
 
 kafka_up() {
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then say "Kafka: external ($KAFKA_BROKERS is set)"; return; fi
   if pid_alive "$RUN/kafka.pid"; then
     say "Kafka already running on 127.0.0.1:$KAFKA_PORT"
+    kafka_service_users
     return
   fi
   port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is taken by another program; stop it or set KAFKA_BROKERS"
   kafka_install
   kafka_config
+  if [[ -f "$LOCAL/kafka/data/meta.properties" && ! -f "$LOCAL/kafka/data/.sasl" ]]; then
+    # Storage formatted by an older version of this script has no SCRAM admin to sign in with: the
+    # local broker's data is disposable (tests and demo recreate theirs), so it is formatted anew.
+    say "local Kafka data predates SASL/ACLs: formatting it anew"
+    rm -rf "$LOCAL/kafka/data" "$KAFKA_SECRETS/.service-users"
+    mkdir -p "$LOCAL/kafka/data"
+  fi
   if [[ ! -f "$LOCAL/kafka/data/meta.properties" ]]; then
     local cluster_id
     cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
     [[ -n "$cluster_id" ]] || die "could not generate a Kafka cluster id"
     kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$LOCAL/kafka/server.properties" \
+      --add-scram "SCRAM-SHA-512=[name=$KAFKA_ADMIN_USER,password=$(kafka_secret "$KAFKA_ADMIN_USER")]" \
       >"$LOCAL/logs/kafka-format.log" 2>&1 || die "formatting Kafka storage failed, see $LOCAL/logs/kafka-format.log"
+    touch "$LOCAL/kafka/data/.sasl"
+    rm -f "$KAFKA_SECRETS/.service-users"
     say "formatted Kafka storage (cluster $cluster_id)"
   fi
   nohup java -Xms512m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
@@ -224,6 +294,7 @@ kafka_up() {
     >"$LOCAL/logs/kafka.out" 2>&1 </dev/null &
   echo $! >"$RUN/kafka.pid"
   wait_for Kafka 120 kafka_answers || die "Kafka did not answer on $KAFKA_PORT within 120 s, see $LOCAL/logs/kafka.out and kafka.log"
+  kafka_service_users
 }
 
 kafka_stop() {
@@ -247,8 +318,16 @@ status() {
   echo "redis:      $s"
 }
 
+# Connection variables; with a user name (svc-dedup, agency-x...), that principal's Kafka credentials
+# instead of the admin's.
 print_env() {
   echo "KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+  if [[ -z "${KAFKA_BROKERS:-}" ]]; then
+    local user=${1:-$KAFKA_ADMIN_USER}
+    echo "KAFKA_SASL_MECHANISM=scram-sha-512"
+    echo "KAFKA_USERNAME=$user"
+    echo "KAFKA_PASSWORD_FILE=$KAFKA_SECRETS/$user.password"
+  fi
   echo "DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:$PG_PORT/satupintu}"
   echo "REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 }
@@ -264,6 +343,7 @@ case "${1:-up}" in
   browser) browser_up ;;
   status) status ;;
   stop) kafka_stop; redis_stop; pg_stop ;;
-  env) print_env ;;
-  *) die "usage: $0 up|status|stop|env|browser" ;;
+  env) print_env "${2:-}" ;;
+  kafka-user) [[ -n "${2:-}" ]] || die "usage: $0 kafka-user NAME"; kafka_user "$2"; echo "$KAFKA_SECRETS/$2.password" ;;
+  *) die "usage: $0 up|status|stop|env [KAFKA_USER]|kafka-user NAME|browser" ;;
 esac

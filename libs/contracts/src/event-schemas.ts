@@ -10,6 +10,7 @@ import { CampaignDefinedV1, RegionIndicatorsUpdatedV1 } from './events/indicator
 import { RegionCountsUpdatedV1 } from './events/region-counts-updated.event';
 import { SubmissionRegisteredV1 } from './events/submission-registered.event';
 import { DuplicateSuspectedV1, PersonMergedV1, PersonUnmergedV1, RegistryCommandV1, ReviewTaskV1 } from './events/person-matching.events';
+import { GrantChangedV1, WebhookCommandV1, WebhookStatusV1 } from './events/subscription.events';
 import { TOPICS, type TopicName } from './topics';
 
 /** The schema of every topic's message value: producers and consumers check against the same one. */
@@ -30,6 +31,9 @@ export const EVENT_SCHEMAS = {
   [TOPICS.eligibilityDecisionChanged]: EligibilityDecisionChangedV1,
   [TOPICS.eligibilityFamilyDecisions]: EligibilityFamilyDecisionsV1,
   [TOPICS.eligibilityProgrammeActivated]: EligibilityProgrammeActivatedV1,
+  [TOPICS.grantChanged]: GrantChangedV1,
+  [TOPICS.webhookCommands]: WebhookCommandV1,
+  [TOPICS.webhookStatus]: WebhookStatusV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type EventOf<T extends TopicName> = z.infer<(typeof EVENT_SCHEMAS)[T]>;

@@ -14,3 +14,6 @@ export * from './events/eligibility-family-decisions.event';
 export * from './events/eligibility-programme-activated.event';
 export * from './events/person-matching.events';
 export * from './events/indicators.events';
+export * from './events/subscription.events';
+export * from './subscriptions';
+export * from './service-topics';

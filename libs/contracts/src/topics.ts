@@ -36,6 +36,12 @@ export const TOPICS = {
   eligibilityFamilyDecisions: 'eligibility.family-decisions.v1',
   /** eligibility -> gateway, agencies: the programme version in force. Key: programme id (compacted). */
   eligibilityProgrammeActivated: 'eligibility.programme-activated.v1',
+  /** gateway -> subscriptions: a new version of an agency's grant. Key: agency id (compacted). */
+  grantChanged: 'subscriptions.grant-changed.v1',
+  /** gateway -> subscriptions: redeliver dead-lettered webhook deliveries. Key: agency id. */
+  webhookCommands: 'subscriptions.webhook-commands.v1',
+  /** subscriptions -> gateway: webhook delivery state per agency. Key: agency id (compacted). */
+  webhookStatus: 'subscriptions.webhook-status.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -46,7 +52,7 @@ export function deadLetterTopic(consumerGroup: string): string {
 }
 
 /** Topics whose latest value per key is what matters: compacted rather than deleted by age. */
-export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated, TOPICS.regionIndicatorsUpdated, TOPICS.campaignDefined, TOPICS.reviewTasks, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated]);
+export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated, TOPICS.regionIndicatorsUpdated, TOPICS.campaignDefined, TOPICS.reviewTasks, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated, TOPICS.grantChanged, TOPICS.webhookStatus]);
 
 /** Kafka header names carried on every message. */
 export const HEADERS = {

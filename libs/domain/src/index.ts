@@ -11,3 +11,4 @@ export * from './record-parts';
 export * from './programmes';
 export * from './indicators/catalogue';
 export * from './indicators/family-counters';
+export * from './agency-projection';

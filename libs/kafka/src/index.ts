@@ -5,3 +5,4 @@ export * from './topic-admin';
 export * from './errors';
 export * from './batch-consumer';
 export * from './kafka-batch.transport';
+export * from './acls';

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from '@satupintu/observability';
 
 export interface KafkaSettings {
@@ -8,6 +8,14 @@ export interface KafkaSettings {
   topicPrefix: string;
   /** Partitions for topics this deployment creates. */
   partitions: number;
+  /** SASL credentials of this client's principal; absent on a broker without authentication. */
+  sasl?: KafkaCredentials;
+}
+
+export interface KafkaCredentials {
+  mechanism: 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
 }
 
 export function physicalName(settings: Pick<KafkaSettings, 'topicPrefix'>, logical: string): string {
@@ -24,6 +32,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(settings.sasl ? { sasl: saslOptions(settings.sasl) } : {}),
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8 },
     logCreator:
@@ -36,4 +45,10 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         else log.debug(fields, message);
       },
   });
+}
+
+function saslOptions(c: KafkaCredentials): SASLOptions {
+  return c.mechanism === 'scram-sha-256'
+    ? { mechanism: 'scram-sha-256', username: c.username, password: c.password }
+    : { mechanism: 'scram-sha-512', username: c.username, password: c.password };
 }

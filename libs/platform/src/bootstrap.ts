@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { createDataSource, runMigrations } from '@satupintu/persistence';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kafka } from 'kafkajs';
-import { BaseConfigSchema, ConfigError, parseConfig, type BaseConfig } from './config';
+import { BaseConfigSchema, ConfigError, kafkaSettingsOf, parseConfig, type BaseConfig } from './config';
 import { AllExceptionsFilter } from './errors.filter';
 import { LifecycleService } from './lifecycle.service';
 import type { ServiceDescriptor } from './service-descriptor';
@@ -28,7 +28,9 @@ export interface BootstrapOptions {
 /** Reads and checks the base configuration; exits with a clear message when it is wrong. */
 export function loadBaseConfigOrExit(service: string): BaseConfig {
   try {
-    return parseConfig(BaseConfigSchema);
+    const config = parseConfig(BaseConfigSchema);
+    kafkaSettingsOf(config, service); // the Kafka credentials are complete and readable
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       createLogger(service).fatal(err.message);

@@ -1,3 +1,6 @@
+import type { KafkaSettings } from '@satupintu/kafka';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -17,6 +20,12 @@ export const BaseConfigSchema = z.object({
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'host:port')).min(1)),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** SASL mechanism of the service's Kafka principal; `none` only for a broker without authentication. */
+  KAFKA_SASL_MECHANISM: z.enum(['none', 'scram-sha-256', 'scram-sha-512']).default('scram-sha-512'),
+  KAFKA_USERNAME: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/).optional(),
+  KAFKA_PASSWORD: z.string().min(1).optional(),
+  /** A file holding the password (a mounted secret); used when KAFKA_PASSWORD is not set. */
+  KAFKA_PASSWORD_FILE: z.string().min(1).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').default('postgres://postgres@127.0.0.1:55432/satupintu'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').default('redis://127.0.0.1:56379'),
@@ -28,6 +37,35 @@ export const BaseConfigSchema = z.object({
   INSTANCE_ID: z.string().default(String(process.pid)),
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
+
+/** The Kafka connection of a service or tool: brokers, prefix, partitions and its principal's credentials. */
+export function kafkaSettingsOf(config: BaseConfig, clientId: string, partitions = config.KAFKA_PARTITIONS): KafkaSettings {
+  const settings: KafkaSettings = { brokers: config.KAFKA_BROKERS, clientId, topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions };
+  if (config.KAFKA_SASL_MECHANISM === 'none') return settings;
+  const password = config.KAFKA_PASSWORD ?? (config.KAFKA_PASSWORD_FILE ? readSecretFile(config.KAFKA_PASSWORD_FILE) : undefined);
+  if (!config.KAFKA_USERNAME || !password) {
+    throw new ConfigError('invalid configuration:\n  KAFKA_USERNAME and KAFKA_PASSWORD (or KAFKA_PASSWORD_FILE) are required unless KAFKA_SASL_MECHANISM=none');
+  }
+  return { ...settings, sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_USERNAME, password } };
+}
+
+function readSecretFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    throw new ConfigError(`invalid configuration:\n  KAFKA_PASSWORD_FILE: cannot read the file`);
+  }
+}
+
+/**
+ * For the command-line tools and benchmarks only (never the services): against the local stack
+ * (tools/stack/infra.sh) they sign in to Kafka as its admin when no credentials are given.
+ */
+export function withLocalStackCredentials(env: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
+  if (env.KAFKA_USERNAME || env.KAFKA_SASL_MECHANISM === 'none') return env;
+  const file = join(env.SATUPINTU_LOCAL_DIR ?? join(process.cwd(), '.local'), 'secrets', 'kafka', 'satupintu-admin.password');
+  return existsSync(file) ? { ...env, KAFKA_USERNAME: 'satupintu-admin', KAFKA_PASSWORD_FILE: file } : env;
+}
 
 export class ConfigError extends Error {}
 

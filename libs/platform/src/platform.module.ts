@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '@satupintu/observability';
 import { createDataSource, runMigrations } from '@satupintu/persistence';
 import Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
-import type { BaseConfig } from './config';
+import { kafkaSettingsOf, type BaseConfig } from './config';
 import { HealthController } from './health.controller';
 import { LifecycleService } from './lifecycle.service';
 import type { ServiceDescriptor } from './service-descriptor';
@@ -24,12 +24,7 @@ export class PlatformModule {
       { provide: LOGGER, useFactory: () => createLogger(service.name, config.LOG_LEVEL) },
       {
         provide: KAFKA_SETTINGS,
-        useValue: {
-          brokers: config.KAFKA_BROKERS,
-          clientId: `${service.name}-${config.INSTANCE_ID}`,
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          partitions: config.KAFKA_PARTITIONS,
-        } satisfies KafkaSettings,
+        useValue: kafkaSettingsOf(config, `${service.name}-${config.INSTANCE_ID}`),
       },
       { provide: KAFKA, inject: [KAFKA_SETTINGS, LOGGER], useFactory: (s: KafkaSettings, l: Logger) => createKafka(s, l) },
       { provide: EventProducer, inject: [KAFKA, KAFKA_SETTINGS], useFactory: (k: Kafka, s: KafkaSettings) => new EventProducer(k, s) },

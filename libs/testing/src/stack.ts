@@ -1,8 +1,8 @@
-import { createKafka, physicalName, type KafkaSettings } from '@satupintu/kafka';
+import { applyAcls, createKafka, physicalName, removeAcls, serviceAcls, type AclRule, type KafkaCredentials, type KafkaSettings } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Kafka } from 'kafkajs';
@@ -18,8 +18,25 @@ export const SERVERS = {
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:56379',
 };
 
-export type ServiceName = 'gateway' | 'validation' | 'dedup' | 'aggregation' | 'eligibility';
-const BASE_PORT: Record<ServiceName, number> = { gateway: 0, validation: 1, dedup: 2, aggregation: 3, eligibility: 4 };
+const KAFKA_SECRETS = join(process.env.SATUPINTU_LOCAL_DIR ?? join(ROOT, '.local'), 'secrets', 'kafka');
+
+/**
+ * SASL credentials of a Kafka principal on the local stack (its password file from tools/stack/infra.sh),
+ * or of the one principal given by KAFKA_USERNAME/KAFKA_PASSWORD for an external broker; none when
+ * KAFKA_SASL_MECHANISM=none.
+ */
+export function kafkaCredentials(user = 'satupintu-admin'): KafkaCredentials | undefined {
+  if (process.env.KAFKA_SASL_MECHANISM === 'none') return undefined;
+  const mechanism = (process.env.KAFKA_SASL_MECHANISM as KafkaCredentials['mechanism'] | undefined) ?? 'scram-sha-512';
+  if (process.env.KAFKA_USERNAME) return { mechanism, username: process.env.KAFKA_USERNAME, password: process.env.KAFKA_PASSWORD ?? '' };
+  return { mechanism, username: user, password: readFileSync(join(KAFKA_SECRETS, `${user}.password`), 'utf8').trim() };
+}
+
+/** Whether each service signs in to Kafka as its own principal (the local stack), with ACLs per test prefix. */
+const PER_SERVICE_PRINCIPALS = process.env.KAFKA_SASL_MECHANISM !== 'none' && !process.env.KAFKA_USERNAME;
+
+export type ServiceName = 'gateway' | 'validation' | 'dedup' | 'aggregation' | 'eligibility' | 'subscriptions';
+const BASE_PORT: Record<ServiceName, number> = { gateway: 0, validation: 1, dedup: 2, aggregation: 3, eligibility: 4, subscriptions: 5 };
 
 let portBlock = 20_000 + (process.pid % 200) * 50;
 
@@ -62,6 +79,8 @@ export class TestStack {
   readonly adminKey = newTestApiKey();
   private readonly ports: Record<ServiceName, number>;
   private instanceCounter = 0;
+  /** ACLs this stack gave the services' principals (removed at tear-down). */
+  private readonly acls = new Map<ServiceName, AclRule[]>();
   db!: Client;
 
   constructor(readonly label: string) {
@@ -71,7 +90,7 @@ export class TestStack {
     const url = new URL(SERVERS.databaseUrl);
     url.pathname = `/${dbName}`;
     this.databaseUrl = url.toString();
-    this.kafkaSettings = { brokers: SERVERS.kafkaBrokers.split(','), clientId: `test-${id}`, topicPrefix: this.prefix, partitions: 3 };
+    this.kafkaSettings = { brokers: SERVERS.kafkaBrokers.split(','), clientId: `test-${id}`, topicPrefix: this.prefix, partitions: 3, sasl: kafkaCredentials() };
     this.kafka = createKafka(this.kafkaSettings, createLogger('test', 'fatal'));
     const base = portBlock;
     portBlock += 10;
@@ -88,7 +107,9 @@ export class TestStack {
   }
 
   env(name: ServiceName, port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const sasl = kafkaCredentials(`svc-${name}`);
     return {
+      ...(sasl ? { KAFKA_SASL_MECHANISM: sasl.mechanism, KAFKA_USERNAME: sasl.username, KAFKA_PASSWORD: sasl.password } : { KAFKA_SASL_MECHANISM: 'none' }),
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
@@ -109,6 +130,11 @@ export class TestStack {
   /** Starts one instance of a service and waits until it reports ready. */
   async start(name: ServiceName, options: { instance?: string; extraEnv?: Record<string, string> } = {}): Promise<RunningService> {
     const key = options.instance ?? name;
+    if (PER_SERVICE_PRINCIPALS && !this.acls.has(name)) {
+      const rules = serviceAcls(this.kafkaSettings, name);
+      await applyAcls(this.kafka, rules);
+      this.acls.set(name, rules);
+    }
     this.instanceCounter += 1;
     const port = options.instance ? this.ports[name] + 100 * this.instanceCounter : this.ports[name];
     mkdirSync(LOG_DIR, { recursive: true });
@@ -163,6 +189,7 @@ export class TestStack {
     } finally {
       await admin.disconnect();
     }
+    await removeAcls(this.kafka, [...this.acls.values()].flat()).catch(() => undefined);
     const root = new Client({ connectionString: SERVERS.databaseUrl });
     await root.connect();
     await root.query(`drop database if exists "${new URL(this.databaseUrl).pathname.slice(1)}" with (force)`).catch(() => undefined);

@@ -1,9 +1,9 @@
-import { TOPICS } from '@satupintu/contracts';
+import { SERVICE_TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 import { Initial1763800000000 } from '../migrations/1763800000000-initial';
 import { Indicators1764300000000 } from '../migrations/1764300000000-indicators';
 
-export const AGGREGATION_TOPICS = [TOPICS.familyChanged, TOPICS.campaignDefined, TOPICS.regionCountsUpdated, TOPICS.regionIndicatorsUpdated];
+export const AGGREGATION_TOPICS = [...SERVICE_TOPICS.aggregation];
 
 export const AGGREGATION: ServiceDescriptor = {
   name: 'aggregation',

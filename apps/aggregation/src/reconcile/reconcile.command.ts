@@ -1,7 +1,7 @@
 import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { createDataSource, drainOutbox, runMigrations } from '@satupintu/persistence';
-import type { BaseConfig } from '@satupintu/platform';
+import { kafkaSettingsOf, type BaseConfig } from '@satupintu/platform';
 import type { AggregationSettings } from '../config/aggregation.config';
 import { AGGREGATION, AGGREGATION_TOPICS } from '../config/service';
 import { reconcile, type ReconcileReport } from './reconcile';
@@ -22,7 +22,7 @@ export async function reconcileCommand(config: BaseConfig, settings: Aggregation
     const report = await reconcile(db, { timeZone: settings.timeZone, repair, onProgress: (n) => process.stderr.write(`\rrecounted ${n} families`) });
     process.stderr.write('\n');
     if (report.repaired) {
-      const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: 'aggregation-reconcile', topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions: config.KAFKA_PARTITIONS };
+      const kafkaSettings = kafkaSettingsOf(config, 'aggregation-reconcile');
       const kafka = createKafka(kafkaSettings, logger);
       await ensureTopics(kafka, kafkaSettings, AGGREGATION_TOPICS);
       const producer = new EventProducer(kafka, kafkaSettings);

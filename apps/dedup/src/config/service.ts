@@ -1,4 +1,4 @@
-import { TOPICS } from '@satupintu/contracts';
+import { SERVICE_TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 import { Initial1763800000000 } from '../migrations/1763800000000-initial';
 import { Attributes1763900000000 } from '../migrations/1763900000000-attributes';
@@ -10,8 +10,5 @@ export const DEDUP: ServiceDescriptor = {
   schema: 'registry',
   migrations: [Initial1763800000000, Attributes1763900000000, Matching1764200000000],
   consumerGroup: 'dedup',
-  topics: [
-    TOPICS.familyValidated, TOPICS.familyChanged, TOPICS.submissionRegistered, TOPICS.registryCommands,
-    TOPICS.personMerged, TOPICS.personUnmerged, TOPICS.duplicateSuspected, TOPICS.reviewTasks,
-  ],
+  topics: [...SERVICE_TOPICS.dedup],
 };

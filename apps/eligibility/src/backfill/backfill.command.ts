@@ -1,7 +1,7 @@
 import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { createDataSource, drainOutbox, runMigrations } from '@satupintu/persistence';
-import type { BaseConfig } from '@satupintu/platform';
+import { kafkaSettingsOf, type BaseConfig } from '@satupintu/platform';
 import { SingleBar } from 'cli-progress';
 import type { EligibilitySettings } from '../config/eligibility.config';
 import { ELIGIBILITY, ELIGIBILITY_TOPICS } from '../config/service';
@@ -36,7 +36,7 @@ export async function backfillCommand(config: BaseConfig, settings: EligibilityS
     });
     bar.stop();
     if (!dryRun) {
-      const kafkaSettings = { brokers: config.KAFKA_BROKERS, clientId: 'eligibility-backfill', topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions: config.KAFKA_PARTITIONS };
+      const kafkaSettings = kafkaSettingsOf(config, 'eligibility-backfill');
       const kafka = createKafka(kafkaSettings, logger);
       await ensureTopics(kafka, kafkaSettings, ELIGIBILITY_TOPICS);
       const producer = new EventProducer(kafka, kafkaSettings);

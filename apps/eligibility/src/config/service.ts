@@ -1,4 +1,4 @@
-import { TOPICS } from '@satupintu/contracts';
+import { SERVICE_TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 import { Initial1763800000000 } from '../migrations/1763800000000-initial';
 import { Programmes1763900000000 } from '../migrations/1763900000000-programmes';
@@ -6,7 +6,7 @@ import { Backfill1764000000000 } from '../migrations/1764000000000-backfill';
 import { PublishedFamilies1764100000000 } from '../migrations/1764100000000-published-families';
 
 /** Topics the service reads or writes (created when missing). */
-export const ELIGIBILITY_TOPICS = [TOPICS.familyChanged, TOPICS.eligibilityDecisionChanged, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated];
+export const ELIGIBILITY_TOPICS = [...SERVICE_TOPICS.eligibility];
 
 export const ELIGIBILITY: ServiceDescriptor = {
   name: 'eligibility',

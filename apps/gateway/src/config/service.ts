@@ -1,4 +1,4 @@
-import { TOPICS } from '@satupintu/contracts';
+import { SERVICE_TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 import { Initial1763800000000 } from '../migrations/1763800000000-initial';
 import { Eligibility1764100000000 } from '../migrations/1764100000000-eligibility';
@@ -12,11 +12,5 @@ export const GATEWAY: ServiceDescriptor = {
   schema: 'gateway',
   migrations: [Initial1763800000000, Eligibility1764100000000, Review1764200000000, Indicators1764300000000, Access1764400000000],
   consumerGroup: 'gateway',
-  topics: [
-    TOPICS.familySubmitted, TOPICS.familyValidated, TOPICS.familyRejected, TOPICS.submissionRegistered, TOPICS.regionCountsUpdated, TOPICS.regionIndicatorsUpdated, TOPICS.campaignDefined,
-    TOPICS.eligibilityFamilyDecisions,
-    TOPICS.eligibilityProgrammeActivated,
-    TOPICS.reviewTasks, TOPICS.personMerged, TOPICS.personUnmerged, TOPICS.registryCommands,
-    TOPICS.familyChanged,
-  ],
+  topics: [...SERVICE_TOPICS.gateway],
 };

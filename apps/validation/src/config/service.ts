@@ -1,4 +1,4 @@
-import { TOPICS } from '@satupintu/contracts';
+import { SERVICE_TOPICS } from '@satupintu/contracts';
 import type { ServiceDescriptor } from '@satupintu/platform';
 
 /** Validation is stateless: no database; its output event ids derive from its input's. */
@@ -6,5 +6,5 @@ export const VALIDATION: ServiceDescriptor = {
   name: 'validation',
   defaultPort: 3001,
   consumerGroup: 'validation',
-  topics: [TOPICS.familySubmitted, TOPICS.familyValidated, TOPICS.familyRejected],
+  topics: [...SERVICE_TOPICS.validation],
 };

@@ -1,0 +1,115 @@
+import type { AgencyGrant, EligibilityDecisionChangedV1, FamilyState, GrantedFamily, GrantedMember, AgencyDecisionEventV1 } from '@satupintu/contracts';
+import { COUNTRY_CODE, regionPathOf } from './regions';
+
+/** Whether a grant's regions cover a village: ID covers all; a code covers itself and what lies below it. */
+export function regionCovered(regions: readonly string[], villageCode: string): boolean {
+  return regions.some((r) => r === COUNTRY_CODE || villageCode === r || villageCode.startsWith(`${r}.`));
+}
+
+type Grant = Pick<AgencyGrant, 'fields' | 'regions' | 'version'>;
+
+/**
+ * A family as one agency may see it, or null when the family is outside its regions (or gone).
+ * Only granted fields are copied; what is absent in the registry stays absent. This function is
+ * the one place data minimisation happens: everything published to an agency passes through it.
+ */
+export function projectFamily(state: FamilyState | null, grant: Grant): GrantedFamily | null {
+  if (!state || !regionCovered(grant.regions, state.address.villageCode)) return null;
+  const fields = new Set<string>(grant.fields);
+  const { villageCode, districtCode, regencyCode, provinceCode } = state.address;
+  const out: GrantedFamily = { familyId: state.familyId, region: { villageCode, districtCode, regencyCode, provinceCode } };
+  if (fields.has('kk')) out.kk = state.kk;
+  const address = pick(state.address as Record<string, unknown>, fields, 'address.', ['rt', 'rw', 'street']);
+  if (address) out.address = address;
+  const attributes = pick(state.attributes as Record<string, unknown>, fields, 'attributes.', Object.keys(state.attributes ?? {}));
+  if (attributes) out.attributes = attributes;
+  if ([...fields].some((f) => f.startsWith('members.'))) {
+    out.members = state.members.map((m) => {
+      const member: GrantedMember = { personId: m.personId };
+      if (fields.has('members.nik')) member.nik = m.nik;
+      if (fields.has('members.name')) member.name = m.name;
+      if (fields.has('members.sex')) member.sex = m.sex;
+      if (fields.has('members.birthDate')) member.birthDate = m.birthDate;
+      if (fields.has('members.relationship')) member.relationship = m.relationship;
+      const attrs = pick(m.attributes as Record<string, unknown>, fields, 'members.attributes.', Object.keys(m.attributes ?? {}));
+      if (attrs) member.attributes = attrs;
+      return member;
+    });
+  }
+  return out;
+}
+
+function pick(source: Record<string, unknown> | undefined, fields: Set<string>, prefix: string, keys: string[]): Record<string, never> | undefined {
+  if (!source) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (fields.has(`${prefix}${k}`) && source[k] !== undefined) out[k] = source[k];
+  return Object.keys(out).length > 0 ? (out as Record<string, never>) : undefined;
+}
+
+/**
+ * The granted fields whose value differs between two projections (paths as in the grant, e.g.
+ * `members.name`). Computed on projections, so a change outside the grant can never show here.
+ */
+export function changedGrantedFields(before: GrantedFamily | null, after: GrantedFamily | null, grant: Pick<AgencyGrant, 'fields'>): string[] {
+  const changed: string[] = [];
+  if (!sameJson(before?.region, after?.region)) changed.push('region');
+  const memberIds = (f: GrantedFamily | null) => (f?.members ?? []).map((m) => m.personId).sort();
+  if (before?.members !== undefined || after?.members !== undefined) {
+    if (!sameJson(memberIds(before), memberIds(after))) changed.push('members');
+  }
+  for (const field of grant.fields) {
+    if (field.startsWith('eligibility.')) continue;
+    if (!sameJson(valuesAt(before, field), valuesAt(after, field))) changed.push(field);
+  }
+  return changed;
+}
+
+/** The value(s) at a grant path; for member paths, by person id. */
+function valuesAt(family: GrantedFamily | null, field: string): unknown {
+  if (!family) return undefined;
+  const parts = field.split('.');
+  if (parts[0] === 'members') {
+    const rest = parts.slice(1);
+    return Object.fromEntries((family.members ?? []).map((m) => [m.personId, dig(m, rest)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  }
+  return dig(family, parts);
+}
+
+function dig(value: unknown, path: string[]): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+/** JSON equality that ignores key order (projections are built in a fixed order, but be safe). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  ) ?? 'undefined';
+}
+
+/** An eligibility decision as one agency may see it, or null when outside its regions. */
+export function projectDecision(event: EligibilityDecisionChangedV1, grant: Grant): AgencyDecisionEventV1 | null {
+  if (!regionCovered(grant.regions, event.villageCode)) return null;
+  const path = regionPathOf(event.villageCode);
+  if (!path) return null;
+  return {
+    familyId: event.familyId,
+    personId: event.personId,
+    region: path,
+    programmeId: event.programmeId,
+    programmeVersion: event.programmeVersion,
+    eligible: event.eligible,
+    previouslyEligible: event.previouslyEligible,
+    evaluatedOn: event.evaluatedOn,
+    grantVersion: grant.version,
+    ...(grant.fields.includes('eligibility.criteria') ? { criteria: event.criteria } : {}),
+  };
+}
