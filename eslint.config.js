@@ -3,7 +3,7 @@ const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
 
 const APP_LIBS = ['type:contracts', 'type:domain', 'type:util', 'type:infra', 'type:runtime'];
-const SCOPES = ['gateway', 'validation', 'dedup', 'aggregation', 'eligibility'];
+const SCOPES = ['gateway', 'validation', 'dedup', 'aggregation', 'eligibility', 'subscriptions'];
 
 /** Which kind of project may import which. `testing` adds what test files may import. */
 function depConstraints(testing) {

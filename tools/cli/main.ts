@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
 import { registerAccessCommands } from './access-commands';
+import { registerSubscriptionCommands } from './subscription-commands';
 import { defineCampaign, gatewayRequest, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
 import { pipelineDrained } from './pipeline-progress';
 import { villagesUnder } from './region-villages';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const SERVICES = ['gateway', 'validation', 'dedup', 'aggregation', 'eligibility'];
+const SERVICES = ['gateway', 'validation', 'dedup', 'aggregation', 'eligibility', 'subscriptions'];
 const config = parseConfig(BaseConfigSchema, withLocalStackCredentials());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -178,6 +179,7 @@ program
     for (const svc of SERVICES) {
       const r = spawnSync(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, `dist/apps/${svc}/src/main.js`), '--migrate-only'], {
         stdio: 'inherit',
+        env: withLocalStackCredentials() as NodeJS.ProcessEnv,
       });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
@@ -250,6 +252,7 @@ async function demoAnalystKey(gateway: string, region: string): Promise<string> 
 }
 
 registerAccessCommands(program);
+registerSubscriptionCommands(program, () => kafkaSettingsOf(config, `cli-${process.pid}`), ROOT);
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

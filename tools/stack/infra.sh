@@ -233,6 +233,15 @@ log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.KafkaServer=INFO
 log4j.logger.kafka.server.BrokerServer=INFO
+# Refused requests (principal, operation, resource) go to their own file: an audit of the ACLs.
+log4j.appender.authorizer=org.apache.log4j.RollingFileAppender
+log4j.appender.authorizer.File=$LOCAL/logs/kafka-authorizer.log
+log4j.appender.authorizer.MaxFileSize=20MB
+log4j.appender.authorizer.MaxBackupIndex=2
+log4j.appender.authorizer.layout=org.apache.log4j.PatternLayout
+log4j.appender.authorizer.layout.ConversionPattern=[%d] %p %m%n
+log4j.logger.kafka.authorizer.logger=INFO, authorizer
+log4j.additivity.kafka.authorizer.logger=false
 EOF
 }
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs the five SatuPintu services natively from the compiled build (dist/), on Node 24.
+# Runs the six SatuPintu services natively from the compiled build (dist/), on Node 24.
 #
-#   tools/stack/services.sh up [SERVICE[=N] ...]   start N instances (default: all five, one each)
+#   tools/stack/services.sh up [SERVICE[=N] ...]   start N instances (default: all six, one each)
 #   tools/stack/services.sh stop [SERVICE ...]     SIGTERM (graceful), SIGKILL after 30 s
 #   tools/stack/services.sh status
 #
 # Instance i of a service listens on its base port + 100*(i-1): gateway 3000, validation 3001,
-# dedup 3002, aggregation 3003, eligibility 3004. Logs: .local/logs/<service>-<i>.log.
+# dedup 3002, aggregation 3003, eligibility 3004, subscriptions 3005. Logs: .local/logs/<service>-<i>.log.
 # On first start it writes the local stack's secrets (mode 600) to .local/secrets/: admin.key (the
 # gateway's bootstrap admin API key, which the CLI sends) and token.secret (the token signing key).
 set -euo pipefail
@@ -15,8 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LOCAL="${SATUPINTU_LOCAL_DIR:-$ROOT/.local}"
 RUN="$LOCAL/run"
 NODE="$ROOT/node_modules/.bin/node"
-ALL=(gateway validation dedup aggregation eligibility)
-declare -A BASE_PORT=([gateway]=3000 [validation]=3001 [dedup]=3002 [aggregation]=3003 [eligibility]=3004)
+ALL=(gateway validation dedup aggregation eligibility subscriptions)
+declare -A BASE_PORT=([gateway]=3000 [validation]=3001 [dedup]=3002 [aggregation]=3003 [eligibility]=3004 [subscriptions]=3005)
 
 say() { printf '[services] %s\n' "$*"; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -29,6 +29,9 @@ ensure_secrets() {
   if [[ ! -s "$SECRETS/admin.key" ]]; then
     (umask 077; "$NODE" -e "const c=require('node:crypto');process.stdout.write('spk_'+c.randomBytes(8).toString('hex')+'_'+c.randomBytes(32).toString('base64url'))" >"$SECRETS/admin.key")
     say "wrote the admin API key to $SECRETS/admin.key"
+  fi
+  if [[ ! -s "$SECRETS/webhook.key" ]]; then
+    (umask 077; "$NODE" -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" >"$SECRETS/webhook.key")
   fi
   if [[ ! -s "$SECRETS/token.secret" ]]; then
     (umask 077; "$NODE" -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" >"$SECRETS/token.secret")
@@ -44,8 +47,10 @@ start_one() { # service instance
   [[ -f "$ROOT/dist/apps/$svc/src/main.js" ]] || die "dist/apps/$svc is missing: run 'npm run build' first"
   local auth=()
   [[ $svc == gateway ]] && auth=(AUTH_BOOTSTRAP_ADMIN_KEY="$(cat "$SECRETS/admin.key")" AUTH_TOKEN_SECRET="$(cat "$SECRETS/token.secret")")
+  [[ $svc == gateway || $svc == subscriptions ]] && auth+=(WEBHOOK_SIGNING_KEY="$(cat "$SECRETS/webhook.key")")
+  # Each service signs in to Kafka as its own principal (svc-<service>), allowed only its topics.
   # shellcheck disable=SC2046
-  env $("$ROOT/tools/stack/infra.sh" env) PORT="$port" INSTANCE_ID="$svc-$i" "${auth[@]}" \
+  env $("$ROOT/tools/stack/infra.sh" env "svc-$svc") PORT="$port" INSTANCE_ID="$svc-$i" "${auth[@]}" \
     nohup "$NODE" --enable-source-maps -r "$ROOT/tools/runtime/register-paths.js" "$ROOT/dist/apps/$svc/src/main.js" \
     >>"$LOCAL/logs/$svc-$i.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
@@ -67,6 +72,8 @@ up() {
   (( ${#specs[@]} )) || specs=("${ALL[@]}")
   local started=()
   ensure_secrets
+  # The services' Kafka ACLs (idempotent), granted by the admin principal.
+  "$NODE" -r "$ROOT/tools/runtime/register-paths.js" "$ROOT/dist/tools/cli/main.js" kafka provision >/dev/null || die "granting the services' Kafka ACLs failed"
   for spec in "${specs[@]}"; do
     local svc=${spec%%=*} n=1
     [[ $spec == *=* ]] && n=${spec#*=}

@@ -32,6 +32,9 @@ import { ReviewService } from './review/review.service';
 import { SubmissionStatusConsumer } from './submissions/submission-status.consumer';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { SubmissionsService } from './submissions/submissions.service';
+import { GrantsService } from './subscriptions/grants.service';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { WebhookStatusConsumer } from './subscriptions/webhook-status.consumer';
 
 export function gatewayModule(config: BaseConfig, access: AccessSettings) {
   @Module({
@@ -40,6 +43,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
       OpenApiController, DashboardController, AdminController, MeController,
       SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer,
       ReviewController, ReviewConsumer, IndicatorsController, RegionIndicatorsConsumer, RegistryController, RegistryConsumer,
+      SubscriptionsController, WebhookStatusConsumer,
     ],
     providers: [
       { provide: ACCESS_SETTINGS, useValue: access },
@@ -52,7 +56,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
       AuditService, PrincipalsService,
       { provide: APP_GUARD, useClass: AccessGuard },
       { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService,
+      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, GrantsService,
     ],
   })
   class GatewayModule {}

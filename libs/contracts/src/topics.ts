@@ -54,6 +54,11 @@ export function deadLetterTopic(consumerGroup: string): string {
 /** Topics whose latest value per key is what matters: compacted rather than deleted by age. */
 export const COMPACTED_TOPICS: ReadonlySet<string> = new Set([TOPICS.regionCountsUpdated, TOPICS.regionIndicatorsUpdated, TOPICS.campaignDefined, TOPICS.reviewTasks, TOPICS.eligibilityFamilyDecisions, TOPICS.eligibilityProgrammeActivated, TOPICS.grantChanged, TOPICS.webhookStatus]);
 
+/** Whether a topic is compacted: the fixed ones above, and every agency's snapshot topic. */
+export function isCompactedTopic(logical: string): boolean {
+  return COMPACTED_TOPICS.has(logical) || /^agency\.[a-z0-9-]+\.snapshot\.v\d+$/.test(logical);
+}
+
 /** Kafka header names carried on every message. */
 export const HEADERS = {
   correlationId: 'correlation-id',

@@ -1,5 +1,5 @@
 import { GRANTABLE_FIELDS, GrantedFamily, type FamilyState } from '@satupintu/contracts';
-import { changedGrantedFields, projectFamily, regionCovered } from './agency-projection';
+import { changedGrantedFields, projectFamily, regionCovered, restrictProjection } from './agency-projection';
 
 const state: FamilyState = {
   familyId: '00000000-0000-4000-8000-000000000001',
@@ -67,5 +67,15 @@ describe('regionCovered', () => {
     expect(regionCovered(['31.01'], '31.01.01.1001')).toBe(true);
     expect(regionCovered(['31.0'], '31.01.01.1001')).toBe(false);
     expect(regionCovered(['ID'], '11.01.01.2001')).toBe(true);
+  });
+});
+
+describe('restrictProjection', () => {
+  it('cuts a published view down to a narrower grant, and drops it outside the regions', () => {
+    const wide = grant(['kk', 'members.name', 'members.sex', 'attributes.welfareDecile']);
+    const view = projectFamily(state, wide)!;
+    expect(restrictProjection(view, grant(['members.sex']))).toEqual(projectFamily(state, grant(['members.sex'])));
+    expect(restrictProjection(view, grant([]))).toEqual(projectFamily(state, grant([])));
+    expect(restrictProjection(view, grant(['kk'], ['31.02']))).toBeNull();
   });
 });

@@ -47,19 +47,50 @@ function pick(source: Record<string, unknown> | undefined, fields: Set<string>, 
 }
 
 /**
+ * A published view cut down to a (narrower) grant: what a grant change means for what the agency
+ * already holds. Null when the family's region is no longer granted. Widening needs the registry's
+ * state and applies to the family's next change.
+ */
+export function restrictProjection(view: GrantedFamily, grant: Pick<AgencyGrant, 'fields' | 'regions'>): GrantedFamily | null {
+  if (!regionCovered(grant.regions, view.region.villageCode)) return null;
+  const fields = new Set<string>(grant.fields);
+  const keep = (o: Record<string, unknown> | undefined, prefix: string) => {
+    if (!o) return undefined;
+    const out = Object.fromEntries(Object.entries(o).filter(([k]) => fields.has(`${prefix}${k}`)));
+    return Object.keys(out).length > 0 ? (out as Record<string, never>) : undefined;
+  };
+  const out: GrantedFamily = { familyId: view.familyId, region: view.region };
+  if (fields.has('kk') && view.kk !== undefined) out.kk = view.kk;
+  const address = keep(view.address, 'address.');
+  if (address) out.address = address;
+  const attributes = keep(view.attributes as Record<string, unknown> | undefined, 'attributes.');
+  if (attributes) out.attributes = attributes;
+  if (view.members && [...fields].some((f) => f.startsWith('members.'))) {
+    out.members = view.members.map((m) => {
+      const member: GrantedMember = { personId: m.personId };
+      for (const k of ['nik', 'name', 'sex', 'birthDate', 'relationship'] as const) if (fields.has(`members.${k}`) && m[k] !== undefined) (member as Record<string, unknown>)[k] = m[k];
+      const attrs = keep(m.attributes as Record<string, unknown> | undefined, 'members.attributes.');
+      if (attrs) member.attributes = attrs;
+      return member;
+    });
+  }
+  return out;
+}
+
+/**
  * The granted fields whose value differs between two projections (paths as in the grant, e.g.
  * `members.name`). Computed on projections, so a change outside the grant can never show here.
  */
 export function changedGrantedFields(before: GrantedFamily | null, after: GrantedFamily | null, grant: Pick<AgencyGrant, 'fields'>): string[] {
   const changed: string[] = [];
-  if (!sameJson(before?.region, after?.region)) changed.push('region');
+  if (!sameProjection(before?.region, after?.region)) changed.push('region');
   const memberIds = (f: GrantedFamily | null) => (f?.members ?? []).map((m) => m.personId).sort();
   if (before?.members !== undefined || after?.members !== undefined) {
-    if (!sameJson(memberIds(before), memberIds(after))) changed.push('members');
+    if (!sameProjection(memberIds(before), memberIds(after))) changed.push('members');
   }
   for (const field of grant.fields) {
     if (field.startsWith('eligibility.')) continue;
-    if (!sameJson(valuesAt(before, field), valuesAt(after, field))) changed.push(field);
+    if (!sameProjection(valuesAt(before, field), valuesAt(after, field))) changed.push(field);
   }
   return changed;
 }
@@ -85,7 +116,7 @@ function dig(value: unknown, path: string[]): unknown {
 }
 
 /** JSON equality that ignores key order (projections are built in a fixed order, but be safe). */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameProjection(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 

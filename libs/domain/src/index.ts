@@ -12,3 +12,4 @@ export * from './programmes';
 export * from './indicators/catalogue';
 export * from './indicators/family-counters';
 export * from './agency-projection';
+export * from './webhook-signature';

@@ -2,11 +2,11 @@ import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafka
 import { physicalName, type KafkaSettings } from './kafka-settings';
 import type { Headers } from './event-codec';
 
-/** A message ready to send; `topic` is the logical name and `value` is already-encoded JSON. */
+/** A message ready to send; `topic` is the logical name and `value` is already-encoded JSON (null: a tombstone). */
 export interface OutgoingMessage {
   topic: string;
   key: string;
-  value: string;
+  value: string | null;
   headers?: Headers;
 }
 

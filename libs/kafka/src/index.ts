@@ -6,3 +6,4 @@ export * from './errors';
 export * from './batch-consumer';
 export * from './kafka-batch.transport';
 export * from './acls';
+export * from './agency-subscriber';

@@ -1,4 +1,4 @@
-import { COMPACTED_TOPICS } from '@satupintu/contracts';
+import { isCompactedTopic } from '@satupintu/contracts';
 import type { Admin, Kafka } from 'kafkajs';
 import { physicalName, type KafkaSettings } from './kafka-settings';
 
@@ -18,7 +18,7 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, logica
             topic: physicalName(settings, t),
             numPartitions: settings.partitions,
             replicationFactor: -1,
-            configEntries: COMPACTED_TOPICS.has(t) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+            configEntries: isCompactedTopic(t) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
           })),
         });
       } catch (err) {

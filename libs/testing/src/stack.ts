@@ -77,6 +77,8 @@ export class TestStack {
   readonly services = new Map<string, RunningService>();
   /** The gateway's bootstrap admin key (AUTH_BOOTSTRAP_ADMIN_KEY). */
   readonly adminKey = newTestApiKey();
+  /** The key agencies' webhook secrets derive from (WEBHOOK_SIGNING_KEY of the gateway and subscriptions). */
+  readonly webhookSigningKey = randomBytes(32).toString('base64url');
   private readonly ports: Record<ServiceName, number>;
   private instanceCounter = 0;
   /** ACLs this stack gave the services' principals (removed at tear-down). */
@@ -123,6 +125,7 @@ export class TestStack {
       ...(name === 'gateway'
         ? { AUTH_BOOTSTRAP_ADMIN_KEY: this.adminKey, AUTH_TOKEN_SECRET: `test-token-secret-${this.prefix}-0123456789abcdef`, RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0', RATE_LIMIT_AUTH_FAILURES_PER_IP: '0' }
         : {}),
+      ...(name === 'gateway' || name === 'subscriptions' ? { WEBHOOK_SIGNING_KEY: this.webhookSigningKey, WEBHOOK_ALLOW_HTTP: 'true' } : {}),
       ...extra,
     };
   }

@@ -53,6 +53,8 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('merge-unmerge', 'POST /v1/merges/{id}/unmerge', '               forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('me', 'GET /v1/me', '                                            ok/-               ok/-             ok/-             ok/-             ok/-      ok/-'),
   row('principals', 'GET, POST, PATCH /v1/admin/principals...', '     forbidden/-        forbidden/-      forbidden/-      forbidden/-      ok/-      ok/-'),
+  row('agency-grants', 'GET, PUT, DELETE /v1/admin/agencies/{id}/grant...', 'forbidden/- forbidden/- forbidden/- forbidden/- ok/- ok/-'),
+  row('own-subscription', 'GET /v1/subscription', '                   forbidden/-        forbidden/-      forbidden/-      ok/-             forbidden/- forbidden/-'),
   row('audit', 'GET /v1/admin/audit', '                                forbidden/-        forbidden/-      forbidden/-      forbidden/-      ok/-      ok/-'),
 ];
 

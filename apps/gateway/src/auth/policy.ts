@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   'review:decide': ['supervisor', 'admin'],
   /** Principals, API keys and tokens. */
   'principal:manage': ['admin'],
+  /** Agency grants (event types, fields, regions, purpose), webhooks and their redelivery. */
+  'subscription:manage': ['admin'],
+  /** An agency system's own grant and webhook delivery state. */
+  'subscription:self': ['agency'],
   /** Read and verify the audit trail. */
   'audit:read': ['admin'],
   /** The indicator catalogue and one's own principal. */

@@ -19,6 +19,10 @@ const AccessConfigSchema = z.object({
   RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce.number().int().min(0).default(20),
   /** Proxies in front of the gateway whose X-Forwarded-For is trusted (0: use the peer address). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Key the agencies' webhook secrets are derived from (the subscriptions service needs the same); without it no webhook can be set. */
+  WEBHOOK_SIGNING_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  /** Allow http:// webhook URLs (development and tests on loopback only). */
+  WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export interface AccessSettings {
@@ -29,6 +33,8 @@ export interface AccessSettings {
   bootstrapAdminKey: string | null;
   rateLimits: { perPrincipal: number; perIp: number; authFailuresPerIp: number };
   trustProxyHops: number;
+  webhookSigningKey: string | null;
+  webhookAllowHttp: boolean;
 }
 
 export const ACCESS_SETTINGS = Symbol('ACCESS_SETTINGS');
@@ -45,5 +51,7 @@ export function loadAccessSettings(env: Record<string, string | undefined> = pro
     bootstrapAdminKey: c.AUTH_BOOTSTRAP_ADMIN_KEY ?? null,
     rateLimits: { perPrincipal: c.RATE_LIMIT_PER_PRINCIPAL, perIp: c.RATE_LIMIT_PER_IP, authFailuresPerIp: c.RATE_LIMIT_AUTH_FAILURES_PER_IP },
     trustProxyHops: c.TRUST_PROXY_HOPS,
+    webhookSigningKey: c.WEBHOOK_SIGNING_KEY ?? null,
+    webhookAllowHttp: c.WEBHOOK_ALLOW_HTTP,
   };
 }

@@ -5,12 +5,13 @@ import { Eligibility1764100000000 } from '../migrations/1764100000000-eligibilit
 import { Review1764200000000 } from '../migrations/1764200000000-review';
 import { Indicators1764300000000 } from '../migrations/1764300000000-indicators';
 import { Access1764400000000 } from '../migrations/1764400000000-access';
+import { Subscriptions1764500000000 } from '../migrations/1764500000000-subscriptions';
 
 export const GATEWAY: ServiceDescriptor = {
   name: 'gateway',
   defaultPort: 3000,
   schema: 'gateway',
-  migrations: [Initial1763800000000, Eligibility1764100000000, Review1764200000000, Indicators1764300000000, Access1764400000000],
+  migrations: [Initial1763800000000, Eligibility1764100000000, Review1764200000000, Indicators1764300000000, Access1764400000000, Subscriptions1764500000000],
   consumerGroup: 'gateway',
   topics: [...SERVICE_TOPICS.gateway],
 };

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule, type BaseConfig } from '@satupintu/platform';
+import { SUBSCRIPTIONS_SETTINGS, type SubscriptionsSettings } from './config/subscriptions.config';
+import { SUBSCRIPTIONS } from './config/service';
+import { GrantStore } from './projection/grant-store';
+import { GrantsConsumer } from './projection/grants.consumer';
+import { ProjectionConsumer } from './projection/projection.consumer';
+import { WebhookCommandsConsumer } from './webhooks/webhook-commands.consumer';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { WebhookStatusPublisher } from './webhooks/webhook-status.publisher';
+
+export function subscriptionsModule(config: BaseConfig, settings: SubscriptionsSettings) {
+  @Module({
+    imports: [PlatformModule.forService(SUBSCRIPTIONS, config)],
+    controllers: [ProjectionConsumer, GrantsConsumer, WebhookCommandsConsumer],
+    providers: [{ provide: SUBSCRIPTIONS_SETTINGS, useValue: settings }, GrantStore, WebhookDispatcher, WebhookStatusPublisher, ProjectionConsumer],
+  })
+  class SubscriptionsModule {}
+  return SubscriptionsModule;
+}
