@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '..');
-const SERVICES = { gateway: 3000, validation: 3001, dedup: 3002, aggregation: 3003, eligibility: 3004 };
+const SERVICES = { gateway: 3000, validation: 3001, dedup: 3002, aggregation: 3003, eligibility: 3004, subscriptions: 3005 };
 /** Variables a service reads besides the base ones (the gateway's secrets, set from .env in compose). */
-const OWN_VARIABLES: Record<string, string[]> = { gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET'] };
+const OWN_VARIABLES: Record<string, string[]> = { gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'WEBHOOK_SIGNING_KEY'], subscriptions: ['WEBHOOK_SIGNING_KEY'] };
 
 interface ComposeService {
   ports?: string[];
@@ -22,8 +22,8 @@ describe('docker-compose.yml agrees with the platform configuration', () => {
   const defaults = parseConfig(BaseConfigSchema, {});
   const infraPort = (name: string) => Number(new RegExp(`^${name}=(\\d+)$`, 'm').exec(infra)?.[1]);
 
-  it('has Kafka, PostgreSQL, Redis and the five services', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['aggregation', 'dedup', 'eligibility', 'gateway', 'kafka', 'postgres', 'redis', 'validation']);
+  it('has Kafka, PostgreSQL, Redis and the six services', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['aggregation', 'dedup', 'eligibility', 'gateway', 'kafka', 'postgres', 'redis', 'subscriptions', 'validation']);
   });
 
   it('publishes the servers on the host ports the platform defaults to', () => {

@@ -79,6 +79,8 @@ describe('authorisation matrix', () => {
       case 'me': res = await send('GET', '/v1/me'); break;
       case 'principals': res = await send('GET', '/v1/admin/principals'); break;
       case 'audit': res = await send('GET', '/v1/admin/audit'); break;
+      case 'agency-grants': res = await send('GET', '/v1/admin/agencies'); break;
+      case 'own-subscription': res = await send('GET', '/v1/subscription'); break;
       default: throw new Error(`no call for ${rowId}`);
     }
     const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;

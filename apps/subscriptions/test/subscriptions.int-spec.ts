@@ -243,7 +243,11 @@ describe('agency subscriptions', () => {
     expect(state(bootstrapped)).toEqual(state(follower));
     const snapshot = await readToEnd(stack.kafka, topicsA().snapshot, stack.topic('snap-compare'));
     const fromSnapshot = new Map<string, unknown>();
-    for (const m of snapshot) if (m.key) (m.data ? fromSnapshot.set(m.key, (m.data as AgencyFamilyEventV1).family) : fromSnapshot.delete(m.key));
+    for (const m of snapshot) {
+      if (!m.key) continue;
+      if (m.data) fromSnapshot.set(m.key, (m.data as AgencyFamilyEventV1).family);
+      else fromSnapshot.delete(m.key);
+    }
     expect(Object.fromEntries(fromSnapshot)).toEqual(Object.fromEntries([...follower.families].map(([k, v]) => [k, v.family])));
   });
 

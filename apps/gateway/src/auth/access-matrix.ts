@@ -54,7 +54,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('me', 'GET /v1/me', '                                            ok/-               ok/-             ok/-             ok/-             ok/-      ok/-'),
   row('principals', 'GET, POST, PATCH /v1/admin/principals...', '     forbidden/-        forbidden/-      forbidden/-      forbidden/-      ok/-      ok/-'),
   row('agency-grants', 'GET, PUT, DELETE /v1/admin/agencies/{id}/grant...', 'forbidden/- forbidden/- forbidden/- forbidden/- ok/- ok/-'),
-  row('own-subscription', 'GET /v1/subscription', '                   forbidden/-        forbidden/-      forbidden/-      ok/-             forbidden/- forbidden/-'),
+  row('own-subscription', 'GET /v1/subscription', '                   forbidden/-        forbidden/-      forbidden/-      ok/-             hidden/-  hidden/-'),
   row('audit', 'GET /v1/admin/audit', '                                forbidden/-        forbidden/-      forbidden/-      forbidden/-      ok/-      ok/-'),
 ];
 

@@ -36,7 +36,7 @@ export const PERMISSIONS = {
   /** Agency grants (event types, fields, regions, purpose), webhooks and their redelivery. */
   'subscription:manage': ['admin'],
   /** An agency system's own grant and webhook delivery state. */
-  'subscription:self': ['agency'],
+  'subscription:self': ['agency', 'admin'],
   /** Read and verify the audit trail. */
   'audit:read': ['admin'],
   /** The indicator catalogue and one's own principal. */

@@ -52,13 +52,14 @@ export class SubscriptionsController {
     return this.grants.redeliver(this.grants.agencyIdOr404(agencyId), body, caller);
   }
 
-  /** An agency system: its own grant and webhook delivery state. */
+  /** An agency system: its own grant (null before one is made) and webhook delivery state. */
   @Get('v1/subscription')
   @Requires('subscription:self')
   async mine(@CurrentCaller() caller: Caller) {
     const agency = caller.principal.agency;
     if (!agency) throw new ApiError(404, 'AGENCY_NOT_FOUND', 'this principal belongs to no agency');
-    const grant = await this.grants.current(this.grants.agencyIdOr404(agency));
-    return { grant, ...(await this.grants.webhookStatus(agency)) };
+    const { grants } = await this.grants.list();
+    const grant = grants.find((g) => g.agencyId === agency) ?? null;
+    return { agencyId: agency, grant, delivery: grant ? (await this.grants.webhookStatus(agency)).delivery : null };
   }
 }
