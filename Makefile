@@ -1,5 +1,5 @@
 # SatuPintu: the two commands of the README, and their parts.
-#   make demo   install, build, start Kafka/PostgreSQL/Redis and the five services, load demo data
+#   make demo   install, build, start Kafka/PostgreSQL/Redis and the six services, load demo data
 #   make test   install, build, start the servers, lint, run unit and integration tests
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
