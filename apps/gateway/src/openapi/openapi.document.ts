@@ -1,4 +1,4 @@
-import { FamilyRecord, LIMITS, SubmissionRecordEnvelope, ValidationIssue } from '@satupintu/contracts';
+import { AGENCY_EVENT_TYPES, FamilyRecord, GRANTABLE_FIELDS, LIMITS, SubmissionRecordEnvelope, ValidationIssue } from '@satupintu/contracts';
 import { THEMES } from '@satupintu/domain';
 import { z } from 'zod';
 import { KeyBody, PrincipalBody, PrincipalPatch, RotateBody, TokenBody } from '../auth/principals.service';
@@ -279,6 +279,23 @@ export function openApiDocument() {
         },
       },
       '/v1/admin/audit/verify': { get: { summary: 'Recompute the audit trail\'s hash chain', responses: { '200': { description: 'entries, intact, firstBrokenSeq' } } } },
+      '/v1/admin/agencies': { get: { summary: 'Every agency grant in force (admin; docs/subscriptions.md)', responses: { '200': { description: 'grants' } } } },
+      '/v1/admin/agencies/{agencyId}/grant': {
+        get: { summary: "The agency's grant in force", parameters: [{ name: 'agencyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' } }], responses: { '200': { description: 'AgencyGrant' }, '404': errorResponse('AGENCY_NOT_FOUND') } },
+        put: {
+          summary: 'A new version of the grant: event types, fields, regions, purpose, webhook (the secret is returned once)',
+          parameters: [{ name: 'agencyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['eventTypes', 'fields', 'regions', 'purpose'], properties: { eventTypes: { type: 'array', items: { type: 'string', enum: [...AGENCY_EVENT_TYPES] } }, fields: { type: 'array', items: { type: 'string', enum: [...GRANTABLE_FIELDS] } }, regions: { type: 'array', items: { type: 'string' } }, purpose: { type: 'string' }, webhook: { type: ['object', 'null'], properties: { url: { type: 'string', format: 'uri' } } }, rotateWebhookSecret: { type: 'boolean' } } } } } },
+          responses: { '200': { description: 'AgencyGrant (+ webhookSecret when new)' }, '400': errorResponse('INVALID_REQUEST'), '409': errorResponse('WEBHOOKS_DISABLED') },
+        },
+        delete: { summary: 'Revoke the grant (a new, revoked version)', parameters: [{ name: 'agencyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' } }], responses: { '200': { description: 'AgencyGrant' }, '404': errorResponse('AGENCY_NOT_FOUND') } },
+      },
+      '/v1/admin/agencies/{agencyId}/grant/versions': { get: { summary: 'Every version of the grant', parameters: [{ name: 'agencyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' } }], responses: { '200': { description: 'versions' }, '404': errorResponse('AGENCY_NOT_FOUND') } } },
+      '/v1/admin/agencies/{agencyId}/webhook': { get: { summary: 'Webhook delivery state: pending, delivered, dead letters', parameters: [{ name: 'agencyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' } }], responses: { '200': { description: 'delivery state' }, '404': errorResponse('AGENCY_NOT_FOUND') } } },
+      '/v1/admin/agencies/{agencyId}/webhook/redeliver': {
+        post: { summary: 'Send dead-lettered deliveries again (all, or `deliveryIds`)', parameters: [{ name: 'agencyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' } }], responses: { '202': { description: 'commandId' }, '404': errorResponse('AGENCY_NOT_FOUND') } },
+      },
+      '/v1/subscription': { get: { summary: "An agency system's own grant and webhook delivery state", responses: { '200': { description: 'grant (null before one is made), delivery' }, '404': errorResponse('AGENCY_NOT_FOUND') } } },
       '/dashboard': { get: { summary: 'The family dashboard (HTML page; Indonesian, English switch)', responses: { '200': { description: 'HTML' } } } },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     } as Record<string, Record<string, Record<string, unknown>>>,
