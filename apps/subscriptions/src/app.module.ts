@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PlatformModule, type BaseConfig } from '@satupintu/platform';
 import { SUBSCRIPTIONS_SETTINGS, type SubscriptionsSettings } from './config/subscriptions.config';
 import { SUBSCRIPTIONS } from './config/service';
+import { AgencyPublisher } from './projection/agency-publisher';
 import { GrantStore } from './projection/grant-store';
 import { GrantsConsumer } from './projection/grants.consumer';
 import { ProjectionConsumer } from './projection/projection.consumer';
@@ -13,7 +14,7 @@ export function subscriptionsModule(config: BaseConfig, settings: SubscriptionsS
   @Module({
     imports: [PlatformModule.forService(SUBSCRIPTIONS, config)],
     controllers: [ProjectionConsumer, GrantsConsumer, WebhookCommandsConsumer],
-    providers: [{ provide: SUBSCRIPTIONS_SETTINGS, useValue: settings }, GrantStore, WebhookDispatcher, WebhookStatusPublisher, ProjectionConsumer],
+    providers: [{ provide: SUBSCRIPTIONS_SETTINGS, useValue: settings }, GrantStore, AgencyPublisher, WebhookDispatcher, WebhookStatusPublisher],
   })
   class SubscriptionsModule {}
   return SubscriptionsModule;

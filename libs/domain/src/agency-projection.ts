@@ -10,53 +10,37 @@ type Grant = Pick<AgencyGrant, 'fields' | 'regions' | 'version'>;
 
 /**
  * A family as one agency may see it, or null when the family is outside its regions (or gone).
- * Only granted fields are copied; what is absent in the registry stays absent. This function is
- * the one place data minimisation happens: everything published to an agency passes through it.
+ * Only granted fields are copied; what is absent in the registry stays absent. Everything published
+ * to an agency passes through here and `restrictProjection`: the registry's state is seen as a view
+ * holding every field, then cut down to the grant.
  */
 export function projectFamily(state: FamilyState | null, grant: Grant): GrantedFamily | null {
-  if (!state || !regionCovered(grant.regions, state.address.villageCode)) return null;
-  const fields = new Set<string>(grant.fields);
-  const { villageCode, districtCode, regencyCode, provinceCode } = state.address;
-  const out: GrantedFamily = { familyId: state.familyId, region: { villageCode, districtCode, regencyCode, provinceCode } };
-  if (fields.has('kk')) out.kk = state.kk;
-  const address = pick(state.address as Record<string, unknown>, fields, 'address.', ['rt', 'rw', 'street']);
-  if (address) out.address = address;
-  const attributes = pick(state.attributes as Record<string, unknown>, fields, 'attributes.', Object.keys(state.attributes ?? {}));
-  if (attributes) out.attributes = attributes;
-  if ([...fields].some((f) => f.startsWith('members.'))) {
-    out.members = state.members.map((m) => {
-      const member: GrantedMember = { personId: m.personId };
-      if (fields.has('members.nik')) member.nik = m.nik;
-      if (fields.has('members.name')) member.name = m.name;
-      if (fields.has('members.sex')) member.sex = m.sex;
-      if (fields.has('members.birthDate')) member.birthDate = m.birthDate;
-      if (fields.has('members.relationship')) member.relationship = m.relationship;
-      const attrs = pick(m.attributes as Record<string, unknown>, fields, 'members.attributes.', Object.keys(m.attributes ?? {}));
-      if (attrs) member.attributes = attrs;
-      return member;
-    });
-  }
-  return out;
-}
-
-function pick(source: Record<string, unknown> | undefined, fields: Set<string>, prefix: string, keys: string[]): Record<string, never> | undefined {
-  if (!source) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (fields.has(`${prefix}${k}`) && source[k] !== undefined) out[k] = source[k];
-  return Object.keys(out).length > 0 ? (out as Record<string, never>) : undefined;
+  if (!state) return null;
+  const { villageCode, districtCode, regencyCode, provinceCode, rt, rw, street } = state.address;
+  return restrictProjection(
+    {
+      familyId: state.familyId,
+      region: { villageCode, districtCode, regencyCode, provinceCode },
+      kk: state.kk,
+      address: { rt, rw, street },
+      attributes: state.attributes,
+      members: state.members.map((m) => ({ personId: m.personId, nik: m.nik, name: m.name, sex: m.sex, birthDate: m.birthDate, relationship: m.relationship, attributes: m.attributes })),
+    },
+    grant,
+  );
 }
 
 /**
- * A published view cut down to a (narrower) grant: what a grant change means for what the agency
- * already holds. Null when the family's region is no longer granted. Widening needs the registry's
- * state and applies to the family's next change.
+ * A view cut down to a grant: a family's full view (projectFamily), or what an agency already holds
+ * when its grant narrows. Null when the family's region is not granted. Widening needs the
+ * registry's state and applies to the family's next change.
  */
 export function restrictProjection(view: GrantedFamily, grant: Pick<AgencyGrant, 'fields' | 'regions'>): GrantedFamily | null {
   if (!regionCovered(grant.regions, view.region.villageCode)) return null;
   const fields = new Set<string>(grant.fields);
   const keep = (o: Record<string, unknown> | undefined, prefix: string) => {
     if (!o) return undefined;
-    const out = Object.fromEntries(Object.entries(o).filter(([k]) => fields.has(`${prefix}${k}`)));
+    const out = Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && fields.has(`${prefix}${k}`)));
     return Object.keys(out).length > 0 ? (out as Record<string, never>) : undefined;
   };
   const out: GrantedFamily = { familyId: view.familyId, region: view.region };

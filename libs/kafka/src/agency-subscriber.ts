@@ -72,7 +72,6 @@ export class AgencySubscriber {
     this.consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 2 } });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.topics.changes], fromBeginning: start === 'earliest' });
-    const seekTo = offsets;
     await this.consumer.run({
       eachMessage: async ({ partition, message }) => {
         const m = toAgencyMessage(partition, message);
@@ -83,7 +82,7 @@ export class AgencySubscriber {
         onMessage?.(m);
       },
     });
-    if (seekTo) for (const o of seekTo) this.consumer.seek({ topic: this.topics.changes, partition: o.partition, offset: o.offset });
+    if (offsets) for (const o of offsets) this.consumer.seek({ topic: this.topics.changes, partition: o.partition, offset: o.offset });
   }
 
   async stop(): Promise<void> {

@@ -7,3 +7,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './outbox-event';
 export * from './public.decorator';
+export * from './periodic-task';

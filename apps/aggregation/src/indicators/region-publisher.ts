@@ -3,7 +3,7 @@ import { todayIn } from '@satupintu/domain';
 import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
 import { enqueueOutbox } from '@satupintu/persistence';
-import { DATA_SOURCE, LOGGER } from '@satupintu/platform';
+import { DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
 import { AGGREGATION_SETTINGS, type AggregationSettings } from '../config/aggregation.config';
 import { IndicatorStore } from './indicator-store';
@@ -18,8 +18,7 @@ const REGIONS_PER_PASS = 2000;
  */
 @Injectable()
 export class RegionPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly loop = new PeriodicTask(() => this.publish());
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -28,16 +27,12 @@ export class RegionPublisher implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.publish().finally(() => (this.running = undefined));
-    }, this.settings.publishIntervalMs);
-    this.timer.unref();
+    this.loop.start(this.settings.publishIntervalMs);
   }
 
   /** On shutdown: the last changes are announced before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
     await this.publish();
   }
 

@@ -1,3 +1,4 @@
+import { regionCovered } from '@satupintu/domain';
 /**
  * Who may do what, and where: roles, their permissions, purposes of processing and region scopes.
  * Pure data and functions; the guard (access.guard.ts) applies them to every request, and
@@ -80,7 +81,7 @@ export const NATION = 'ID';
 
 /** Whether `code` (a region at any level, or ID) lies inside one of the scope's regions. */
 export function inScope(scope: readonly string[], code: string): boolean {
-  return scope.some((r) => r === NATION || code === r || code.startsWith(`${r}.`));
+  return regionCovered(scope, code);
 }
 
 /** Region levels by the number of parts of a Kemendagri code: 1 province ... 4 village. */

@@ -77,10 +77,16 @@ export class GrantsService {
     return { grants: rows.map(toGrant) };
   }
 
-  async current(agencyId: string): Promise<AgencyGrant> {
+  /** The agency's grant in force, or null before its first. */
+  async find(agencyId: string): Promise<AgencyGrant | null> {
     const [row]: GrantRow[] = await this.db.query('select * from gateway.agency_grants where agency_id = $1 order by version desc limit 1', [agencyId]);
-    if (!row) throw new ApiError(404, 'AGENCY_NOT_FOUND', 'this agency has no grant');
-    return toGrant(row);
+    return row ? toGrant(row) : null;
+  }
+
+  async current(agencyId: string): Promise<AgencyGrant> {
+    const grant = await this.find(agencyId);
+    if (!grant) throw new ApiError(404, 'AGENCY_NOT_FOUND', 'this agency has no grant');
+    return grant;
   }
 
   async versions(agencyId: string) {

@@ -58,8 +58,7 @@ export class SubscriptionsController {
   async mine(@CurrentCaller() caller: Caller) {
     const agency = caller.principal.agency;
     if (!agency) throw new ApiError(404, 'AGENCY_NOT_FOUND', 'this principal belongs to no agency');
-    const { grants } = await this.grants.list();
-    const grant = grants.find((g) => g.agencyId === agency) ?? null;
+    const grant = await this.grants.find(this.grants.agencyIdOr404(agency));
     return { agencyId: agency, grant, delivery: grant ? (await this.grants.webhookStatus(agency)).delivery : null };
   }
 }

@@ -1,4 +1,4 @@
-import { AGENCY_CLOUD_EVENT_TYPES, agencyTopics, CLOUD_EVENT_HEADERS, HEADERS, type AgencyGrant } from '@satupintu/contracts';
+import { AGENCY_CLOUD_EVENT_TYPES, agencyTopics, CLOUD_EVENT_HEADERS, HEADERS } from '@satupintu/contracts';
 import type { OutgoingMessage } from '@satupintu/kafka';
 import { createHash } from 'node:crypto';
 
@@ -54,5 +54,3 @@ function cloudEventHeaders(e: AgencyEvent): Record<string, string> {
     ...(e.correlationId ? { [HEADERS.correlationId]: e.correlationId } : {}),
   };
 }
-
-export const wantsWebhook = (g: AgencyGrant) => g.webhook !== null;

@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import { AgencyViews, type AgencyView } from './agency-views';
 import { changeMessage, stableUuid } from './agency-messages';
 import { GrantStore } from './grant-store';
-import { familyUpdate, ProjectionConsumer, type FamilyUpdate } from './projection.consumer';
+import { AgencyPublisher, familyUpdate, type FamilyUpdate } from './agency-publisher';
 
 const PAGE = 1000;
 
@@ -27,7 +27,7 @@ export class GrantsConsumer {
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(EventProducer) private readonly producer: EventProducer,
     @Inject(GrantStore) private readonly grants: GrantStore,
-    @Inject(ProjectionConsumer) private readonly projection: ProjectionConsumer,
+    @Inject(AgencyPublisher) private readonly publisher: AgencyPublisher,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -73,7 +73,7 @@ export class GrantsConsumer {
         if (canonicalJson(next) === canonicalJson(view.payload)) continue;
         updates.push(familyUpdate(grant, view.familyId, view.sequence + 1, view.sourceVersion, view.payload, next, grant.changedAt));
       }
-      await this.projection.publish(updates, grant.status === 'active' ? [grant] : []);
+      await this.publisher.publish(updates, grant.status === 'active' ? [grant] : []);
       changed += updates.length;
     }
     if (changed > 0) this.logger.info({ agencyId: grant.agencyId, version: grant.version, changed }, 'held views cut down to the new grant');

@@ -3,7 +3,7 @@ import { WEBHOOK_HEADERS, type AgencyGrant } from '@satupintu/contracts';
 import { deriveWebhookSecret, signWebhook } from '@satupintu/domain';
 import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
-import { DATA_SOURCE, LOGGER } from '@satupintu/platform';
+import { DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
 import { SUBSCRIPTIONS_SETTINGS, type SubscriptionsSettings } from '../config/subscriptions.config';
 import { GrantStore } from '../projection/grant-store';
@@ -31,8 +31,7 @@ export function backoffMs(failures: number, baseMs: number, maxMs: number, rando
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly loop = new PeriodicTask(() => this.tick());
   private stopping = false;
 
   constructor(
@@ -47,17 +46,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       this.logger.warn('WEBHOOK_SIGNING_KEY is not set: webhook deliveries stay queued');
       return;
     }
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, this.settings.pollMs);
-    this.timer.unref();
+    this.loop.start(this.settings.pollMs);
   }
 
   /** Stops taking deliveries and waits for those in flight (their outcome is recorded). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** One pass: claims due deliveries (at most one per family) and makes them; returns how many. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { TOPICS, type WebhookStatusV1 } from '@satupintu/contracts';
 import { describeError, encodeEvent, EventProducer } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
-import { DATA_SOURCE, LOGGER } from '@satupintu/platform';
+import { DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SUBSCRIPTIONS_SETTINGS, type SubscriptionsSettings } from '../config/subscriptions.config';
@@ -13,8 +13,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 /** Publishes each agency's webhook delivery state (subscriptions.webhook-status.v1) when it changes. */
 @Injectable()
 export class WebhookStatusPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly loop = new PeriodicTask(() => this.publish());
   private readonly lastSent = new Map<string, string>();
 
   constructor(
@@ -26,26 +25,23 @@ export class WebhookStatusPublisher implements OnApplicationBootstrap, BeforeApp
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.publish().finally(() => (this.running = undefined));
-    }, this.settings.statusIntervalMs);
-    this.timer.unref();
+    this.loop.start(this.settings.statusIntervalMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   async publish(): Promise<void> {
     try {
       const grants = (await this.grants.all()).filter((g) => g.webhook || this.lastSent.has(g.agencyId));
+      if (grants.length === 0) return;
+      const statuses = await this.statusesOf(grants.map((g) => ({ agencyId: g.agencyId, url: g.webhook?.url ?? null })));
       const messages = [];
-      for (const g of grants) {
-        const status = await this.statusOf(g.agencyId, g.webhook?.url ?? null);
+      for (const status of statuses) {
         const fingerprint = JSON.stringify({ ...status, eventId: undefined, occurredAt: undefined });
-        if (this.lastSent.get(g.agencyId) === fingerprint) continue;
-        messages.push({ topic: TOPICS.webhookStatus, key: g.agencyId, value: encodeEvent(TOPICS.webhookStatus, status), fingerprint, agencyId: g.agencyId });
+        if (this.lastSent.get(status.agencyId) === fingerprint) continue;
+        messages.push({ topic: TOPICS.webhookStatus, key: status.agencyId, value: encodeEvent(TOPICS.webhookStatus, status), fingerprint, agencyId: status.agencyId });
       }
       if (messages.length === 0) return;
       await this.producer.send(messages.map(({ topic, key, value }) => ({ topic, key, value })));
@@ -55,36 +51,48 @@ export class WebhookStatusPublisher implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  private async statusOf(agencyId: string, url: string | null): Promise<WebhookStatusV1> {
-    const [counts]: Array<{ pending: string; delivered: string; dead: string; oldest: Date | null; last_delivered: Date | null }> = await this.db.query(
-      `select count(*) filter (where status = 'pending') as pending, count(*) filter (where status = 'delivered') as delivered,
+  /** The delivery state of every listed agency: three queries for all of them. */
+  private async statusesOf(agencies: Array<{ agencyId: string; url: string | null }>): Promise<WebhookStatusV1[]> {
+    const ids = agencies.map((a) => a.agencyId);
+    const counts: Array<{ agency_id: string; pending: string; delivered: string; dead: string; oldest: Date | null; last_delivered: Date | null }> = await this.db.query(
+      `select agency_id, count(*) filter (where status = 'pending') as pending, count(*) filter (where status = 'delivered') as delivered,
               count(*) filter (where status = 'dead') as dead, min(created_at) filter (where status = 'pending') as oldest,
               max(delivered_at) as last_delivered
-         from subscriptions.webhook_deliveries where agency_id = $1`,
-      [agencyId],
+         from subscriptions.webhook_deliveries where agency_id = any($1) group by agency_id`,
+      [ids],
     );
-    const [failure]: Array<{ last_attempt_at: Date; last_error: string }> = await this.db.query(
-      `select last_attempt_at, last_error from subscriptions.webhook_deliveries
-        where agency_id = $1 and last_error is not null and last_attempt_at is not null order by last_attempt_at desc limit 1`,
-      [agencyId],
+    const failures: Array<{ agency_id: string; last_attempt_at: Date; last_error: string }> = await this.db.query(
+      `select distinct on (agency_id) agency_id, last_attempt_at, last_error from subscriptions.webhook_deliveries
+        where agency_id = any($1) and last_error is not null and last_attempt_at is not null order by agency_id, last_attempt_at desc`,
+      [ids],
     );
-    const dead: Array<{ delivery_id: string; family_id: string; event_type: string; sequence: number; attempts: number; last_error: string | null; dead_at: Date }> = await this.db.query(
-      `select delivery_id, family_id, event_type, sequence, attempts, last_error, dead_at from subscriptions.webhook_deliveries
-        where agency_id = $1 and status = 'dead' order by id limit 100`,
-      [agencyId],
+    const dead: Array<{ agency_id: string; delivery_id: string; family_id: string; event_type: string; sequence: number; attempts: number; last_error: string | null; dead_at: Date }> = await this.db.query(
+      `select * from (select agency_id, delivery_id, family_id, event_type, sequence, attempts, last_error, dead_at,
+                             row_number() over (partition by agency_id order by id) as n
+                        from subscriptions.webhook_deliveries where agency_id = any($1) and status = 'dead') d
+        where n <= 100 order by agency_id, n`,
+      [ids],
     );
-    return {
-      eventId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      agencyId,
-      url,
-      pending: Number(counts.pending),
-      delivered: Number(counts.delivered),
-      deadLettered: Number(counts.dead),
-      oldestPendingSince: iso(counts.oldest),
-      lastDeliveredAt: iso(counts.last_delivered),
-      lastFailure: failure ? { at: new Date(failure.last_attempt_at).toISOString(), error: failure.last_error.slice(0, 300) } : null,
-      deadLetters: dead.map((d) => ({ deliveryId: d.delivery_id, familyId: d.family_id, eventType: d.event_type, sequence: d.sequence, attempts: d.attempts, lastError: (d.last_error ?? '').slice(0, 300), deadSince: new Date(d.dead_at).toISOString() })),
-    };
+    const countsOf = new Map(counts.map((c) => [c.agency_id, c]));
+    const failureOf = new Map(failures.map((f) => [f.agency_id, f]));
+    return agencies.map(({ agencyId, url }) => {
+      const c = countsOf.get(agencyId);
+      const failure = failureOf.get(agencyId);
+      return {
+        eventId: randomUUID(),
+        occurredAt: new Date().toISOString(),
+        agencyId,
+        url,
+        pending: Number(c?.pending ?? 0),
+        delivered: Number(c?.delivered ?? 0),
+        deadLettered: Number(c?.dead ?? 0),
+        oldestPendingSince: iso(c?.oldest ?? null),
+        lastDeliveredAt: iso(c?.last_delivered ?? null),
+        lastFailure: failure ? { at: new Date(failure.last_attempt_at).toISOString(), error: failure.last_error.slice(0, 300) } : null,
+        deadLetters: dead
+          .filter((d) => d.agency_id === agencyId)
+          .map((d) => ({ deliveryId: d.delivery_id, familyId: d.family_id, eventType: d.event_type, sequence: d.sequence, attempts: d.attempts, lastError: (d.last_error ?? '').slice(0, 300), deadSince: new Date(d.dead_at).toISOString() })),
+      };
+    });
   }
 }
