@@ -1,6 +1,6 @@
 import { HEADERS, deadLetterTopic } from '@satupintu/contracts';
-import type { Logger } from '@satupintu/observability';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { endProcessSpans, startProcessSpans, type ConsumerInstrumentation, type Logger } from '@satupintu/observability';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { correlationOf, decodeEvent, headersToStrings, type ConsumedEvent, type Headers } from './event-codec';
 import type { EventProducer, OutgoingMessage } from './event-producer';
 import { describeError, isTransientError } from './errors';
@@ -18,8 +18,15 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
-  /** Called for observability; never with message contents. */
-  onBatch?: (info: { topic: string; partition: number; size: number; ms: number; deadLettered: number }) => void;
+  /** Metrics hooks (batches, errors, retries, dead letters); never given message contents. */
+  instrumentation?: ConsumerInstrumentation;
+}
+
+/** Uncommitted messages of one partition assigned to this consumer. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
 }
 
 export interface ConsumerStats {
@@ -28,6 +35,8 @@ export interface ConsumerStats {
   deadLettered: number;
   retries: number;
 }
+
+const countBy = (values: string[]) => values.reduce((m, v) => m.set(v, (m.get(v) ?? 0) + 1), new Map<string, number>());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,9 +55,12 @@ export class BatchConsumer {
   private readonly consumer: Consumer;
   readonly stats: ConsumerStats = { batches: 0, messages: 0, deadLettered: 0, retries: 0 };
   private running = false;
+  /** Partitions assigned to this member at the last rebalance, by physical topic. */
+  private assignment: Record<string, number[]> = {};
+  private admin?: Admin;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly settings: KafkaSettings,
     private readonly producer: EventProducer,
     private readonly options: BatchConsumerOptions,
@@ -60,6 +72,9 @@ export class BatchConsumer {
       heartbeatInterval: 3_000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
       allowAutoTopicCreation: false,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assignment = payload.memberAssignment;
     });
   }
 
@@ -87,6 +102,34 @@ export class BatchConsumer {
     if (!this.running) return;
     this.running = false;
     await this.consumer.disconnect();
+    this.assignment = {};
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  /** Lag of every partition this instance holds: the log end offset minus the group's committed offset. */
+  async lag(): Promise<PartitionLag[]> {
+    const topics = Object.keys(this.assignment).filter((t) => this.assignment[t].length > 0);
+    if (topics.length === 0) return [];
+    if (!this.admin) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    const admin = this.admin;
+    const groupId = physicalName(this.settings, this.options.groupId);
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    const out: PartitionLag[] = [];
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const mine = new Set(this.assignment[topic]);
+      const done = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      for (const end of ends) {
+        if (!mine.has(end.partition)) continue;
+        const at = done.get(end.partition) ?? -1;
+        const lag = Number(end.high) - (at >= 0 ? at : Number(end.low));
+        out.push({ topic: logicalName(this.settings, topic), partition: end.partition, lag: Math.max(0, lag) });
+      }
+    }
+    return out;
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
@@ -117,7 +160,15 @@ export class BatchConsumer {
     }
 
     if (handler && valid.length > 0) {
-      const failed = await this.runWithRetries(handler, valid, heartbeat, isRunning);
+      const spans = startProcessSpans(valid, this.options.groupId);
+      let failed: Array<{ event: ConsumedEvent; error: unknown }>;
+      try {
+        failed = await this.runWithRetries(topic, handler, valid, heartbeat, isRunning);
+      } catch (err) {
+        endProcessSpans(spans, true);
+        throw err;
+      }
+      endProcessSpans(spans, failed.length > 0);
       for (const { event, error } of failed) {
         const described = describeError(error);
         dead.push(
@@ -129,6 +180,9 @@ export class BatchConsumer {
     if (dead.length > 0) {
       await this.producer.send(dead);
       this.stats.deadLettered += dead.length;
+      for (const [reason, count] of countBy(dead.map((d) => d.headers?.[HEADERS.errorCode] ?? 'UNKNOWN'))) {
+        this.options.instrumentation?.deadLettered(topic, reason, count);
+      }
       this.logger.warn({ topic, partition: batch.partition, count: dead.length, dlq: this.deadLetterTopic }, 'messages dead-lettered');
     }
     if (!isRunning() || isStale()) return;
@@ -136,11 +190,12 @@ export class BatchConsumer {
     await commitOffsetsIfNecessary();
     this.stats.batches += 1;
     this.stats.messages += batch.messages.length;
-    this.options.onBatch?.({ topic, partition: batch.partition, size: batch.messages.length, ms: Date.now() - started, deadLettered: dead.length });
+    this.options.instrumentation?.batch(topic, batch.messages.length, (Date.now() - started) / 1000);
   }
 
   /** Returns the events that failed on their own after every attempt. Transient failures rethrow. */
   private async runWithRetries(
+    topic: string,
     handler: BatchHandler,
     events: ConsumedEvent[],
     heartbeat: () => Promise<void>,
@@ -155,7 +210,7 @@ export class BatchConsumer {
         return [];
       } catch (err) {
         lastError = err;
-        this.stats.retries += 1;
+        this.failedAttempt(topic, err, attempt < attempts || events.length > 1 || isTransientError(err));
         this.logger.warn({ ...describeError(err), attempt, size: events.length }, 'batch handler failed');
         if (!isRunning()) throw err;
         await sleep(base * 2 ** (attempt - 1));
@@ -172,11 +227,13 @@ export class BatchConsumer {
       try {
         await handler([event]);
       } catch (err) {
+        this.failedAttempt(topic, err);
         if (isTransientError(err)) throw err;
         try {
           await sleep(base);
           await handler([event]);
         } catch (again) {
+          this.failedAttempt(topic, again, isTransientError(again));
           if (isTransientError(again)) throw again;
           failed.push({ event, error: again });
         }
@@ -184,6 +241,14 @@ export class BatchConsumer {
       await heartbeat();
     }
     return failed;
+  }
+
+  /** Counts a failed attempt, and the retry that follows it unless it was the last. */
+  private failedAttempt(topic: string, err: unknown, retried = true): void {
+    this.options.instrumentation?.error(topic, isTransientError(err) ? 'transient' : 'handler');
+    if (!retried) return;
+    this.stats.retries += 1;
+    this.options.instrumentation?.retry(topic);
   }
 
   private rawOf(messages: KafkaMessage[], offset: string): KafkaMessage {

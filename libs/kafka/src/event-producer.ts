@@ -14,6 +14,8 @@ export interface OutgoingMessage {
 export class EventProducer {
   private readonly producer: Producer;
   private connected = false;
+  /** Called with each acknowledged send, per logical topic (metrics). */
+  onSent?: (topic: string, count: number) => void;
 
   constructor(
     kafka: Kafka,
@@ -61,5 +63,6 @@ export class EventProducer {
         messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       })),
     });
+    if (this.onSent) for (const [topic, list] of byTopic) this.onSent(topic, list.length);
   }
 }

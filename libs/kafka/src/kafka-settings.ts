@@ -8,6 +8,8 @@ export interface KafkaSettings {
   topicPrefix: string;
   /** Partitions for topics this deployment creates. */
   partitions: number;
+  /** Partitions of particular logical topics, overriding `partitions` (the busy ones get more). */
+  topicPartitions?: Readonly<Record<string, number>>;
   /** SASL credentials of this client's principal; absent on a broker without authentication. */
   sasl?: KafkaCredentials;
 }
@@ -20,6 +22,11 @@ export interface KafkaCredentials {
 
 export function physicalName(settings: Pick<KafkaSettings, 'topicPrefix'>, logical: string): string {
   return `${settings.topicPrefix}${logical}`;
+}
+
+/** How many partitions a logical topic is created with. */
+export function partitionsOf(settings: Pick<KafkaSettings, 'partitions' | 'topicPartitions'>, logical: string): number {
+  return settings.topicPartitions?.[logical] ?? settings.partitions;
 }
 
 export function logicalName(settings: Pick<KafkaSettings, 'topicPrefix'>, physical: string): string {

@@ -1,6 +1,6 @@
 import { isCompactedTopic } from '@satupintu/contracts';
 import type { Admin, Kafka } from 'kafkajs';
-import { physicalName, type KafkaSettings } from './kafka-settings';
+import { partitionsOf, physicalName, type KafkaSettings } from './kafka-settings';
 
 /** Creates the topics that are missing (idempotent). Partition counts come from configuration. */
 export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, logicalTopics: string[]): Promise<void> {
@@ -16,7 +16,7 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, logica
           waitForLeaders: true,
           topics: missing.map((t) => ({
             topic: physicalName(settings, t),
-            numPartitions: settings.partitions,
+            numPartitions: partitionsOf(settings, t),
             replicationFactor: -1,
             configEntries: isCompactedTopic(t) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
           })),

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import pino from 'pino';
 import { currentCorrelationId } from './correlation';
 
@@ -22,7 +23,8 @@ export function createLogger(service: string, level: string = 'info'): Logger {
     },
     mixin() {
       const correlationId = currentCorrelationId();
-      return correlationId ? { correlationId } : {};
+      const span = trace.getActiveSpan()?.spanContext();
+      return { ...(correlationId ? { correlationId } : {}), ...(span && span.traceFlags ? { traceId: span.traceId } : {}) };
     },
   });
 }

@@ -12,6 +12,8 @@ export interface OutboxRelayOptions {
   /** Upper bound of one produce request's payload. */
   maxBatchBytes?: number;
   onError?: (err: unknown) => void;
+  /** Called after each published batch with the seconds each row waited since it was committed (metrics). */
+  onPublished?: (delaysSeconds: number[]) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,9 +79,9 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows it published. */
   async publishOnce(): Promise<number> {
     const schema = this.options.schema;
-    const rows: Array<{ id: string; topic: string; key: string; value: string; headers: Record<string, string> }> =
+    const rows: Array<{ id: string; topic: string; key: string; value: string; headers: Record<string, string>; waited: number }> =
       await this.dataSource.query(
-        `select id, topic, key, value, headers from "${schema}".outbox order by id limit $1`,
+        `select id, topic, key, value, headers, extract(epoch from clock_timestamp() - created_at) as waited from "${schema}".outbox order by id limit $1`,
         [this.options.batchSize ?? 1000],
       );
     if (rows.length === 0) return 0;
@@ -89,9 +91,12 @@ export class OutboxRelay {
     let take = 0;
     while (take < rows.length && (take === 0 || bytes + rows[take].value.length <= maxBytes)) bytes += rows[take++].value.length;
     rows.length = take;
+    const sendStarted = Date.now();
     await this.sink.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
     await this.dataSource.query(`delete from "${schema}".outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
     this.published += rows.length;
+    const sendSeconds = (Date.now() - sendStarted) / 1000;
+    this.options.onPublished?.(rows.map((r) => Math.max(0, Number(r.waited)) + sendSeconds));
     return rows.length;
   }
 }

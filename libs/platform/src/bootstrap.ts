@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { deadLetterTopic } from '@satupintu/contracts';
 import { BatchConsumer, describeError, ensureTopics, EventProducer, KafkaBatchTransport, type KafkaSettings } from '@satupintu/kafka';
-import { createLogger, NestPinoLogger, sanitiseCorrelationId, withCorrelationId, type Logger } from '@satupintu/observability';
+import { consumerInstrumentation, createLogger, NestPinoLogger, sanitiseCorrelationId, startTracing, withCorrelationId, type Logger, type ServiceMetrics } from '@satupintu/observability';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,8 +13,9 @@ import type { Kafka } from 'kafkajs';
 import { BaseConfigSchema, ConfigError, kafkaSettingsOf, parseConfig, type BaseConfig } from './config';
 import { AllExceptionsFilter } from './errors.filter';
 import { LifecycleService } from './lifecycle.service';
+import { instrumentConsumerLag, instrumentHttp } from './metrics';
 import type { ServiceDescriptor } from './service-descriptor';
-import { KAFKA, KAFKA_SETTINGS, LOGGER } from './tokens';
+import { KAFKA, KAFKA_SETTINGS, LOGGER, METRICS } from './tokens';
 
 export interface BootstrapOptions {
   /** Largest JSON body (default 1mb). */
@@ -67,10 +68,15 @@ export async function bootstrapService(
       await migrateOnly(service, config, bootLogger);
       return;
     }
+    if (config.OTEL_TRACES_EXPORTER === 'otlp') {
+      startTracing({ service: service.name, instanceId: config.INSTANCE_ID, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG });
+    }
     const app = await NestFactory.create(appModule as never, { bodyParser: false, logger: new NestPinoLogger(bootLogger) });
     const logger = app.get<Logger>(LOGGER);
     const kafka = app.get<Kafka>(KAFKA);
     const settings = app.get<KafkaSettings>(KAFKA_SETTINGS);
+    const metrics = app.get<ServiceMetrics>(METRICS);
+    instrumentHttp(app, metrics);
 
     app.use((req: Request, res: Response, next: NextFunction) => {
       const correlationId = sanitiseCorrelationId(req.header('x-correlation-id')) ?? randomUUID();
@@ -96,7 +102,12 @@ export async function bootstrapService(
     if (service.consumerGroup) {
       const producer = app.get(EventProducer);
       const transport = new KafkaBatchTransport(
-        (handlers) => new BatchConsumer(kafka, settings, producer, { groupId: service.consumerGroup as string, handlers }, logger),
+        (handlers) => {
+          const instrumentation = consumerInstrumentation(metrics);
+          const consumer = new BatchConsumer(kafka, settings, producer, { groupId: service.consumerGroup as string, handlers, instrumentation }, logger);
+          instrumentConsumerLag(metrics, consumer);
+          return consumer;
+        },
       );
       app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
       await app.startAllMicroservices();

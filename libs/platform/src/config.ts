@@ -20,6 +20,14 @@ export const BaseConfigSchema = z.object({
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'host:port')).min(1)),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** Per-topic partition counts, `topic=n,topic=n` (logical names); the rest get KAFKA_PARTITIONS. */
+  KAFKA_TOPIC_PARTITIONS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+=\d{1,4}$/, 'topic=partitions')))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => [p.split('=')[0], Number(p.split('=')[1])])) as Record<string, number>)
+    .refine((m) => Object.values(m).every((n) => n >= 1 && n <= 1000), 'partitions between 1 and 1000'),
   /** SASL mechanism of the service's Kafka principal; `none` only for a broker without authentication. */
   KAFKA_SASL_MECHANISM: z.enum(['none', 'scram-sha-256', 'scram-sha-512']).default('scram-sha-512'),
   KAFKA_USERNAME: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/).optional(),
@@ -35,12 +43,17 @@ export const BaseConfigSchema = z.object({
     .transform((v) => v === 'true'),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   INSTANCE_ID: z.string().default(String(process.pid)),
+  /** Tracing: `otlp` exports OpenTelemetry spans to OTEL_EXPORTER_OTLP_ENDPOINT; `none` (default) turns it off. */
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp']).default('none'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().regex(/^https?:\/\//, 'an http(s):// URL').default('http://127.0.0.1:4318'),
+  /** Share of new traces kept, 0 to 1. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
 
 /** The Kafka connection of a service or tool: brokers, prefix, partitions and its principal's credentials. */
 export function kafkaSettingsOf(config: BaseConfig, clientId: string, partitions = config.KAFKA_PARTITIONS): KafkaSettings {
-  const settings: KafkaSettings = { brokers: config.KAFKA_BROKERS, clientId, topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions };
+  const settings: KafkaSettings = { brokers: config.KAFKA_BROKERS, clientId, topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions, topicPartitions: config.KAFKA_TOPIC_PARTITIONS };
   if (config.KAFKA_SASL_MECHANISM === 'none') return settings;
   const password = config.KAFKA_PASSWORD ?? (config.KAFKA_PASSWORD_FILE ? readSecretFile(config.KAFKA_PASSWORD_FILE) : undefined);
   if (!config.KAFKA_USERNAME || !password) {

@@ -8,3 +8,4 @@ export * from './bootstrap';
 export * from './outbox-event';
 export * from './public.decorator';
 export * from './periodic-task';
+export * from './metrics';

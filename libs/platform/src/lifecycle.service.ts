@@ -1,13 +1,14 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { describeError, EventProducer } from '@satupintu/kafka';
-import type { Logger } from '@satupintu/observability';
+import { stopTracing, type Logger, type ServiceMetrics } from '@satupintu/observability';
 import { OutboxRelay } from '@satupintu/persistence';
 import type Redis from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { BaseConfig } from './config';
 import type { ServiceDescriptor } from './service-descriptor';
-import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, REDIS, SERVICE } from './tokens';
+import { instrumentPlatform } from './metrics';
+import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, METRICS, REDIS, SERVICE } from './tokens';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
@@ -32,14 +33,20 @@ export class LifecycleService implements BeforeApplicationShutdown, OnApplicatio
     @Inject(EventProducer) private readonly producer: EventProducer,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource | null,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(METRICS) private readonly metrics: ServiceMetrics,
   ) {}
 
   async start(): Promise<void> {
     await this.producer.connect();
+    instrumentPlatform(this.metrics, this.producer, this.dataSource, this.service.schema);
     if (this.dataSource && this.service.schema) {
       this.relay = new OutboxRelay(this.dataSource, this.producer, {
         schema: this.service.schema,
         onError: (err) => this.logger.warn(describeError(err), 'outbox relay error'),
+        onPublished: (delays) => {
+          this.metrics.outboxPublished.inc(delays.length);
+          for (const d of delays) this.metrics.outboxRelayDelay.observe(d);
+        },
       });
       this.relay.start();
     }
@@ -83,6 +90,7 @@ export class LifecycleService implements BeforeApplicationShutdown, OnApplicatio
     await this.admin?.disconnect().catch(() => undefined);
     if (this.dataSource?.isInitialized) await this.dataSource.destroy();
     this.redis.disconnect();
+    await stopTracing();
     this.logger.info('stopped');
   }
 }

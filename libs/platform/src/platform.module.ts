@@ -1,18 +1,19 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { createKafka, EventProducer, type KafkaSettings } from '@satupintu/kafka';
-import { createLogger, type Logger } from '@satupintu/observability';
+import { createLogger, ServiceMetrics, type Logger } from '@satupintu/observability';
 import { createDataSource, runMigrations } from '@satupintu/persistence';
 import Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { kafkaSettingsOf, type BaseConfig } from './config';
 import { HealthController } from './health.controller';
 import { LifecycleService } from './lifecycle.service';
+import { MetricsController } from './metrics';
 import type { ServiceDescriptor } from './service-descriptor';
-import { CONFIG, DATA_SOURCE, KAFKA, KAFKA_SETTINGS, LOGGER, REDIS, SERVICE } from './tokens';
+import { CONFIG, DATA_SOURCE, KAFKA, KAFKA_SETTINGS, LOGGER, METRICS, REDIS, SERVICE } from './tokens';
 
 /**
  * The connections and lifecycle every service shares: config, logger, Kafka (client, producer),
- * PostgreSQL (DataSource with migrations), Redis, health endpoints, outbox relay.
+ * PostgreSQL (DataSource with migrations), Redis, health and metrics endpoints, outbox relay.
  */
 @Global()
 @Module({})
@@ -22,6 +23,7 @@ export class PlatformModule {
       { provide: SERVICE, useValue: service },
       { provide: CONFIG, useValue: config },
       { provide: LOGGER, useFactory: () => createLogger(service.name, config.LOG_LEVEL) },
+      { provide: METRICS, useFactory: () => new ServiceMetrics(service.name) },
       {
         provide: KAFKA_SETTINGS,
         useValue: kafkaSettingsOf(config, `${service.name}-${config.INSTANCE_ID}`),
@@ -56,7 +58,7 @@ export class PlatformModule {
     ];
     return {
       module: PlatformModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers,
       exports: providers.map((p) => ('provide' in p ? p.provide : p)),
     };

@@ -4,3 +4,4 @@ export * from './topic-tap';
 export * from './fixtures';
 export * from './family-events';
 export * from './dates';
+export * from './prometheus';

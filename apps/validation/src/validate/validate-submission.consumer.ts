@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { HEADERS, TOPICS, type FamilyRejectedV1, type FamilySubmittedV1, type FamilyValidatedV1 } from '@satupintu/contracts';
 import { officialRegions, todayIn, validateFamily } from '@satupintu/domain';
 import { encodeEvent, EventProducer, type ConsumedEvent, type OutgoingMessage } from '@satupintu/kafka';
+import { traceHeaders } from '@satupintu/observability';
 import { v5 as uuidv5 } from 'uuid';
 import { VALIDATION_SETTINGS, type ValidationSettings } from '../config/validation.config';
 
@@ -27,7 +28,7 @@ export class ValidateSubmissionConsumer {
     const now = new Date().toISOString();
     const out: OutgoingMessage[] = batch.map(({ value: s, key, correlationId }) => {
       const result = validateFamily(s.family, ctx);
-      const headers = { [HEADERS.correlationId]: correlationId ?? s.eventId };
+      const headers = { [HEADERS.correlationId]: correlationId ?? s.eventId, ...traceHeaders(correlationId) };
       if (result.family && result.errors.length === 0) {
         const eventId = uuidv5(`${s.eventId}:${TOPICS.familyValidated}`, EVENT_NAMESPACE);
         const event: FamilyValidatedV1 = {
