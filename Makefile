@@ -45,6 +45,7 @@ lint: deps
 	tsc -p tsconfig.json
 	nx show projects >/dev/null
 	eslint .
+	node tools/deploy/validate-manifests.mjs
 
 unit: deps
 	jest --selectProjects unit --json --outputFile=artifacts/jest-unit.json

@@ -1,4 +1,4 @@
-import { TOPICS } from '@satupintu/contracts';
+import { TOPICS, type FamilyRecord } from '@satupintu/contracts';
 import { generateFamilies } from '@satupintu/synthetic';
 import { authFetch, eventually, parsePrometheus, produce, select, submit, TestStack, total, type Sample, type ServiceName } from '@satupintu/testing';
 import { randomBytes } from 'node:crypto';
@@ -57,6 +57,8 @@ describe('observability: metrics and traces of every service', () => {
   let collector: Awaited<ReturnType<typeof startCollector>>;
   let gateway: string;
   const { records } = generateFamilies({ count: 150, villages: ['31.71.01.1001', '31.71.01.1002', '31.71.02.1001'], seed: 909, errorRate: 0.05, duplicateRate: 0.1 });
+  /** The input as families (a broken record may lack fields; it is only scanned for values). */
+  const inputFamilies = records.map((r) => r.family as Partial<FamilyRecord>);
   const scrape = async (name: ServiceName): Promise<Sample[]> => {
     const res = await fetch(`${stack.services.get(name)!.url}/metrics`);
     expect(res.status).toBe(200);
@@ -87,7 +89,7 @@ describe('observability: metrics and traces of every service', () => {
     }
     await produce(stack, TOPICS.familySubmitted, [{ key: 'poison', value: '{"not json' }]);
     // Paths that hold a NIK-shaped value: the label is the route template or "unmatched".
-    const nikLike = records[0].family.members.find((m) => m.nik)?.nik ?? '3171014101900001';
+    const nikLike = inputFamilies.flatMap((f) => f.members ?? []).find((m) => m.nik)?.nik ?? '3171014101900001';
     expect((await authFetch(`${gateway}/v1/families/${nikLike}`)).status).toBeGreaterThanOrEqual(400);
     expect((await fetch(`${gateway}/no-such-path/${nikLike}`)).status).toBe(404);
 
@@ -162,8 +164,11 @@ describe('observability: metrics and traces of every service', () => {
     expect(total(m('dedup'), 'satupintu_consumer_dead_lettered_total')).toBe(0);
 
     // No label value anywhere is a NIK, a KK or a name from the input.
-    const nameTokens = new Set(records.flatMap((r) => r.family.members.flatMap((p) => p.name.toLowerCase().split(/[^a-z']+/).filter((t) => t.length >= 3))));
-    const numbers = new Set(records.flatMap((r) => [r.family.kk, ...r.family.members.map((p) => p.nik ?? '')]).filter(Boolean));
+    const members = inputFamilies.flatMap((f) => f.members ?? []);
+    const nameTokens = new Set(members.flatMap((p) => String(p.name ?? '').toLowerCase().split(/[^a-z']+/).filter((t) => t.length >= 3)));
+    const numbers = new Set([...inputFamilies.map((f) => String(f.kk ?? '')), ...members.map((p) => p.nik ?? '')].filter(Boolean));
+    expect(nameTokens.size).toBeGreaterThan(100);
+    expect(numbers.size).toBeGreaterThan(300);
     for (const s of SERVICES) {
       for (const sample of m(s)) {
         for (const value of Object.values(sample.labels)) {

@@ -3,12 +3,14 @@ import { createLogger } from '@satupintu/observability';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Client } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { eventually } from './eventually';
 
-export const ROOT = join(__dirname, '..', '..', '..');
+const threeUp = join(__dirname, '..', '..', '..');
+/** The repository root, from the sources (tests) or from dist/ (benchmarks). */
+export const ROOT = basename(threeUp) === 'dist' ? dirname(threeUp) : threeUp;
 export const LOG_DIR = join(ROOT, 'artifacts', 'test-logs');
 
 /** Connection settings of the real local servers (tools/stack/infra.sh), or external ones from env. */
