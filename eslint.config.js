@@ -19,7 +19,8 @@ function depConstraints(testing) {
     { sourceTag: 'type:synthetic', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...APP_LIBS, 'type:testing'] },
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...APP_LIBS, ...forTests] },
-    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...APP_LIBS, 'type:synthetic'] },
+    // Tools include the benchmarks, which run services on the test stack harness (libs/testing).
+    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...APP_LIBS, 'type:synthetic', 'type:testing'] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...APP_LIBS, 'type:testing', 'type:synthetic'] },
     // A service's code is its own: no app imports another app.
     ...SCOPES.map((s) => ({ sourceTag: `scope:${s}`, onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:shared'] })),
