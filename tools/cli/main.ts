@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
 import { registerAccessCommands } from './access-commands';
+import { registerOpsCommands } from './ops-commands';
 import { registerSubscriptionCommands } from './subscription-commands';
 import { defineCampaign, gatewayRequest, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
@@ -253,6 +254,7 @@ async function demoAnalystKey(gateway: string, region: string): Promise<string> 
 
 registerAccessCommands(program);
 registerSubscriptionCommands(program, () => kafkaSettingsOf(config, `cli-${process.pid}`), ROOT);
+registerOpsCommands(program, { kafkaSettings: () => kafkaSettingsOf(config, `ops-${process.pid}`), databaseUrl: config.DATABASE_URL, root: ROOT, env: withLocalStackCredentials() as NodeJS.ProcessEnv });
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

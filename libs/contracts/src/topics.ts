@@ -69,4 +69,6 @@ export const HEADERS = {
   sourceTopic: 'dlq-source-topic',
   sourcePartition: 'dlq-source-partition',
   sourceOffset: 'dlq-source-offset',
+  /** When an operator moved a dead-lettered message back to its topic (`satupintu ops redrive`). */
+  redriven: 'dlq-redriven-at',
 } as const;

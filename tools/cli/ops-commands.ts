@@ -1,0 +1,294 @@
+import { deadLetterTopic, HEADERS, PLATFORM_SERVICES } from '@satupintu/contracts';
+import { createKafka, EventProducer, headersToStrings, logicalName, physicalName, type KafkaSettings, type OutgoingMessage } from '@satupintu/kafka';
+import { createLogger } from '@satupintu/observability';
+import { SingleBar, Presets } from 'cli-progress';
+import type { Command } from 'commander';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+/** The PostgreSQL schema (with its inbox) of each service that keeps one. */
+const SCHEMAS: Record<string, string> = { gateway: 'gateway', dedup: 'registry', aggregation: 'aggregation', eligibility: 'eligibility', subscriptions: 'subscriptions' };
+/** Headers the consumer adds when it dead-letters a message; dropped when the message goes back. */
+const DEAD_LETTER_HEADERS = [HEADERS.errorCode, HEADERS.error, HEADERS.sourceTopic, HEADERS.sourcePartition, HEADERS.sourceOffset];
+
+const bar = (label: string, total: number) => {
+  const b = new SingleBar({ format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`, hideCursor: true, noTTYOutput: true, stream: process.stderr }, Presets.shades_classic);
+  b.start(Math.max(total, 0), 0);
+  return b;
+};
+
+export interface OpsContext {
+  kafkaSettings: () => KafkaSettings;
+  databaseUrl: string;
+  root: string;
+  /** The environment for the services' own commands (migrations, reconcile, backfill). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `satupintu ops ...`: what an operator needs while the platform runs: consumer lag per service,
+ * dead letters back to their topic, a replay of a topic range into one service, partition growth,
+ * aggregate rebuild, eligibility re-run and migrations.
+ */
+export function registerOpsCommands(program: Command, ctx: OpsContext): void {
+  const ops = program.command('ops').description('operate the running platform: lag, dead letters, replay, rebuilds, migrations');
+  const withAdmin = async <T>(fn: (admin: Admin, kafka: Kafka, settings: KafkaSettings) => Promise<T>): Promise<T> => {
+    const settings = ctx.kafkaSettings();
+    const kafka = createKafka(settings, createLogger('ops', 'error'));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return await fn(admin, kafka, settings);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  ops
+    .command('lag')
+    .description('consumer lag per service and partition, with the members of each group')
+    .argument('[services...]', 'services (default: all)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (services: string[], opts: { json?: boolean }) => {
+      const report = await withAdmin((admin, _kafka, settings) => groupLag(admin, settings, services.length > 0 ? services : [...PLATFORM_SERVICES]));
+      if (opts.json) {
+        console.log(JSON.stringify(report, null, 2));
+        return;
+      }
+      for (const g of report) {
+        console.log(`${g.service.padEnd(14)} group ${g.group}: ${g.state}, ${g.members} member(s), lag ${g.lag}`);
+        for (const p of g.partitions.filter((x) => x.lag > 0)) console.log(`  ${p.topic} [${p.partition}] lag ${p.lag} (committed ${p.committed}, end ${p.end})`);
+      }
+    });
+
+  ops
+    .command('dlq')
+    .description('messages waiting in each service’s dead-letter topic (not yet moved back)')
+    .action(async () => {
+      await withAdmin(async (admin, _kafka, settings) => {
+        for (const service of PLATFORM_SERVICES) {
+          const topic = physicalName(settings, deadLetterTopic(service));
+          if (!(await admin.listTopics()).includes(topic)) continue;
+          const waiting = await pendingFor(admin, topic, physicalName(settings, redriveGroup(service)));
+          console.log(`${service.padEnd(14)} ${deadLetterTopic(service)}: ${waiting} waiting`);
+        }
+      });
+    });
+
+  ops
+    .command('redrive')
+    .description('move a service’s dead-lettered messages back to the topics they came from, once each (fix the cause first)')
+    .argument('<service>', 'the service whose dead letters go back')
+    .option('--limit <n>', 'at most this many messages', (v) => Number(v))
+    .action(async (service: string, opts: { limit?: number }) => {
+      assertService(service);
+      const moved = await withAdmin(async (admin, kafka, settings) => {
+        const dlq = physicalName(settings, deadLetterTopic(service));
+        const group = physicalName(settings, redriveGroup(service));
+        const total = Math.min(await pendingFor(admin, dlq, group), opts.limit ?? Infinity);
+        if (total === 0) return 0;
+        const producer = new EventProducer(kafka, settings);
+        const progress = bar(`redrive ${service}`, total);
+        let done = 0;
+        try {
+          await readRange(kafka, dlq, group, total, async (messages) => {
+            const out: OutgoingMessage[] = [];
+            for (const m of messages) {
+              const headers = headersToStrings(m.headers);
+              const source = headers[HEADERS.sourceTopic];
+              if (!source) continue;
+              for (const h of DEAD_LETTER_HEADERS) delete headers[h];
+              out.push({ topic: source, key: m.key?.toString('utf8') ?? '', value: m.value?.toString('utf8') ?? '', headers: { ...headers, [HEADERS.redriven]: new Date().toISOString() } });
+            }
+            await producer.send(out);
+            done += messages.length;
+            progress.update(done);
+          });
+        } finally {
+          progress.stop();
+          await producer.disconnect();
+        }
+        return done;
+      });
+      console.log(JSON.stringify({ service, movedBack: moved }));
+    });
+
+  ops
+    .command('replay')
+    .description('process a range of a topic again in one service: its inbox forgets those events, then they are published again (other services skip them by event id)')
+    .argument('<service>', 'the service that processes the range again')
+    .requiredOption('--topic <topic>', 'logical topic the service consumes')
+    .requiredOption('--partition <p>', 'partition', (v) => Number(v))
+    .requiredOption('--from <offset>', 'first offset', (v) => Number(v))
+    .requiredOption('--to <offset>', 'last offset (inclusive)', (v) => Number(v))
+    .action(async (service: string, opts: { topic: string; partition: number; from: number; to: number }) => {
+      assertService(service);
+      if (!(opts.to >= opts.from)) throw new Error('--to must not be before --from');
+      const schema = SCHEMAS[service];
+      const total = opts.to - opts.from + 1;
+      const db = new Client({ connectionString: ctx.databaseUrl });
+      await db.connect();
+      try {
+        const result = await withAdmin(async (_admin, kafka, settings) => {
+          const producer = new EventProducer(kafka, settings);
+          const progress = bar(`replay ${opts.topic}[${opts.partition}] into ${service}`, total);
+          let done = 0;
+          let forgotten = 0;
+          try {
+            await readPartitionRange(kafka, physicalName(settings, opts.topic), opts.partition, opts.from, opts.to, async (messages) => {
+              const ids = messages.map((m) => headersToStrings(m.headers)[HEADERS.eventId]).filter(Boolean);
+              if (schema && ids.length > 0) forgotten += (await db.query(`delete from "${schema}".inbox where event_id = any($1::uuid[])`, [ids])).rowCount ?? 0;
+              await producer.send(messages.map((m) => ({ topic: logicalName(settings, opts.topic), key: m.key?.toString('utf8') ?? '', value: m.value?.toString('utf8') ?? '', headers: headersToStrings(m.headers) })));
+              done += messages.length;
+              progress.update(done);
+            });
+          } finally {
+            progress.stop();
+            await producer.disconnect();
+          }
+          return { replayed: done, inboxEntriesForgotten: forgotten };
+        });
+        console.log(JSON.stringify({ service, topic: opts.topic, partition: opts.partition, ...result }));
+      } finally {
+        await db.end();
+      }
+    });
+
+  ops
+    .command('partitions')
+    .description('grow a topic to more partitions so more instances can share it (keys move to new partitions: pause producers first for strict order)')
+    .argument('<topic>', 'logical topic')
+    .argument('<count>', 'new partition count', (v) => Number(v))
+    .action(async (topic: string, count: number) => {
+      await withAdmin(async (admin, _kafka, settings) => {
+        const name = physicalName(settings, topic);
+        const [meta] = (await admin.fetchTopicMetadata({ topics: [name] })).topics;
+        if (meta.partitions.length >= count) {
+          console.log(JSON.stringify({ topic, partitions: meta.partitions.length, changed: false }));
+          return;
+        }
+        await admin.createPartitions({ topicPartitions: [{ topic: name, count }] });
+        console.log(JSON.stringify({ topic, partitions: count, was: meta.partitions.length, changed: true }));
+      });
+    });
+
+  const runService = (service: string, args: string[]) => {
+    const r = spawnSync(process.execPath, ['-r', join(ctx.root, 'tools/runtime/register-paths.js'), join(ctx.root, `dist/apps/${service}/src/main.js`), ...args], { stdio: 'inherit', env: ctx.env });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  };
+  ops
+    .command('rebuild-aggregates')
+    .description('recount every region’s indicators from the registry; --repair replaces the kept counts and publishes the regions that changed')
+    .option('--repair', 'replace the counts (default: report the differences only)')
+    .action((opts: { repair?: boolean }) => runService('aggregation', ['reconcile', ...(opts.repair ? ['--repair'] : [])]));
+  ops
+    .command('rerun-eligibility')
+    .description('evaluate every registry family against the programmes in force again (publishes only changed decisions)')
+    .option('--dry-run', 'count what would change without publishing')
+    .action((opts: { dryRun?: boolean }) => runService('eligibility', ['backfill', ...(opts.dryRun ? ['--dry-run'] : [])]));
+  ops
+    .command('migrate')
+    .description('apply every service’s pending database migrations, then exit')
+    .action(() => {
+      for (const service of Object.keys(SCHEMAS)) runService(service, ['--migrate-only']);
+    });
+}
+
+function assertService(service: string): void {
+  if (!(PLATFORM_SERVICES as readonly string[]).includes(service)) throw new Error(`unknown service ${service} (one of ${PLATFORM_SERVICES.join(', ')})`);
+}
+
+/** The consumer group that remembers how far a service's dead letters have been moved back. */
+const redriveGroup = (service: string) => `ops.redrive.${service}`;
+
+export interface GroupLag {
+  service: string;
+  group: string;
+  state: string;
+  members: number;
+  lag: number;
+  partitions: Array<{ topic: string; partition: number; committed: number; end: number; lag: number }>;
+}
+
+/** Lag of each service's consumer group on every topic it has committed offsets for. */
+export async function groupLag(admin: Admin, settings: KafkaSettings, services: string[]): Promise<GroupLag[]> {
+  const out: GroupLag[] = [];
+  for (const service of services) {
+    const group = physicalName(settings, service);
+    const [description] = (await admin.describeGroups([group])).groups;
+    const committed = await admin.fetchOffsets({ groupId: group });
+    const partitions: GroupLag['partitions'] = [];
+    for (const t of committed) {
+      const ends = new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, { high: Number(p.high), low: Number(p.low) }]));
+      for (const p of t.partitions) {
+        const end = ends.get(p.partition) ?? { high: 0, low: 0 };
+        const at = Number(p.offset) >= 0 ? Number(p.offset) : end.low;
+        partitions.push({ topic: logicalName(settings, t.topic), partition: p.partition, committed: Number(p.offset), end: end.high, lag: Math.max(0, end.high - at) });
+      }
+    }
+    out.push({ service, group, state: description?.state ?? 'Unknown', members: description?.members.length ?? 0, lag: partitions.reduce((s, p) => s + p.lag, 0), partitions });
+  }
+  return out;
+}
+
+/** Messages of a topic that a group has not committed yet (from the start when it never did). */
+async function pendingFor(admin: Admin, topic: string, group: string): Promise<number> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  return ends.reduce((sum, p) => sum + Number(p.high) - ((at.get(p.partition) ?? -1) >= 0 ? (at.get(p.partition) as number) : Number(p.low)), 0);
+}
+
+/** Reads `count` messages of a topic under a group from its committed offsets, committing after each batch. */
+async function readRange(kafka: Kafka, topic: string, groupId: string, count: number, onBatch: (messages: KafkaMessage[]) => Promise<void>): Promise<void> {
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  await consumer.connect();
+  let seen = 0;
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const take = batch.messages.slice(0, Math.max(0, count - seen));
+            if (take.length === 0) return;
+            await onBatch(take);
+            seen += take.length;
+            await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(Number(take[take.length - 1].offset) + 1) }]);
+            if (seen >= count) resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Reads offsets from..to (inclusive) of one partition, without a consumer group's commits. */
+async function readPartitionRange(kafka: Kafka, topic: string, partition: number, from: number, to: number, onBatch: (messages: KafkaMessage[]) => Promise<void>): Promise<void> {
+  const consumer = kafka.consumer({ groupId: `ops.replay.${process.pid}.${Date.now()}`, allowAutoTopicCreation: false });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic] });
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            if (batch.partition !== partition) return;
+            const take = batch.messages.filter((m) => Number(m.offset) >= from && Number(m.offset) <= to);
+            if (take.length > 0) await onBatch(take);
+            if (Number(batch.lastOffset()) >= to || Number(batch.highWatermark) - 1 <= Number(batch.lastOffset())) resolve();
+          },
+        })
+        .catch(reject);
+      consumer.seek({ topic, partition, offset: String(from) });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
