@@ -138,7 +138,7 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
           let forgotten = 0;
           try {
             await readPartitionRange(kafka, physicalName(settings, opts.topic), opts.partition, opts.from, opts.to, async (messages) => {
-              const ids = messages.map((m) => headersToStrings(m.headers)[HEADERS.eventId]).filter(Boolean);
+              const ids = messages.map(eventIdOf).filter((id): id is string => id !== undefined);
               if (schema && ids.length > 0) forgotten += (await db.query(`delete from "${schema}".inbox where event_id = any($1::uuid[])`, [ids])).rowCount ?? 0;
               await producer.send(messages.map((m) => ({ topic: logicalName(settings, opts.topic), key: m.key?.toString('utf8') ?? '', value: m.value?.toString('utf8') ?? '', headers: headersToStrings(m.headers) })));
               done += messages.length;
@@ -194,6 +194,18 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
     .action(() => {
       for (const service of Object.keys(SCHEMAS)) runService(service, ['--migrate-only']);
     });
+}
+
+/** A message's event id: its header, or the `eventId` of its value when a producer set no header. */
+function eventIdOf(m: KafkaMessage): string | undefined {
+  const header = headersToStrings(m.headers)[HEADERS.eventId];
+  if (header) return header;
+  try {
+    const id = (JSON.parse(m.value?.toString('utf8') ?? '') as { eventId?: unknown }).eventId;
+    return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function assertService(service: string): void {
