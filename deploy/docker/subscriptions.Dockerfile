@@ -4,7 +4,7 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund --no-save
+RUN npm ci --no-audit --no-fund
 COPY tsconfig*.json ./
 COPY apps ./apps
 COPY libs ./libs

@@ -319,7 +319,7 @@ export function dockerfile(d: ServiceDescriptor): string {
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund --no-save
+RUN npm ci --no-audit --no-fund
 COPY tsconfig*.json ./
 COPY apps ./apps
 COPY libs ./libs
