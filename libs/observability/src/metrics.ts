@@ -10,108 +10,47 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly collectors: Array<() => Promise<void> | void> = [];
 
-  readonly httpRequests = new Counter({
-    name: 'satupintu_http_requests_total',
-    help: 'HTTP requests answered, by method, route template and status code.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
-    name: 'satupintu_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method and route template.',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  readonly httpRequests = this.counter('satupintu_http_requests_total', 'HTTP requests answered, by method, route template and status code.', ['method', 'route', 'status_code']);
+  readonly httpDuration = this.histogram('satupintu_http_request_duration_seconds', 'Time to answer an HTTP request, by method and route template.', ['method', 'route'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
 
-  readonly consumerMessages = new Counter({
-    name: 'satupintu_consumer_messages_total',
-    help: 'Messages consumed and committed, by logical topic.',
-    labelNames: ['topic'] as const,
-    registers: [this.registry],
-  });
-  readonly consumerBatches = new Counter({
-    name: 'satupintu_consumer_batches_total',
-    help: 'Batches consumed and committed, by logical topic.',
-    labelNames: ['topic'] as const,
-    registers: [this.registry],
-  });
-  readonly consumerBatchDuration = new Histogram({
-    name: 'satupintu_consumer_batch_duration_seconds',
-    help: 'Time to process one batch (decode, handler with retries, dead-lettering, commit), by logical topic.',
-    labelNames: ['topic'] as const,
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
-  readonly consumerErrors = new Counter({
-    name: 'satupintu_consumer_errors_total',
-    help: 'Failed handler attempts, by logical topic and kind (transient: infrastructure; handler: anything else).',
-    labelNames: ['topic', 'kind'] as const,
-    registers: [this.registry],
-  });
-  readonly consumerRetries = new Counter({
-    name: 'satupintu_consumer_retries_total',
-    help: 'Batch or message retries after a failed attempt, by logical topic.',
-    labelNames: ['topic'] as const,
-    registers: [this.registry],
-  });
-  readonly consumerDeadLettered = new Counter({
-    name: 'satupintu_consumer_dead_lettered_total',
-    help: 'Messages sent to the dead-letter topic, by logical source topic and reason code.',
-    labelNames: ['topic', 'reason'] as const,
-    registers: [this.registry],
-  });
-  readonly consumerLag = new Gauge({
-    name: 'satupintu_consumer_lag_messages',
-    help: "Messages not yet committed by this instance's consumer group, per assigned partition.",
-    labelNames: ['topic', 'partition'] as const,
-    registers: [this.registry],
-  });
+  readonly consumerMessages = this.counter('satupintu_consumer_messages_total', 'Messages consumed and committed, by logical topic.', ['topic']);
+  readonly consumerBatches = this.counter('satupintu_consumer_batches_total', 'Batches consumed and committed, by logical topic.', ['topic']);
+  readonly consumerBatchDuration = this.histogram(
+    'satupintu_consumer_batch_duration_seconds',
+    'Time to process one batch (decode, handler with retries, dead-lettering, commit), by logical topic.',
+    ['topic'],
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  );
+  readonly consumerErrors = this.counter('satupintu_consumer_errors_total', 'Failed handler attempts, by logical topic and kind (transient: infrastructure; handler: anything else).', ['topic', 'kind']);
+  readonly consumerRetries = this.counter('satupintu_consumer_retries_total', 'Batch or message retries after a failed attempt, by logical topic.', ['topic']);
+  readonly consumerDeadLettered = this.counter('satupintu_consumer_dead_lettered_total', 'Messages sent to the dead-letter topic, by logical source topic and reason code.', ['topic', 'reason']);
+  readonly consumerLag = this.gauge('satupintu_consumer_lag_messages', "Messages not yet committed by this instance's consumer group, per assigned partition.", ['topic', 'partition']);
 
-  readonly producedMessages = new Counter({
-    name: 'satupintu_producer_messages_total',
-    help: 'Messages acknowledged by Kafka, by logical topic.',
-    labelNames: ['topic'] as const,
-    registers: [this.registry],
-  });
+  readonly producedMessages = this.counter('satupintu_producer_messages_total', 'Messages acknowledged by Kafka, by logical topic.', ['topic']);
 
-  readonly outboxPublished = new Counter({
-    name: 'satupintu_outbox_published_total',
-    help: 'Outbox rows published to Kafka by this instance.',
-    registers: [this.registry],
-  });
-  readonly outboxRelayDelay = new Histogram({
-    name: 'satupintu_outbox_relay_delay_seconds',
-    help: 'Time from an outbox row being committed to its acknowledgement by Kafka.',
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
-    registers: [this.registry],
-  });
-  readonly outboxBacklog = new Gauge({
-    name: 'satupintu_outbox_backlog_rows',
-    help: "Rows waiting in the service's outbox (counted up to 1,000,000).",
-    registers: [this.registry],
-  });
-  readonly outboxOldestAge = new Gauge({
-    name: 'satupintu_outbox_oldest_age_seconds',
-    help: 'Age of the oldest row waiting in the outbox (0 when empty).',
-    registers: [this.registry],
-  });
+  readonly outboxPublished = this.counter('satupintu_outbox_published_total', 'Outbox rows published to Kafka by this instance.', []);
+  readonly outboxRelayDelay = this.histogram('satupintu_outbox_relay_delay_seconds', 'Time from an outbox row being committed to its acknowledgement by Kafka.', [], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]);
+  readonly outboxBacklog = this.gauge('satupintu_outbox_backlog_rows', "Rows waiting in the service's outbox (counted up to 1,000,000).", []);
+  readonly outboxOldestAge = this.gauge('satupintu_outbox_oldest_age_seconds', 'Age of the oldest row waiting in the outbox (0 when empty).', []);
 
-  readonly dbPoolConnections = new Gauge({
-    name: 'satupintu_db_pool_connections',
-    help: 'PostgreSQL pool connections by state (total, idle, waiting: requests queued for a connection).',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
-  readonly dbPoolMax = new Gauge({
-    name: 'satupintu_db_pool_max_connections',
-    help: 'Largest size of the PostgreSQL pool (DATABASE_POOL_SIZE).',
-    registers: [this.registry],
-  });
+  readonly dbPoolConnections = this.gauge('satupintu_db_pool_connections', 'PostgreSQL pool connections by state (total, idle, waiting: requests queued for a connection).', ['state']);
+  readonly dbPoolMax = this.gauge('satupintu_db_pool_max_connections', 'Largest size of the PostgreSQL pool (DATABASE_POOL_SIZE).', []);
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   /** Runs `collect` before each scrape (for gauges read from elsewhere); a failing one is skipped. */

@@ -42,6 +42,22 @@ export async function submit(gatewayUrl: string, records: unknown[], credential?
   return { status: res.status, headers: res.headers, body: (await res.json()) as never };
 }
 
+/**
+ * Submits records in chunks of `size`, one request after the other, `pauseMs` apart (a steady flow
+ * rather than a burst); resolves with how many were posted. Throws on a status other than 202.
+ */
+export async function submitInChunks(gatewayUrl: string, records: unknown[], size: number, pauseMs = 0): Promise<number> {
+  let posted = 0;
+  for (let i = 0; i < records.length; i += size) {
+    if (i > 0 && pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    const chunk = records.slice(i, i + size);
+    const res = await submit(gatewayUrl, chunk);
+    if (res.status !== 202) throw new Error(`submission chunk at ${i} answered ${res.status}`);
+    posted += chunk.length;
+  }
+  return posted;
+}
+
 export interface TestPrincipal { id: string; key: string; label: string; role: string; regions: string[] }
 
 let principalSerial = 1;
