@@ -63,12 +63,13 @@ describe('satupintu ops', () => {
     const lag = JSON.parse(ops('lag', 'dedup', '--json')) as Array<{ partitions: Array<{ topic: string; partition: number; end: number }> }>;
     const busiest = lag[0].partitions.filter((p) => p.topic === TOPICS.familyValidated).sort((a, b) => b.end - a.end)[0];
     const before = (await stack.db.query('select id, version from registry.families order by id')).rows;
-    const mark = (await stack.db.query('select max(processed_at) as at from registry.inbox')).rows[0].at as Date;
+    // As text: a JS Date would drop the microseconds, and a batch's rows share one timestamp.
+    const mark = (await stack.db.query('select max(processed_at)::text as at from registry.inbox')).rows[0].at as string;
 
     const report = JSON.parse(ops('replay', 'dedup', '--topic', TOPICS.familyValidated, '--partition', String(busiest.partition), '--from', '0', '--to', String(busiest.end - 1)));
     expect(report).toMatchObject({ service: 'dedup', replayed: busiest.end, inboxEntriesForgotten: busiest.end });
     await eventually(async () => (await inbox()) === 30, 60_000);
-    const processedAgain = Number((await stack.db.query('select count(*) as n from registry.inbox where processed_at > $1', [mark])).rows[0].n);
+    const processedAgain = Number((await stack.db.query('select count(*) as n from registry.inbox where processed_at > $1::timestamptz', [mark])).rows[0].n);
     expect(processedAgain).toBe(busiest.end);
     expect((await stack.db.query('select id, version from registry.families order by id')).rows).toEqual(before);
   }, 180_000);
