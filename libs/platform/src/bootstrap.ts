@@ -93,7 +93,9 @@ export async function bootstrapService(
       res.status(status).json({ error: { code, message: code === 'MALFORMED_JSON' ? 'the body is not valid JSON' : 'the request body was refused' } });
     });
     app.useGlobalFilters(new AllExceptionsFilter(logger));
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    // Exit with process.exit after the hooks rather than re-raising the signal: the 'exit' event lets
+    // pino flush its asynchronous stdout buffer, so the last lines ("stopped") are not lost.
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
     await ensureTopics(kafka, settings, service.consumerGroup ? [...service.topics, deadLetterTopic(service.consumerGroup)] : service.topics);
     const lifecycle = app.get(LifecycleService);
