@@ -4,13 +4,12 @@ import { BaseConfigSchema, kafkaSettingsOf, parseConfig, withLocalStackCredentia
 import { todayIn } from '@satupintu/domain';
 import { generateFamilies } from '@satupintu/synthetic';
 import { Command } from 'commander';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
 import { registerAccessCommands } from './access-commands';
-import { registerOpsCommands } from './ops-commands';
+import { migrateAll, registerOpsCommands } from './ops-commands';
 import { registerSubscriptionCommands } from './subscription-commands';
 import { defineCampaign, gatewayRequest, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
@@ -176,15 +175,7 @@ program
 program
   .command('migrate')
   .description('apply every service’s pending database migrations, then exit')
-  .action(() => {
-    for (const svc of SERVICES) {
-      const r = spawnSync(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, `dist/apps/${svc}/src/main.js`), '--migrate-only'], {
-        stdio: 'inherit',
-        env: withLocalStackCredentials() as NodeJS.ProcessEnv,
-      });
-      if (r.status !== 0) process.exit(r.status ?? 1);
-    }
-  });
+  .action(() => migrateAll({ root: ROOT, env: withLocalStackCredentials() as NodeJS.ProcessEnv }));
 
 /** Peak resident memory (VmHWM) of each running service instance started by tools/stack/services.sh. */
 function peakMemory(): Record<string, number> {

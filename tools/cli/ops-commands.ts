@@ -1,5 +1,5 @@
 import { deadLetterTopic, HEADERS, PLATFORM_SERVICES } from '@satupintu/contracts';
-import { createKafka, EventProducer, headersToStrings, logicalName, physicalName, type KafkaSettings, type OutgoingMessage } from '@satupintu/kafka';
+import { createKafka, EventProducer, headersToStrings, logicalName, partitionPositions, physicalName, type KafkaSettings, type OutgoingMessage, type PartitionPosition } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
@@ -68,9 +68,10 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
     .description('messages waiting in each service’s dead-letter topic (not yet moved back)')
     .action(async () => {
       await withAdmin(async (admin, _kafka, settings) => {
+        const existing = new Set(await admin.listTopics());
         for (const service of PLATFORM_SERVICES) {
           const topic = physicalName(settings, deadLetterTopic(service));
-          if (!(await admin.listTopics()).includes(topic)) continue;
+          if (!existing.has(topic)) continue;
           const waiting = await pendingFor(admin, topic, physicalName(settings, redriveGroup(service)));
           console.log(`${service.padEnd(14)} ${deadLetterTopic(service)}: ${waiting} waiting`);
         }
@@ -174,10 +175,7 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
       });
     });
 
-  const runService = (service: string, args: string[]) => {
-    const r = spawnSync(process.execPath, ['-r', join(ctx.root, 'tools/runtime/register-paths.js'), join(ctx.root, `dist/apps/${service}/src/main.js`), ...args], { stdio: 'inherit', env: ctx.env });
-    if (r.status !== 0) process.exit(r.status ?? 1);
-  };
+  const runService = (service: string, args: string[]) => runServiceCommand(ctx, service, args);
   ops
     .command('rebuild-aggregates')
     .description('recount every region’s indicators from the registry; --repair replaces the kept counts and publishes the regions that changed')
@@ -191,9 +189,18 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
   ops
     .command('migrate')
     .description('apply every service’s pending database migrations, then exit')
-    .action(() => {
-      for (const service of Object.keys(SCHEMAS)) runService(service, ['--migrate-only']);
-    });
+    .action(() => migrateAll(ctx));
+}
+
+/** Runs a service's own command (`dist/apps/<service>/src/main.js <args>`); exits with its status when it fails. */
+function runServiceCommand(ctx: Pick<OpsContext, 'root' | 'env'>, service: string, args: string[]): void {
+  const r = spawnSync(process.execPath, ['-r', join(ctx.root, 'tools/runtime/register-paths.js'), join(ctx.root, `dist/apps/${service}/src/main.js`), ...args], { stdio: 'inherit', env: ctx.env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+/** Applies the pending migrations of every service that keeps a schema, one service after the other. */
+export function migrateAll(ctx: Pick<OpsContext, 'root' | 'env'>): void {
+  for (const service of Object.keys(SCHEMAS)) runServiceCommand(ctx, service, ['--migrate-only']);
 }
 
 /** A message's event id: its header, or the `eventId` of its value when a producer set no header. */
@@ -221,7 +228,7 @@ export interface GroupLag {
   state: string;
   members: number;
   lag: number;
-  partitions: Array<{ topic: string; partition: number; committed: number; end: number; lag: number }>;
+  partitions: Array<PartitionPosition & { topic: string }>;
 }
 
 /** Lag of each service's consumer group on every topic it has committed offsets for. */
@@ -233,12 +240,7 @@ export async function groupLag(admin: Admin, settings: KafkaSettings, services: 
     const committed = await admin.fetchOffsets({ groupId: group });
     const partitions: GroupLag['partitions'] = [];
     for (const t of committed) {
-      const ends = new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, { high: Number(p.high), low: Number(p.low) }]));
-      for (const p of t.partitions) {
-        const end = ends.get(p.partition) ?? { high: 0, low: 0 };
-        const at = Number(p.offset) >= 0 ? Number(p.offset) : end.low;
-        partitions.push({ topic: logicalName(settings, t.topic), partition: p.partition, committed: Number(p.offset), end: end.high, lag: Math.max(0, end.high - at) });
-      }
+      for (const p of partitionPositions(await admin.fetchTopicOffsets(t.topic), t.partitions)) partitions.push({ topic: logicalName(settings, t.topic), ...p });
     }
     out.push({ service, group, state: description?.state ?? 'Unknown', members: description?.members.length ?? 0, lag: partitions.reduce((s, p) => s + p.lag, 0), partitions });
   }
@@ -247,10 +249,8 @@ export async function groupLag(admin: Admin, settings: KafkaSettings, services: 
 
 /** Messages of a topic that a group has not committed yet (from the start when it never did). */
 async function pendingFor(admin: Admin, topic: string, group: string): Promise<number> {
-  const ends = await admin.fetchTopicOffsets(topic);
   const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-  const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  return ends.reduce((sum, p) => sum + Number(p.high) - ((at.get(p.partition) ?? -1) >= 0 ? (at.get(p.partition) as number) : Number(p.low)), 0);
+  return partitionPositions(await admin.fetchTopicOffsets(topic), committed?.partitions ?? []).reduce((sum, p) => sum + p.lag, 0);
 }
 
 /** Reads `count` messages of a topic under a group from its committed offsets, committing after each batch. */

@@ -343,9 +343,10 @@ ENTRYPOINT ["node", "--enable-source-maps", "-r", "./tools/runtime/register-path
 
 if (require.main === module) {
   const root = join(__dirname, '..', '..', '..');
-  for (const [path, content] of generatedFiles()) {
+  const files = generatedFiles();
+  for (const [path, content] of files) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
   }
-  console.log(`wrote ${generatedFiles().size} files under deploy/`);
+  console.log(`wrote ${files.size} files under deploy/`);
 }

@@ -5,6 +5,7 @@ import { correlationOf, decodeEvent, headersToStrings, type ConsumedEvent, type 
 import type { EventProducer, OutgoingMessage } from './event-producer';
 import { describeError, isTransientError } from './errors';
 import { logicalName, physicalName, type KafkaSettings } from './kafka-settings';
+import { partitionPositions } from './topic-admin';
 
 export type BatchHandler = (events: ConsumedEvent[]) => Promise<void>;
 
@@ -119,15 +120,9 @@ export class BatchConsumer {
     const committed = await admin.fetchOffsets({ groupId, topics });
     const out: PartitionLag[] = [];
     for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
       const mine = new Set(this.assignment[topic]);
-      const done = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      for (const end of ends) {
-        if (!mine.has(end.partition)) continue;
-        const at = done.get(end.partition) ?? -1;
-        const lag = Number(end.high) - (at >= 0 ? at : Number(end.low));
-        out.push({ topic: logicalName(this.settings, topic), partition: end.partition, lag: Math.max(0, lag) });
-      }
+      const positions = partitionPositions(await admin.fetchTopicOffsets(topic), committed.find((c) => c.topic === topic)?.partitions ?? []);
+      for (const { partition, lag } of positions) if (mine.has(partition)) out.push({ topic: logicalName(this.settings, topic), partition, lag });
     }
     return out;
   }

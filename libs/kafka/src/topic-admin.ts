@@ -67,3 +67,26 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A partition's position for a consumer group. */
+export interface PartitionPosition {
+  partition: number;
+  /** The group's committed offset; -1 when it never committed. */
+  committed: number;
+  /** The log end offset (high watermark). */
+  end: number;
+  /** Messages after the committed offset (after the log start when the group never committed). */
+  lag: number;
+}
+
+/** Lag per partition from a topic's offsets and a group's committed offsets, as kafkajs' admin returns them. */
+export function partitionPositions(
+  ends: ReadonlyArray<{ partition: number; high: string; low: string }>,
+  committed: ReadonlyArray<{ partition: number; offset: string }>,
+): PartitionPosition[] {
+  const at = new Map(committed.map((p) => [p.partition, Number(p.offset)]));
+  return ends.map((e) => {
+    const c = at.get(e.partition) ?? -1;
+    return { partition: e.partition, committed: c, end: Number(e.high), lag: Math.max(0, Number(e.high) - (c >= 0 ? c : Number(e.low))) };
+  });
+}

@@ -29,8 +29,7 @@ export function instrumentHttp(app: INestApplication, metrics: ServiceMetrics): 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
-    const probe = req.path === '/metrics' || req.path.startsWith('/health/');
-    const traced = tracingEnabled() && !probe ? startHttpSpan(method, req.headers) : undefined;
+    const traced = tracingEnabled() && !isProbe(req.path) ? startHttpSpan(method, req.headers) : undefined;
     res.once('finish', () => {
       const route = routeTemplate(req);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -42,6 +41,9 @@ export function instrumentHttp(app: INestApplication, metrics: ServiceMetrics): 
     else next();
   });
 }
+
+/** Health checks and scrapes: counted, but not traced (they would swamp the traces). */
+const isProbe = (path: string) => path === '/metrics' || path.startsWith('/health/');
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
