@@ -15,6 +15,7 @@ import {
   phoneticKey,
   STRING_LEVELS,
   trainModel,
+  genericParameters,
   type BlockingKey,
   type ComparisonSpec,
   type NormalisedName,
@@ -88,6 +89,15 @@ const keys: BlockingKey<Rec>[] = [
   (r) => (r.address1 && r.streetNumber ? `${r.streetNumber}|${r.address1.slice(0, 4)}` : null),
 ];
 
+/** u from random pairs, m from EM among pairs with the same social security number, then among pairs with the same birth date and surname. */
+function train(population: Rec[], pairs: ReadonlyArray<readonly [Rec, Rec]>, seed: number) {
+  return trainModel(specs, population, pairs.map(([a, b]) => specs.map((s) => s.compare(a, b))), {
+    seed,
+    sessions: [{ on: ['soc-sec-id'] }, { on: ['date-of-birth', 'surname'] }],
+    fallback: genericParameters(specs),
+  });
+}
+
 type Quality = PairQuality & { records: number; seconds: number };
 
 function quality(records: number, truth: Set<string>, candidates: string[], predicted: string[], seconds: number): Quality {
@@ -98,7 +108,7 @@ function dedupDataset3(): Quality {
   const records = load('dataset3.csv');
   const started = process.hrtime.bigint();
   const { pairs } = dedupCandidates(records, keys);
-  const model = trainModel(specs, records, pairs.map(([i, j]) => [records[i], records[j]] as const), { seed: 3 });
+  const { model } = train(records, pairs.map(([i, j]) => [records[i], records[j]] as const), 3);
   const accepted = pairs.filter(([i, j]) => model.probability(model.score(records[i], records[j])) >= threshold);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const truth = new Set<string>();
@@ -112,7 +122,7 @@ function linkDataset4(): Quality {
   const right = load('dataset4b.csv');
   const started = process.hrtime.bigint();
   const { pairs } = linkCandidates(left, right, keys.map((k) => [k, k] as [BlockingKey<Rec>, BlockingKey<Rec>]));
-  const model = trainModel(specs, [...left, ...right], pairs.map(([i, j]) => [left[i], right[j]] as const), { seed: 4 });
+  const { model } = train([...left, ...right], pairs.map(([i, j]) => [left[i], right[j]] as const), 4);
   // One-to-one: each record of one list links to at most one of the other (best first).
   const accepted = oneToOne(pairs.map(([i, j]) => ({ left: i, right: j, probability: model.probability(model.score(left[i], right[j])) })).filter((s) => s.probability >= threshold), (s) => s.probability);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

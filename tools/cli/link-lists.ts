@@ -1,18 +1,13 @@
 import {
-  estimateU,
-  linkCandidates,
+  genericParameters,
   linkPersons,
-  matchable,
-  PERSON_BLOCKING_KEYS,
   PERSON_COMPARISONS,
   readRow,
-  trainModel,
-  type BlockingKey,
   type ColumnMapping,
-  type MatchablePerson,
   type ModelParameters,
   type PersonFields,
   type RowProblem,
+  type TrainingReport,
 } from '@satupintu/matching';
 import { generatePersonLists } from '@satupintu/synthetic';
 import { SingleBar } from 'cli-progress';
@@ -69,7 +64,8 @@ export function linkLists(o: LinkListsOptions) {
   const result = linkPersons(left.persons, right?.persons ?? null, {
     matchAt: o.matchAt,
     reviewAt: o.reviewAt,
-    onProgress: (done, total) => {
+    onProgress: (phase, done, total) => {
+      if (phase !== 'scoring') return;
       bar.setTotal(Math.max(total, 1));
       bar.update(done);
     },
@@ -86,14 +82,17 @@ export function linkLists(o: LinkListsOptions) {
     join(o.out, 'pairs.csv'),
     stringify([
       ['left', 'right', 'decision', 'probability', 'score', ...comparisons.flatMap((c) => [`${c}_level`, `${c}_weight`])],
-      ...result.pairs.map((p) => [
-        idOf(0, p.left),
-        idOf(right ? 1 : 0, p.right),
-        p.decision,
-        p.explanation.probability.toFixed(6),
-        p.explanation.score,
-        ...p.explanation.parts.flatMap((part) => [part.level ?? '', part.weight]),
-      ]),
+      ...result.pairs.map((p) => {
+        const explanation = result.explain(p);
+        return [
+          idOf(0, p.left),
+          idOf(right ? 1 : 0, p.right),
+          p.decision,
+          explanation.probability.toFixed(6),
+          explanation.score,
+          ...explanation.parts.flatMap((part) => [part.level ?? '', part.weight]),
+        ];
+      }),
     ]),
   );
   writeFileSync(
@@ -113,6 +112,9 @@ export function linkLists(o: LinkListsOptions) {
     clusters: result.clusters.length,
     unreadableCells: problems.length + rightProblems.length,
     weights: result.model.weightTable(),
+    skippedBlocks: result.skippedBlocks,
+    training: result.training,
+    warnings: result.warnings,
     out: o.out,
   };
 }
@@ -130,35 +132,19 @@ export function writeSampleLists(out: string, families: number, villages: string
 }
 
 /**
- * The registry matcher's parameters, estimated without labels (EM) on synthetic lists: a registry
- * extract and an agency list of the same population. The KK is left out, as the registry compares
- * only persons of different KKs (family context settles the same KK).
+ * The person model's parameters, estimated without labels on the project's own synthetic lists (a
+ * registry extract and an agency list of the same population, `libs/synthetic/person-lists`): the
+ * same training `sp link` does (u from random pairs, m from EM sessions on pairs with the same NIK
+ * and on pairs with the same name and birth date), with generic parameters to fall back on. The KK
+ * is left out, as the registry compares only persons of different KKs (family assignment settles the
+ * same KK). The evaluation data of `bench:matching` is never used here.
  */
-export function trainRegistryModel(families: number, villages: string[], seed: number): ModelParameters {
+export function trainRegistryModel(families: number, villages: string[], seed: number): { parameters: ModelParameters; report: TrainingReport } {
   const { left, right } = generatePersonLists({ families, villages, seed });
-  const a = left.map((p) => matchable({ ...p, kk: null }));
-  const b = right.map((p) => matchable({ ...p, kk: null }));
-  const keys = PERSON_BLOCKING_KEYS.map((k) => [k, k] as [BlockingKey<MatchablePerson>, BlockingKey<MatchablePerson>]);
-  const { pairs } = linkCandidates(a, b, keys);
-  const { parameters } = trainModel(PERSON_COMPARISONS, [...a, ...b], pairs.map(([i, j]) => [a[i], b[j]] as const), { seed });
-  // u from random pairs of the population (how often two different people agree by chance): the
-  // registry compares a new person with candidates from its index, not with a list's candidate
-  // pairs, whose u (near zero for a different birth date, which blocking rarely lets through) would
-  // turn disagreement into evidence. And the lists never show some things the registry sees (moves
-  // across districts, for one): no level other than a different NIK may be near-impossible for a
-  // true match, so m is floored at 1%.
-  let state = seed >>> 0 || 1;
-  const random = () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-  const u = estimateU(PERSON_COMPARISONS, [...a, ...b], 400_000, random);
-  for (const [id, p] of Object.entries(parameters.comparisons)) {
-    p.u = u[id];
-    if (id === 'nik') continue;
-    const floored = p.m.map((x) => Math.max(x, 0.01));
-    const total = floored.reduce((x, y) => x + y, 0);
-    p.m = floored.map((x) => x / total);
-  }
-  return parameters;
+  const result = linkPersons(
+    left.map((p) => ({ ...p, kk: null })),
+    right.map((p) => ({ ...p, kk: null })),
+    { matchAt: 0.95, reviewAt: 0.5, fallback: genericParameters(PERSON_COMPARISONS) },
+  );
+  return { parameters: result.model.parameters, report: result.training };
 }

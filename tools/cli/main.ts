@@ -223,11 +223,11 @@ program
   .description('estimate the registry matcher\'s m/u parameters (EM) on synthetic lists and write them for the dedup service')
   .option('-n, --families <n>', 'families behind the training lists', '10000')
   .option('-s, --seed <n>', 'random seed', '7')
-  .option('-o, --out <file>', 'output file', 'apps/dedup/src/matching/person-model.json')
+  .option('-o, --out <file>', 'output file', 'libs/matching/src/person-model.json')
   .action((o) => {
-    const parameters = trainRegistryModel(Number(o.families), ['31.71', '31.72', '31.73', '32.01', '32.04', '35.78'].flatMap((r) => villagesUnder(r)), Number(o.seed));
+    const { parameters, report } = trainRegistryModel(Number(o.families), ['31.71', '31.72', '31.73', '32.01', '32.04', '35.78'].flatMap((r) => villagesUnder(r)), Number(o.seed));
     writeFileSync(o.out, `${JSON.stringify(parameters, null, 2)}\n`);
-    console.log(`wrote ${o.out} (prior ${parameters.prior.toFixed(4)})`);
+    console.log(JSON.stringify({ out: o.out, ...report }, null, 2));
   });
 
 /** An analyst of the demo region (created once) with a fresh API key, written to .local/secrets/dashboard.key. */

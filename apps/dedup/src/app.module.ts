@@ -14,7 +14,7 @@ export function dedupModule(config: BaseConfig, settings: MatchSettings) {
     controllers: [RegisterFamilyConsumer, RegistryCommandsConsumer],
     providers: [
       { provide: MATCH_SETTINGS, useValue: settings },
-      { provide: PersonIndex, inject: [REDIS, CONFIG], useFactory: (redis: Redis, c: BaseConfig) => new PersonIndex(redis, c.KAFKA_TOPIC_PREFIX, settings.maxBlock) },
+      { provide: PersonIndex, inject: [REDIS, CONFIG], useFactory: (redis: Redis, c: BaseConfig) => new PersonIndex(redis, c.KAFKA_TOPIC_PREFIX, settings.maxBlock, settings.model.baseU('name')) },
     ],
   })
   class DedupModule {}

@@ -1,7 +1,18 @@
-import { clusters, dedupCandidates, linkCandidates, oneToOne, type BlockingKey } from './blocking';
-import type { Explanation, MatchModel } from './model';
-import { matchable, PERSON_BLOCKING_KEYS, PERSON_COMPARISONS, type MatchablePerson, type PersonFields } from './person-model';
-import { trainModel } from './training';
+import type { Level } from './compare';
+import type { Explanation, MatchModel, ModelParameters } from './model';
+import { judgePair } from './person-matcher';
+import {
+  DEFAULT_PERSON_PARAMETERS,
+  matchable,
+  nameFrequency,
+  PERSON_COMPARISONS,
+  PERSON_M_FLOOR,
+  PERSON_TRAINING_SESSIONS,
+  personBlockingKeys,
+  type MatchablePerson,
+  type PersonFields,
+} from './person-model';
+import { trainModel, type TrainingReport } from './training';
 
 /** Which column of a list holds each field (only `name` is required). */
 export type ColumnMapping = Partial<Record<keyof PersonFields, string>> & { name: string };
@@ -62,58 +73,249 @@ export interface ScoredPair {
   left: number;
   right: number;
   decision: 'match' | 'review';
-  explanation: Explanation;
+  score: number;
 }
 
 export interface LinkageResult {
+  /** Pairs at or above the review threshold, best first (explain one with `explain`). */
   pairs: ScoredPair[];
   /** Clusters of matched rows: [list index (0 or 1), row index]. Singletons are left out. */
   clusters: Array<Array<[number, number]>>;
   candidatePairs: number;
+  /** Blocks skipped as too large (their key too common to tell people apart), per key kind. */
+  skippedBlocks: Record<string, number>;
+  largestBlock: number;
   model: MatchModel<MatchablePerson>;
+  training: TrainingReport;
+  /** What a user should know about the result (fallbacks, oversized clusters). */
+  warnings: string[];
+  explain(pair: Pick<ScoredPair, 'left' | 'right'>): Explanation;
 }
 
 export interface LinkageOptions {
-  /** At or above: the same person. */
+  /** At or above this match probability: the same person. */
   matchAt: number;
-  /** At or above (and below matchAt): a pair for a person to review. */
+  /** At or above this probability (and below matchAt): a pair for a person to review. */
   reviewAt: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Name, birth date and sex must weigh at least this (default 10, as in the registry). */
+  minIdentityWeight?: number;
+  /** Blocks with more records than this are skipped and counted (default 300). */
+  maxBlock?: number;
+  /** Candidate pairs drawn (reservoir) to train the model on (default 300,000). */
+  trainingSample?: number;
+  /** Parameters to fall back on where an estimate is refused (default: the trained person model). */
+  fallback?: ModelParameters;
+  onProgress?: (phase: 'training' | 'scoring', done: number, total: number) => void;
+}
+
+const KEY_KINDS = ['n', 'k', 'd', 's', 'y', 'l'] as const;
+
+/** 32-bit FNV-1a of a string, never 0 (0 marks a missing key). */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0 || 1;
 }
 
 /**
- * Deduplicates one list (`right` omitted) or links two: blocking, an unsupervised model fitted to
- * these lists, every candidate pair scored and explained; matches clustered (one-to-one between two
- * lists, best first).
+ * Candidate pairs from blocking, enumerated without holding them: records sharing a key are paired
+ * inside each block, and a pair that also shares an earlier kind of key is skipped (it was paired
+ * there), so every pair comes once with no set of seen pairs. Keys are hashed (a collision only adds
+ * a pair to score). Between two lists only pairs across them are made.
+ */
+class Blocks {
+  private readonly keys: Uint32Array;
+  private readonly blocks = new Map<number, number[]>();
+  readonly skipped: Record<string, number> = {};
+  largest = 0;
+
+  constructor(
+    persons: ReadonlyArray<MatchablePerson>,
+    private readonly leftSize: number | null,
+    private readonly maxBlock: number,
+  ) {
+    const kinds = KEY_KINDS.length;
+    this.keys = new Uint32Array(persons.length * kinds);
+    persons.forEach((p, r) => {
+      for (const key of personBlockingKeys(p)) {
+        const kind = KEY_KINDS.indexOf(key[0] as (typeof KEY_KINDS)[number]);
+        const h = hash32(key);
+        this.keys[r * kinds + kind] = h;
+        const id = kind * 2 ** 32 + h;
+        const list = this.blocks.get(id);
+        if (list) list.push(r);
+        else this.blocks.set(id, [r]);
+      }
+    });
+    for (const [id, list] of this.blocks) {
+      if (list.length > this.maxBlock) {
+        const kind = KEY_KINDS[Math.floor(id / 2 ** 32)];
+        this.skipped[kind] = (this.skipped[kind] ?? 0) + 1;
+        this.blocks.delete(id);
+      } else if (list.length > this.largest) this.largest = list.length;
+    }
+  }
+
+  forEachPair(visit: (x: number, y: number) => void): void {
+    const kinds = KEY_KINDS.length;
+    const keys = this.keys;
+    const split = this.leftSize;
+    for (const [id, list] of this.blocks) {
+      if (list.length < 2) continue;
+      const kind = Math.floor(id / 2 ** 32);
+      for (let a = 0; a < list.length; a++) {
+        const x = list[a];
+        for (let b = a + 1; b < list.length; b++) {
+          const y = list[b];
+          if (split !== null && (x < split) === (y < split)) continue;
+          let earlier = false;
+          for (let k = 0; k < kind; k++) {
+            const h = keys[x * kinds + k];
+            if (h !== 0 && h === keys[y * kinds + k] && this.blocks.has(k * 2 ** 32 + h)) {
+              earlier = true;
+              break;
+            }
+          }
+          if (!earlier) visit(x, y);
+        }
+      }
+    }
+  }
+}
+
+const logit2 = (p: number) => Math.log2(p / (1 - p));
+
+/**
+ * Deduplicates one list (`right` omitted) or links two, in memory that grows with the lists, not
+ * with the candidate pairs: blocking (bounded blocks), a model trained without labels on a sample of
+ * the candidate pairs (u from random pairs, m from EM sessions, refused estimates replaced by the
+ * trained defaults), each name's frequency in these lists, every candidate pair scored and judged
+ * with the registry's guards as it is enumerated; matches clustered as they come (one-to-one between
+ * two lists, best first).
  */
 export function linkPersons(left: PersonFields[], right: PersonFields[] | null, options: LinkageOptions): LinkageResult {
-  const a = left.map(matchable);
-  const b = right ? right.map(matchable) : a;
-  const { pairs } = right
-    ? linkCandidates(a, b, PERSON_BLOCKING_KEYS.map((k) => [k, k] as [BlockingKey<MatchablePerson>, BlockingKey<MatchablePerson>]))
-    : dedupCandidates(a, PERSON_BLOCKING_KEYS);
-  const model = trainModel(PERSON_COMPARISONS, right ? [...a, ...b] : a, pairs.map(([i, j]) => [a[i], b[j]] as const));
-  const scored: ScoredPair[] = [];
-  pairs.forEach(([i, j], n) => {
-    const explanation = model.explain(a[i], b[j]);
-    if (explanation.probability >= options.reviewAt) scored.push({ left: i, right: j, decision: explanation.probability >= options.matchAt ? 'match' : 'review', explanation });
-    if (n % 10_000 === 0) options.onProgress?.(n, pairs.length);
-  });
-  options.onProgress?.(pairs.length, pairs.length);
-  scored.sort((x, y) => y.explanation.probability - x.explanation.probability);
+  const persons = [...left, ...(right ?? [])].map(matchable);
+  const split = right ? left.length : null;
+  const blocks = new Blocks(persons, split, options.maxBlock ?? 300);
 
-  let matched: ScoredPair[];
-  if (right) {
+  // Pass 1: count the pairs and keep a uniform sample of them (reservoir) to train on.
+  const sampleSize = options.trainingSample ?? 300_000;
+  const sample = new Int32Array(sampleSize * 2);
+  let total = 0;
+  let state = 0x2545f491;
+  const random = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  blocks.forEachPair((x, y) => {
+    if (total < sampleSize) {
+      sample[total * 2] = x;
+      sample[total * 2 + 1] = y;
+    } else {
+      const k = Math.floor(random() * (total + 1));
+      if (k < sampleSize) {
+        sample[k * 2] = x;
+        sample[k * 2 + 1] = y;
+      }
+    }
+    total += 1;
+    if (total % 100_000 === 0) options.onProgress?.('training', total, 0);
+  });
+  const taken = Math.min(total, sampleSize);
+  const vectors: Level[][] = [];
+  for (let k = 0; k < taken; k++) vectors.push(PERSON_COMPARISONS.map((c) => c.compare(persons[sample[k * 2]], persons[sample[k * 2 + 1]])));
+  const { model, report } = trainModel(PERSON_COMPARISONS, persons, vectors, {
+    sessions: PERSON_TRAINING_SESSIONS,
+    fallback: options.fallback ?? DEFAULT_PERSON_PARAMETERS,
+    mFloor: PERSON_M_FLOOR,
+  });
+
+  // Each name's frequency in these lists adjusts what an exact name is worth.
+  const counts = new Map<string, number>();
+  for (const p of persons) if (p.nameKey) counts.set(p.nameKey, (counts.get(p.nameKey) ?? 0) + 1);
+  const baseU = model.baseU('name');
+  for (const p of persons) if (p.nameKey) p.nameFrequency = nameFrequency(counts.get(p.nameKey) ?? 0, persons.length, baseU);
+
+  // Pass 2: score and judge every pair; keep what is at or above review.
+  const priorWeight = logit2(model.parameters.prior);
+  const policy = { mergeAt: logit2(options.matchAt) - priorWeight, reviewAt: logit2(options.reviewAt) - priorWeight, minIdentityWeight: options.minIdentityWeight ?? 10 };
+  const kept: ScoredPair[] = [];
+  let done = 0;
+  blocks.forEachPair((x, y) => {
+    done += 1;
+    if (done % 100_000 === 0) options.onProgress?.('scoring', done, total);
+    if (model.score(persons[x], persons[y]) < policy.reviewAt) return;
+    const judged = judgePair(model, persons[x], persons[y], policy);
+    if (!judged.decision) return;
+    kept.push({ left: x, right: split === null ? y : y - split, decision: judged.decision === 'merge' ? 'match' : 'review', score: judged.explanation.score });
+  });
+  options.onProgress?.('scoring', total, total);
+  kept.sort((a, b) => b.score - a.score);
+
+  const warnings: string[] = report.fellBack
+    .filter((f) => !f.reason.startsWith('no session'))
+    .map((f) => `the estimate for ${f.comparison} was refused (${f.reason}); the trained default is used`);
+  const skippedTotal = Object.values(blocks.skipped).reduce((a, b) => a + b, 0);
+  if (skippedTotal > 0) warnings.push(`${skippedTotal} blocking groups larger than ${options.maxBlock ?? 300} records were skipped (their key is too common to tell people apart)`);
+
+  let groups: Array<Array<[number, number]>>;
+  if (split !== null) {
     // One-to-one between two lists; a match that loses to a better one goes to review.
-    matched = oneToOne(scored.filter((s) => s.decision === 'match'), (s) => s.explanation.probability);
-    const kept = new Set(matched);
-    for (const s of scored) if (s.decision === 'match' && !kept.has(s)) s.decision = 'review';
+    const usedL = new Set<number>();
+    const usedR = new Set<number>();
+    const matched: ScoredPair[] = [];
+    for (const p of kept) {
+      if (p.decision !== 'match') continue;
+      if (usedL.has(p.left) || usedR.has(p.right)) {
+        p.decision = 'review';
+        continue;
+      }
+      usedL.add(p.left);
+      usedR.add(p.right);
+      matched.push(p);
+    }
+    groups = matched.map((p) => [[0, p.left], [1, p.right]]);
   } else {
-    matched = scored.filter((s) => s.decision === 'match');
+    const parent = Int32Array.from({ length: persons.length }, (_, i) => i);
+    const find = (x: number): number => {
+      while (parent[x] !== x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+      }
+      return x;
+    };
+    for (const p of kept) {
+      if (p.decision !== 'match') continue;
+      const a = find(p.left);
+      const b = find(p.right);
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
+    const byRoot = new Map<number, Array<[number, number]>>();
+    for (let i = 0; i < persons.length; i++) {
+      const r = find(i);
+      if (r === i && byRoot.has(r) === false) byRoot.set(r, []);
+      const list = byRoot.get(r) ?? [];
+      list.push([0, i]);
+      byRoot.set(r, list);
+    }
+    groups = [...byRoot.values()].filter((g) => g.length > 1);
+    const large = groups.filter((g) => g.length > 8).length;
+    if (large > 0) warnings.push(`${large} clusters have more than 8 rows: check them before use`);
   }
-  const offset = right ? a.length : 0;
-  const groups = clusters(a.length + (right ? b.length : 0), matched.map((s) => [s.left, s.right + offset] as const))
-    .filter((g) => g.length > 1)
-    .map((g) => g.map((x): [number, number] => (right && x >= offset ? [1, x - offset] : [0, x])));
-  return { pairs: scored, clusters: groups, candidatePairs: pairs.length, model };
+  return {
+    pairs: kept,
+    clusters: groups,
+    candidatePairs: total,
+    skippedBlocks: blocks.skipped,
+    largestBlock: blocks.largest,
+    model,
+    training: report,
+    warnings,
+    explain: (p) => model.explain(persons[p.left], persons[split === null ? p.right : p.right + split]),
+  };
 }

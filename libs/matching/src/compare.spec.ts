@@ -13,9 +13,14 @@ describe('compareNames', () => {
     expect(names('Moch. Yusuf', 'Muhammad Yusuf')).toBe('exact');
     expect(names('Soedjatmiko', 'Sujatmiko')).toBe('same-spelling');
     expect(names('Santoso Budi', 'Budi Santoso')).toBe('same-spelling');
-    expect(names('Budi Santoso', 'Budi Santosa')).toBe('jaro-winkler>=0.94');
-    expect(names('Budi Santoso', 'Budi')).toBe('jaro-winkler>=0.94');
-    expect(names('Siti Rahayu', 'Siti Rahmawati')).toBe('jaro-winkler>=0.85');
+    expect(names('Nurhayati', 'Nur Hayati')).toBe('same-spelling');
+    expect(names('Budi Santoso', 'Budi Santosa')).toBe('typo');
+    expect(names('A. Hartono', 'Agus Hartono')).toBe('typo');
+    expect(names('Budi Santoso', 'Budi')).toBe('part-missing');
+    expect(names('Moh. Dadang', 'Dadang')).toBe('part-missing');
+    expect(names('Hartono', 'Hartono Agus')).toBe('part-missing');
+    expect(names('Siti Rahayu', 'Siti Rahmawati')).toBe('shares-a-part');
+    expect(names('Hasan Santoso', 'Husin Santoso')).toBe('shares-a-part');
     expect(names('Budi Santoso', 'Agus Wibowo')).toBe('different');
     expect(names('', 'Budi')).toBeNull();
   });
@@ -29,10 +34,14 @@ describe('compareDates', () => {
   it('grades pairs of dates', () => {
     expect(level('1960-03-04', '19600304')).toBe('exact');
     expect(level('1960-03-04', '1960-04-03')).toBe('day-month-transposed');
+    expect(level('1960-03-04', '1960-03-05')).toBe('one-day-off');
+    expect(level('1960-03-31', '1960-04-01')).toBe('one-day-off');
     expect(level('1960-03-04', '1960-03-14')).toBe('one-typo');
     expect(level('1960-03-04', '1961-03-04')).toBe('one-typo');
+    expect(level('1960-03-04', '1960-03-27')).toBe('same-month-year');
     expect(level('1960-03-04', '1960-07-01')).toBe('same-year');
-    expect(level('1960-03-04', '1975-11-20')).toBe('different');
+    expect(level('1960-03-04', '1965-11-20')).toBe('different');
+    expect(level('1960-03-04', '1985-11-20')).toBe('ten-years-apart');
     expect(level(null, '1960-03-04')).toBeNull();
     expect(level('1960-03', '1960-03-04')).toBeNull();
   });

@@ -9,7 +9,7 @@ import { spellingKey, type NormalisedName } from './names';
  */
 export type Level = number | null;
 
-export const NAME_LEVELS = ['exact', 'same-spelling', 'jaro-winkler>=0.94', 'jaro-winkler>=0.85', 'different'] as const;
+export const NAME_LEVELS = ['exact', 'same-spelling', 'typo', 'part-missing', 'shares-a-part', 'different'] as const;
 
 /** Jaro-Winkler similarity of two strings (the `@skyra/jaro-winkler` implementation). */
 export function similarity(a: string, b: string): number {
@@ -19,27 +19,64 @@ export function similarity(a: string, b: string): number {
 }
 
 /**
- * Two names: the same text; the same under old/new spelling (or the same parts in another order);
- * close by Jaro-Winkler on the spelling-folded forms (the better of whole-name and part-by-part, so
- * that a dropped middle name still counts as close); or different.
+ * Whether two spelling-folded name parts are one part written twice: equal, an initial of the other
+ * ("a" for "agus"), one letter added, dropped or changed in a part of four letters or more, or close
+ * by Jaro-Winkler (>= 0.92).
+ */
+export function samePart(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length === 1 || b.length === 1) return a[0] === b[0];
+  if (Math.min(a.length, b.length) >= 4 && levenshtein(a, b) <= 1) return true;
+  return similarity(a, b) >= 0.92;
+}
+
+/** How many parts of `short` find a distinct part of `long` they are written as (greedy, in order of closeness). */
+function partsFound(short: readonly string[], long: readonly string[]): number {
+  const used = new Set<number>();
+  let found = 0;
+  for (const p of short) {
+    let best = -1;
+    let bestSim = -1;
+    long.forEach((q, j) => {
+      if (used.has(j) || !samePart(p, q)) return;
+      const s = similarity(p, q);
+      if (s > bestSim) {
+        best = j;
+        bestSim = s;
+      }
+    });
+    if (best >= 0) {
+      used.add(best);
+      found += 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * Two names, graded by how their parts line up (after normalisation and spelling folding):
+ * - exact: the same normalised text;
+ * - same-spelling: the same under old/new spelling, the parts in another order, or the parts joined
+ *   differently ("Nurhayati", "Nur Hayati");
+ * - typo: as many parts, each written as the other's (a typo, an initial);
+ * - part-missing: every part of the shorter name is in the longer one ("Hartono" and "Hartono Agus",
+ *   "Dadang" and "Muhammad Dadang");
+ * - shares-a-part: some part in common, some part replaced by another (siblings and twins who share a
+ *   family name: "Hasan Santoso", "Husin Santoso");
+ * - different: nothing in common.
  */
 export function compareNames(a: NormalisedName, b: NormalisedName): Level {
   if (a.text === '' || b.text === '') return null;
   if (a.text === b.text) return 0;
-  const ka = spellingKey(a.text);
-  const kb = spellingKey(b.text);
-  if (ka === kb) return 1;
   const sa = a.parts.map(spellingKey);
   const sb = b.parts.map(spellingKey);
+  if (sa.join(' ') === sb.join(' ') || sa.join('') === sb.join('')) return 1;
   if (sa.length === sb.length && [...sa].sort().join(' ') === [...sb].sort().join(' ')) return 1;
-  const whole = similarity(ka, kb);
-  // Every part of the shorter name matched by a close part of the longer one.
   const [short, long] = sa.length <= sb.length ? [sa, sb] : [sb, sa];
-  const partwise = short.reduce((sum, p) => sum + Math.max(...long.map((q) => similarity(p, q))), 0) / short.length;
-  const best = Math.max(whole, short.length < long.length ? partwise * 0.97 : partwise);
-  if (best >= 0.94) return 2;
-  if (best >= 0.85) return 3;
-  return 4;
+  const found = partsFound(short, long);
+  if (found === short.length) return short.length === long.length ? 2 : 3;
+  if (similarity(sa.join(''), sb.join('')) >= 0.95) return 2;
+  return found > 0 ? 4 : 5;
 }
 
 export const STRING_LEVELS = ['exact', 'jaro-winkler>=0.92', 'jaro-winkler>=0.80', 'different'] as const;
@@ -62,12 +99,16 @@ export function compareExact(a: string | null | undefined, b: string | null | un
   return a === b ? 0 : 1;
 }
 
-export const DATE_LEVELS = ['exact', 'day-month-transposed', 'one-typo', 'same-year', 'different'] as const;
+export const DATE_LEVELS = ['exact', 'day-month-transposed', 'one-day-off', 'one-typo', 'same-month-year', 'same-year', 'different', 'ten-years-apart'] as const;
+
+const dayNumber = (y: string, m: string, d: string) => Date.UTC(Number(y), Number(m) - 1, Number(d)) / 86_400_000;
 
 /**
- * Two dates (YYYY-MM-DD or YYYYMMDD): the same; day and month swapped (a frequent entry error); one
- * character mistyped or a part off (two of year, month, day equal); only the year the same (e.g. the
- * placeholder 1 July or 31 December that stands for an unknown birthday); or different.
+ * Two dates (YYYY-MM-DD or YYYYMMDD): the same; day and month swapped (a frequent entry error); a day
+ * apart (across a month's end too); one character mistyped, or two of year, month and day equal; the
+ * same month and year; only the year the same (e.g. the placeholder 1 July or 31 December that
+ * stands for an unknown birthday); different; or ten or more years apart (a parent and a child, a
+ * father and the son named after him: evidence of two people).
  */
 export function compareDates(a: string | null | undefined, b: string | null | undefined): Level {
   const da = a ? a.replace(/-/g, '') : '';
@@ -77,10 +118,12 @@ export function compareDates(a: string | null | undefined, b: string | null | un
   const [ya, ma, dda] = [da.slice(0, 4), da.slice(4, 6), da.slice(6, 8)];
   const [yb, mb, ddb] = [db.slice(0, 4), db.slice(4, 6), db.slice(6, 8)];
   if (ya === yb && ma === ddb && dda === mb) return 1;
+  if (Math.abs(dayNumber(ya, ma, dda) - dayNumber(yb, mb, ddb)) <= 1) return 2;
+  if (ya === yb && ma === mb) return levenshtein(da, db) === 1 ? 3 : 4;
   const same = Number(ya === yb) + Number(ma === mb) + Number(dda === ddb);
-  if (same === 2 || levenshtein(da, db) === 1) return 2;
-  if (ya === yb) return 3;
-  return 4;
+  if (same === 2 || levenshtein(da, db) === 1) return 3;
+  if (ya === yb) return 5;
+  return Math.abs(Number(ya) - Number(yb)) >= 10 ? 7 : 6;
 }
 
 export const ID_LEVELS = ['exact', 'one-edit', 'different'] as const;

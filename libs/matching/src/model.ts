@@ -5,6 +5,14 @@ export interface ComparisonSpec<R> {
   id: string;
   levels: readonly string[];
   compare(a: R, b: R): Level;
+  /**
+   * Term frequency: for an agreement at a level up to `frequencyLevels`, the share of records that
+   * carry the agreed value (how often a different person would agree by chance), which replaces the
+   * level's average u: an exact "Siti" weighs less than an exact "Zulkifli Hutapea".
+   */
+  frequency?(a: R, b: R): number | null;
+  /** The last level `frequency` applies to (default 0). */
+  frequencyLevels?: number;
 }
 
 /** m: P(level | same entity); u: P(level | different entities), per level of one comparison. */
@@ -71,13 +79,32 @@ export class MatchModel<R> {
     return score;
   }
 
+  /** The weight of comparison `i` at level `l` for this pair (term-frequency adjusted where the spec says). */
+  weightOf(i: number, l: number, a: R, b: R): number {
+    const spec = this.specs[i];
+    if (spec.frequency && l <= (spec.frequencyLevels ?? 0)) {
+      const f = spec.frequency(a, b);
+      if (f !== null) {
+        const p = this.parameters.comparisons[spec.id];
+        // Never below a quarter of the average u (a value seen once in a small list is not proof).
+        return Math.log2(Math.max(p.m[l], FLOOR) / Math.max(f, p.u[0] / 4, FLOOR));
+      }
+    }
+    return this.weights[i][l];
+  }
+
   score(a: R, b: R): number {
     let score = 0;
     for (let i = 0; i < this.specs.length; i++) {
       const l = this.specs[i].compare(a, b);
-      if (l !== null) score += this.weights[i][l];
+      if (l !== null) score += this.weightOf(i, l, a, b);
     }
     return score;
+  }
+
+  /** The average u of a comparison's strongest level (the base of term-frequency estimates). */
+  baseU(id: string): number {
+    return this.parameters.comparisons[id]?.u[0] ?? FLOOR;
   }
 
   probability(score: number): number {
@@ -86,11 +113,13 @@ export class MatchModel<R> {
 
   explain(a: R, b: R): Explanation {
     const levels = this.vector(a, b);
+    let score = 0;
     const parts = this.specs.map((s, i) => {
       const l = levels[i];
-      return { comparison: s.id, level: l === null ? null : s.levels[l], weight: l === null ? 0 : round(this.weights[i][l]) };
+      const w = l === null ? 0 : this.weightOf(i, l, a, b);
+      score += w;
+      return { comparison: s.id, level: l === null ? null : s.levels[l], weight: round(w) };
     });
-    const score = this.scoreVector(levels);
     return { score: round(score), probability: this.probability(score), parts };
   }
 
@@ -126,16 +155,16 @@ function normalise(xs: number[]): number[] {
 }
 
 /**
- * m, u and the prior by expectation-maximisation over the comparison vectors of the candidate pairs
- * (the classic Fellegi-Sunter EM). u is estimated among the candidates too: blocking gathers
- * non-matches that agree more than random pairs do, and u from random pairs alone would count that
- * agreement as evidence. Starts from `initial`; stops after `iterations` or when the prior settles.
+ * m, u and the prior by expectation-maximisation over comparison vectors (the classic Fellegi-Sunter
+ * EM), from `initial`; stops after `iterations` or when the prior settles. `fixU` keeps u as given
+ * (u from random pairs, the way `trainModel` uses it), `fixM` keeps m (only the prior is estimated).
  */
 export function estimateParameters(
   specs: ReadonlyArray<{ id: string; levels: readonly string[] }>,
   vectors: ReadonlyArray<ReadonlyArray<Level>>,
   initial: ModelParameters,
   iterations = 100,
+  options: { fixU?: boolean; fixM?: boolean } = {},
 ): ModelParameters {
   let m = specs.map((s) => [...initial.comparisons[s.id].m]);
   let u = specs.map((s) => [...initial.comparisons[s.id].u]);
@@ -163,8 +192,8 @@ export function estimateParameters(
       }
     }
     const nextPrior = Math.min(Math.max(gSum / Math.max(vectors.length, 1), 1e-6), 1 - 1e-6);
-    m = mCounts.map(normalise);
-    u = uCounts.map(normalise);
+    if (!options.fixM) m = mCounts.map(normalise);
+    if (!options.fixU) u = uCounts.map(normalise);
     const settled = Math.abs(nextPrior - prior) < 1e-7;
     prior = nextPrior;
     if (settled) break;

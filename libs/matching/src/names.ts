@@ -108,3 +108,20 @@ export function phoneticKey(part: string): string {
   }
   return out;
 }
+
+const MUHAMMAD_ABBREVIATIONS = new Set(['m', 'mhd', 'md', 'muh', 'muhd', 'moh', 'mohd', 'moch', 'mochd', 'mch']);
+
+/**
+ * How complete a written form of a name is, for choosing the one the registry shows (higher is
+ * better): titles and degrees, Muhammad abbreviated and a name written all in capitals each cost.
+ * "Muhammad Dadang" beats "Muh. Dadang, S.H." and "MUHAMMAD DADANG".
+ */
+export function nameFormQuality(raw: string): number {
+  const all = tokens(raw);
+  const kept = dropHonorifics(all);
+  const titles = all.length - kept.length;
+  const abbreviated = kept.filter((t, i) => MUHAMMAD_ABBREVIATIONS.has(t) && (t !== 'm' || i < kept.length - 1)).length;
+  const letters = raw.replace(/[^A-Za-z]/g, '');
+  const capitals = letters.length > 3 && letters === letters.toUpperCase() ? 1 : 0;
+  return -(2 * titles + 2 * abbreviated + capitals);
+}

@@ -10,14 +10,22 @@ import {
   NAME_LEVELS,
   REGION_LEVELS,
 } from './compare';
-import type { BlockingKey } from './blocking';
-import type { ComparisonSpec } from './model';
-import { normaliseName, phoneticKey, type NormalisedName } from './names';
+import type { ComparisonSpec, ModelParameters } from './model';
+import { normaliseName, phoneticKey, spellingKey, type NormalisedName } from './names';
+import type { TrainingSession } from './training';
+import trained from './person-model.json';
 
 /** What person matching looks at, prepared once per person (names normalised). */
 export interface MatchablePerson {
   nik: string | null;
   name: NormalisedName;
+  /** The spelling-folded name: the value whose frequency adjusts an exact name's weight. */
+  nameKey: string;
+  /**
+   * The share of persons (of the registry, or of the lists being linked) who carry `nameKey`, when
+   * known (see `nameFrequency`); null leaves the model's average u.
+   */
+  nameFrequency: number | null;
   sex: 'M' | 'F' | null;
   birthDate: string | null;
   villageCode: string | null;
@@ -35,10 +43,16 @@ export interface PersonFields {
   motherName?: string | null;
 }
 
+/** The spelling-folded form of a raw name (the key of name frequencies). */
+export const nameKeyOf = (raw: string): string => spellingKey(normaliseName(raw).text);
+
 export function matchable(p: PersonFields): MatchablePerson {
+  const name = normaliseName(p.name);
   return {
     nik: p.nik ?? null,
-    name: normaliseName(p.name),
+    name,
+    nameKey: spellingKey(name.text),
+    nameFrequency: null,
     sex: p.sex ?? null,
     birthDate: p.birthDate ?? null,
     villageCode: p.villageCode ?? null,
@@ -48,12 +62,28 @@ export function matchable(p: PersonFields): MatchablePerson {
 }
 
 /**
- * The comparisons of Indonesian person records: NIK, name, birth date, sex, region, and family
- * context (same KK, the mother's name).
+ * The frequency of a name from counts, shrunk towards the model's average u (`baseU`) so that a name
+ * seen once in a small registry does not count as rare and one seen a few times as common: (count +
+ * 10,000 baseU) / (total + 10,000).
+ */
+export function nameFrequency(count: number, total: number, baseU: number): number {
+  const mass = 10_000;
+  return (count + mass * baseU) / (total + mass);
+}
+
+/**
+ * The comparisons of Indonesian person records: NIK, name (its exact agreement weighted by the
+ * name's frequency), birth date, sex, region, and family context (same KK, the mother's name).
  */
 export const PERSON_COMPARISONS: ReadonlyArray<ComparisonSpec<MatchablePerson>> = [
   { id: 'nik', levels: ID_LEVELS, compare: (a, b) => compareIds(a.nik, b.nik) },
-  { id: 'name', levels: NAME_LEVELS, compare: (a, b) => compareNames(a.name, b.name) },
+  {
+    id: 'name',
+    levels: NAME_LEVELS,
+    compare: (a, b) => compareNames(a.name, b.name),
+    frequency: (a, b) => (a.nameKey === b.nameKey ? (a.nameFrequency ?? b.nameFrequency) : null),
+    frequencyLevels: 1,
+  },
   { id: 'birth-date', levels: DATE_LEVELS, compare: (a, b) => compareDates(a.birthDate, b.birthDate) },
   { id: 'sex', levels: EXACT_LEVELS, compare: (a, b) => compareExact(a.sex, b.sex) },
   { id: 'region', levels: REGION_LEVELS, compare: (a, b) => compareRegions(a.villageCode, b.villageCode) },
@@ -61,21 +91,54 @@ export const PERSON_COMPARISONS: ReadonlyArray<ComparisonSpec<MatchablePerson>> 
   { id: 'mother-name', levels: NAME_LEVELS, compare: (a, b) => (a.motherName && b.motherName ? compareNames(a.motherName, b.motherName) : null) },
 ];
 
-const firstKey = (p: MatchablePerson) => phoneticKey(p.name.parts[0] ?? '');
-const lastKey = (p: MatchablePerson) => phoneticKey(p.name.parts[p.name.parts.length - 1] ?? '');
+/** The comparisons of name, birth date and sex: who a person is, apart from where and with whom they live. */
+export const IDENTITY_COMPARISONS: ReadonlySet<string> = new Set(['name', 'birth-date', 'sex']);
 
 /**
- * Blocking keys for persons: the NIK; the birth date with the district; the first name part's
- * sound with the regency and birth year; the last part's sound with the birth date's month and
- * day (survives a wrong year or a move); the first part's sound with the KK.
+ * How the person model is trained without labels: m of every other comparison among pairs with the
+ * same NIK, then m of the NIK (and again of sex, region, family) among pairs with the same name and
+ * birth date.
  */
-export const PERSON_BLOCKING_KEYS: ReadonlyArray<BlockingKey<MatchablePerson>> = [
-  (p) => p.nik,
-  (p) => (p.birthDate && p.villageCode ? `d|${p.birthDate}|${p.villageCode.slice(0, 8)}` : null),
-  (p) => (p.birthDate && p.villageCode && firstKey(p) ? `f|${firstKey(p)}|${p.villageCode.slice(0, 5)}|${p.birthDate.slice(0, 4)}` : null),
-  (p) => (p.birthDate && lastKey(p) ? `l|${lastKey(p)}|${p.birthDate.slice(5)}` : null),
-  (p) => (p.kk && firstKey(p) ? `k|${p.kk}|${firstKey(p)}` : null),
-];
+export const PERSON_TRAINING_SESSIONS: TrainingSession[] = [{ on: ['nik'] }, { on: ['name', 'birth-date'] }];
+
+/**
+ * The smallest m per comparison: a move to another province or a KK left blank happens to one
+ * person often enough that region and KK are never strong evidence against a match.
+ */
+export const PERSON_M_FLOOR: Record<string, number> = { region: 0.02, kk: 0.05 };
+
+/** The trained default parameters (`sp train-person-model`, on the project's own synthetic lists). */
+export const DEFAULT_PERSON_PARAMETERS = trained as ModelParameters;
+
+const isMuhammad = (part: string) => part === 'muhammad';
+
+/** The first name part that is not Muhammad (prefixed or dropped at will): the part blocking keys use. */
+function corePart(p: MatchablePerson): string {
+  return p.name.parts.find((x) => !isMuhammad(x)) ?? p.name.parts[0] ?? '';
+}
+
+/**
+ * Blocking keys of a person, the same for the registry and for lists: the NIK; the KK (a household
+ * recorded twice; the registry leaves the KK out, family assignment settles it); the birth date
+ * within the district (any spelling of the name); the sound of the name's core part (its first part
+ * other than Muhammad) with the birth date, anywhere (a person who moved far, a part added or
+ * dropped); the core part's sound and the last part's sound, each with the birth year within the
+ * district (a mistyped, one-day-off or swapped date; a first name dropped). Every key is bounded by
+ * a small place or an exact date, so blocks do not grow with the registry's size.
+ */
+export function personBlockingKeys(p: MatchablePerson): string[] {
+  const keys: string[] = [];
+  if (p.nik) keys.push(`n|${p.nik}`);
+  if (p.kk) keys.push(`k|${p.kk}`);
+  const core = phoneticKey(corePart(p));
+  const last = phoneticKey(p.name.parts[p.name.parts.length - 1] ?? '');
+  const district = p.villageCode?.slice(0, 8);
+  if (p.birthDate && district) keys.push(`d|${p.birthDate}|${district}`);
+  if (p.birthDate && core) keys.push(`s|${core}|${p.birthDate}`);
+  if (p.birthDate && core && district) keys.push(`y|${core}|${p.birthDate.slice(0, 4)}|${district}`);
+  if (p.birthDate && last && last !== core && district) keys.push(`l|${last}|${p.birthDate.slice(0, 4)}|${district}`);
+  return keys;
+}
 
 /**
  * The mother of a child (relationship 4, anak) on a KK, for the family-context comparison: the wife

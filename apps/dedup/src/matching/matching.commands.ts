@@ -18,7 +18,7 @@ export async function reindexCommand(config: BaseConfig, settings: MatchSettings
   const started = Date.now();
   try {
     await runMigrations(db, 'registry');
-    const persons = await new PersonIndex(redis, config.KAFKA_TOPIC_PREFIX, settings.maxBlock).rebuild(db, (done) => process.stderr.write(`\rindexed ${done} persons`));
+    const persons = await new PersonIndex(redis, config.KAFKA_TOPIC_PREFIX, settings.maxBlock, settings.model.baseU('name')).rebuild(db, (done) => process.stderr.write(`\rindexed ${done} persons`));
     process.stderr.write('\n');
     return { persons, seconds: Math.round((Date.now() - started) / 100) / 10 };
   } finally {
@@ -39,7 +39,7 @@ type BenchLine = { registry: IndexedPerson } | { incoming: IndexedPerson; kk: st
  */
 export async function benchMatchingCommand(config: BaseConfig, settings: MatchSettings, file: string, batchSize: number) {
   const redis = new Redis(config.REDIS_URL);
-  const index = new PersonIndex(redis, `${config.KAFKA_TOPIC_PREFIX}bench-matching:`, settings.maxBlock);
+  const index = new PersonIndex(redis, `${config.KAFKA_TOPIC_PREFIX}bench-matching:`, settings.maxBlock, settings.model.baseU('name'));
   await index.flush();
   const work: Array<{ person: IndexedPerson; kk: string; again: boolean }> = [];
   let pending: IndexedPerson[] = [];

@@ -1,5 +1,5 @@
 import type { FamilyState } from '@satupintu/contracts';
-import { motherNameOf, type MatchablePerson } from '@satupintu/matching';
+import { motherNameOf, nameFrequency, nameKeyOf, type MatchablePerson } from '@satupintu/matching';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -29,22 +29,40 @@ export function indexedMembers(state: FamilyState): IndexedPerson[] {
  * appear in Redis key names (which show up in monitoring tools).
  */
 export class PersonIndex {
+  /**
+   * @param baseU the model's average u of an exact name, towards which name frequencies are shrunk
+   * (`nameFrequency`).
+   */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly maxBlock: number,
+    private readonly baseU: number,
   ) {}
 
+  /** How many indexed persons carry each name (spelling-folded, hashed: no name in Redis). */
+  private get namesKey(): string {
+    return `${this.prefix}registry:names:v1`;
+  }
+
+  private get countKey(): string {
+    return `${this.prefix}registry:count:v1`;
+  }
+
+  private nameField(nameKey: string): string {
+    return createHash('sha256').update(nameKey).digest('base64url').slice(0, 16);
+  }
+
   private blockKey(key: string): string {
-    return `${this.prefix}registry:block:v1:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+    return `${this.prefix}registry:block:v2:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
   }
 
   private personKey(id: string): string {
-    return `${this.prefix}registry:person:v1:${id}`;
+    return `${this.prefix}registry:person:v2:${id}`;
   }
 
   private get builtKey(): string {
-    return `${this.prefix}registry:index:v1:built`;
+    return `${this.prefix}registry:index:v2:built`;
   }
 
   /** Candidates of each person: every indexed person sharing one of its blocking keys (oversized blocks skipped). */
@@ -74,10 +92,25 @@ export class PersonIndex {
         records.set(chunk[j], { person, prepared: registryMatchable(person) });
       });
     }
+    await this.attachFrequencies([...persons, ...[...records.values()].map((r) => r.prepared)]);
     return keysOf.map((keys) => {
       const found = new Set(keys.flatMap((k) => members.get(k) ?? []));
       return [...found].map((id) => records.get(id)).filter((r): r is Candidate => r !== undefined);
     });
+  }
+
+  /** Sets each person's name frequency from the index's name counts. */
+  private async attachFrequencies(persons: ReadonlyArray<MatchablePerson>): Promise<void> {
+    const fields = [...new Set(persons.filter((p) => p.nameKey).map((p) => this.nameField(p.nameKey)))];
+    if (fields.length === 0) return;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < fields.length; i += CHUNK) {
+      const chunk = fields.slice(i, i + CHUNK);
+      const values = await this.redis.hmget(this.namesKey, ...chunk);
+      chunk.forEach((f, j) => counts.set(f, Number(values[j] ?? 0)));
+    }
+    const total = Number((await this.redis.get(this.countKey)) ?? 0);
+    for (const p of persons) if (p.nameKey) p.nameFrequency = nameFrequency(Math.max(counts.get(this.nameField(p.nameKey)) ?? 0, 0), total, this.baseU);
   }
 
   /**
@@ -91,10 +124,19 @@ export class PersonIndex {
       const pipeline = this.redis.pipeline();
       chunk.forEach((p, j) => {
         const keys = this.keysOf(p);
-        const was = old[j] ? this.keysOf(JSON.parse(old[j]!) as IndexedPerson) : [];
+        const before = old[j] ? (JSON.parse(old[j]!) as IndexedPerson) : null;
+        const was = before ? this.keysOf(before) : [];
         for (const k of was) if (!keys.includes(k)) pipeline.srem(k, p.id);
         for (const k of keys) pipeline.sadd(k, p.id);
         pipeline.set(this.personKey(p.id), JSON.stringify(p));
+        const name = this.nameField(nameKeyOf(p.name));
+        if (!before) {
+          pipeline.hincrby(this.namesKey, name, 1);
+          pipeline.incr(this.countKey);
+        } else if (this.nameField(nameKeyOf(before.name)) !== name) {
+          pipeline.hincrby(this.namesKey, this.nameField(nameKeyOf(before.name)), -1);
+          pipeline.hincrby(this.namesKey, name, 1);
+        }
       });
       await this.exec(pipeline);
     }
@@ -106,7 +148,11 @@ export class PersonIndex {
     const old = await this.redis.mget(ids.map((id) => this.personKey(id)));
     const pipeline = this.redis.pipeline();
     ids.forEach((id, j) => {
-      if (old[j]) for (const k of this.keysOf(JSON.parse(old[j]!) as IndexedPerson)) pipeline.srem(k, id);
+      if (!old[j]) return;
+      const before = JSON.parse(old[j]!) as IndexedPerson;
+      for (const k of this.keysOf(before)) pipeline.srem(k, id);
+      pipeline.hincrby(this.namesKey, this.nameField(nameKeyOf(before.name)), -1);
+      pipeline.decr(this.countKey);
       pipeline.del(this.personKey(id));
     });
     await this.exec(pipeline);

@@ -40,9 +40,21 @@ describe('registry matcher', () => {
     expect(bestMatch(incoming({ name: 'Dewi Kartika' }), 'other-kk', [candidate({})], settings)).toBeNull();
   });
 
-  it('never merges two different NIKs automatically', () => {
-    const found = bestMatch(incoming({ nik: '3171014403120002' }), 'other-kk', [candidate({ nik: '3171014403120001' })], settings);
+  it('never merges two NIKs that differ by more than a typo automatically', () => {
+    const found = bestMatch(incoming({ nik: '3171014403120095' }), 'other-kk', [candidate({ nik: '3171014403120001' })], settings);
     expect(found?.decision).not.toBe('merge');
+  });
+
+  it('takes a NIK one digit off, with the same name, birth date and sex, for a typo', () => {
+    const found = bestMatch(incoming({ nik: '3171014403120007' }), 'other-kk', [candidate({ nik: '3171014403120001' })], settings);
+    expect(found?.decision).toBe('merge');
+  });
+
+  it('weighs an exact common name less than an exact rare one', () => {
+    const common = { ...incoming(), nameFrequency: 0.01 };
+    const rare = { ...incoming(), nameFrequency: 0.00001 };
+    const c = candidate({});
+    expect(settings.model.score(common, c.prepared)).toBeLessThan(settings.model.score(rare, c.prepared) - 5);
   });
 
   it('skips candidates of the same KK (family context decides those)', () => {
@@ -61,10 +73,14 @@ describe('registry matcher', () => {
     expect(nikConflict(holder, incoming({ name: 'Siti Aminah Rahmawati' }), settings)).toBeNull();
   });
 
-  it('blocks by NIK, by birth date within the district, by name sounds with the birth date, and with the year within the regency', () => {
+  it('blocks by NIK, by birth date within the district, by the core name sound with the birth date, and by name sounds with the year within the district', () => {
     const keys = blockingKeysOf(incoming({ nik: '3171014403120001' }));
-    expect(keys).toHaveLength(4);
+    expect(keys).toHaveLength(5);
     expect(keys[1]).toBe('d|2012-03-04|31.71.01');
     expect(blockingKeysOf(incoming({ name: 'Sitti Aminah' }))).toEqual(blockingKeysOf(incoming({})));
+    // "Muhammad" prefixed and a date a day off still share the core-name key within the district.
+    const a = blockingKeysOf(incoming({ name: 'Dadang Supriatna' }));
+    const b = blockingKeysOf(incoming({ name: 'Moh. Dadang Supriatna', birthDate: '2012-03-05' }));
+    expect(a.filter((k) => b.includes(k))).toEqual(['y|tnk|2012|31.71.01', 'l|sprt|2012|31.71.01']);
   });
 });

@@ -79,7 +79,15 @@ export interface Suspicion {
   merge: boolean;
 }
 
+/**
+ * Pairs a re-recorded family's incoming members (null: already placed by NIK) with its current
+ * members: per incoming member, the index of its current member or null.
+ */
+export type FamilyAssigner = (incoming: ReadonlyArray<MemberRecord | null>, current: ReadonlyArray<MemberState>) => Array<number | null>;
+
 export interface ApplyOptions {
+  /** How members of the same KK are recognised (default: `exactFamilyAssigner`). */
+  assignFamily?: FamilyAssigner;
   /** Match plans by `submissionIndex:memberIndex`. */
   plans?: ReadonlyMap<string, MatchPlan>;
   /** Whether a NIK found in the registry belongs to someone else (the score, for review), or null. */
@@ -118,6 +126,18 @@ export function sameMemberInFamily(m: MemberRecord, existing: MemberState, nik: 
   const level = compareNames(normaliseName(m.name), normaliseName(existing.name));
   return level === 0 || level === 1;
 }
+
+/** The strict assigner: a current member with the same birth date and sex and the same name after normalisation and spelling folding. */
+export const exactFamilyAssigner: FamilyAssigner = (incoming, current) => {
+  const used = new Set<number>();
+  return incoming.map((m) => {
+    if (!m) return null;
+    const j = current.findIndex((x, k) => !used.has(k) && sameMemberInFamily(m, x, m.nik ?? null));
+    if (j < 0) return null;
+    used.add(j);
+    return j;
+  });
+};
 
 /**
  * Applies validated submissions, in order, to a snapshot of the registry. Each member is resolved
@@ -177,25 +197,39 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
     /** Persons this record takes from other families, by the family they leave. */
     const leaving = new Map<string, string[]>();
 
+    // First by NIK (unless its holder conflicts), then the rest by family assignment.
+    const byNik: Array<PersonRow | undefined> = [];
+    const conflicts: Array<{ holder: PersonRow; match: PairScore } | null> = [];
+    const nikTaken = new Set<string>();
+    s.family.members.forEach((m, mi) => {
+      conflicts[mi] = null;
+      const holder = m.nik !== undefined ? personsByNik.get(m.nik) : undefined;
+      if (!holder || nikTaken.has(holder.id)) return;
+      const score = options.nikConflict?.(holder, m) ?? null;
+      if (score === null) {
+        byNik[mi] = holder;
+        nikTaken.add(holder.id);
+      } else conflicts[mi] = { holder, match: score };
+    });
+    const currentLeft = (before?.members ?? []).filter((x) => !nikTaken.has(x.personId));
+    const assigned = currentLeft.length === 0
+      ? []
+      : (options.assignFamily ?? exactFamilyAssigner)(
+          s.family.members.map((m, mi) => (byNik[mi] ? null : conflicts[mi] ? { ...m, nik: undefined } : m)),
+          currentLeft,
+        );
+
     const members: MemberState[] = [];
     s.family.members.forEach((m, mi) => {
       const attributes = memberAttributes(m);
       const incoming: Observation = { nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, attributes, observedAt: now };
-      let person: PersonRow | undefined;
-      let conflict: { holder: PersonRow; match: PairScore } | null = null;
-
-      const holder = m.nik !== undefined ? personsByNik.get(m.nik) : undefined;
-      if (holder && !taken.has(holder.id)) {
-        const score = options.nikConflict?.(holder, m) ?? null;
-        if (score === null) person = holder;
-        else {
-          conflict = { holder, match: score };
-          incoming.nik = null; // the NIK stays with its holder until a reviewer decides
-        }
-      }
+      let person: PersonRow | undefined = byNik[mi];
+      const conflict = conflicts[mi];
+      if (conflict) incoming.nik = null; // the NIK stays with its holder until a reviewer decides
       if (!person) {
-        const existing = before?.members.find((x) => !taken.has(x.personId) && sameMemberInFamily(m, x, incoming.nik));
-        if (existing) person = personsById.get(existing.personId);
+        const j = assigned[mi];
+        const existing = j !== null && j !== undefined ? currentLeft[j] : undefined;
+        if (existing && !taken.has(existing.personId)) person = personsById.get(existing.personId);
       }
 
       if (!person) {

@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS, type FamilyValidatedV1, type MemberRecord, type PairScore, type ReviewTaskV1, type SubmissionRegisteredV1 } from '@satupintu/contracts';
 import type { ConsumedEvent } from '@satupintu/kafka';
-import { motherNameOf } from '@satupintu/matching';
+import { assignFamilyMembers, motherNameOf } from '@satupintu/matching';
 import { claimInbox, enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
 import type { Logger } from '@satupintu/observability';
 import { DATA_SOURCE, LOGGER, outboxEvent } from '@satupintu/platform';
@@ -11,7 +11,7 @@ import type { DataSource } from 'typeorm';
 import { MATCH_SETTINGS } from '../config/dedup.config';
 import { PersonIndex } from '../matching/person-index';
 import { bestMatch, nikConflict, registryMatchable, type MatchSettings } from '../matching/registry-matcher';
-import { applySubmissions, planKey, sameMemberInFamily, type MatchPlan, type PersonRow, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
+import { applySubmissions, planKey, type FamilyAssigner, type MatchPlan, type PersonRow, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
 import { mergePersons } from './merges';
 import { IndexUpdates } from './index-updates';
 import { familyChangedRows, mergedRow, taskRows } from './registry-events';
@@ -55,7 +55,7 @@ export class RegisterFamilyConsumer {
       );
       const conflict = this.nikConflicts();
       const plans = await this.plan(snapshot, submissions, conflict);
-      const applied = applySubmissions(snapshot, submissions, randomUUID, { plans, nikConflict: conflict, now });
+      const applied = applySubmissions(snapshot, submissions, randomUUID, { plans, nikConflict: conflict, assignFamily: this.assignFamily, now });
       await repo.save(applied);
       const rows: OutboxRow[] = familyChangedRows(applied.changes, now);
       updates.add(applied);
@@ -128,6 +128,15 @@ export class RegisterFamilyConsumer {
     };
   }
 
+  /** A re-recorded family's members paired with its current members by the person model (`assignFamilyMembers`). */
+  private readonly assignFamily: FamilyAssigner = (incoming, current) =>
+    assignFamilyMembers(
+      this.settings.model,
+      incoming.map((m) => (m ? registryMatchable({ nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, villageCode: null, motherName: null }) : null)),
+      current.map((x) => registryMatchable({ nik: x.nik, name: x.name, sex: x.sex, birthDate: x.birthDate, villageCode: null, motherName: null })),
+      this.settings.family,
+    );
+
   /**
    * Probabilistic matching, before the batch: each member the snapshot cannot place (no NIK, a NIK
    * the registry does not know, or one held by someone else) is scored against its candidates from
@@ -138,10 +147,14 @@ export class RegisterFamilyConsumer {
     submissions.forEach((s, si) => {
       const familyId = snapshot.familyIdByKk.get(s.family.kk);
       const current = familyId ? snapshot.families.get(familyId) : undefined;
-      s.family.members.forEach((m, mi) => {
+      const placedByNik = s.family.members.map((m) => {
         const holder = m.nik !== undefined ? snapshot.personsByNik.get(m.nik) : undefined;
-        if (holder && conflict(holder, m) === null) return;
-        if (current?.members.some((x) => sameMemberInFamily(m, x, m.nik ?? null))) return;
+        return holder !== undefined && conflict(holder, m) === null;
+      });
+      const inFamily = current && current.members.length > 0 ? this.assignFamily(s.family.members.map((m, mi) => (placedByNik[mi] ? null : m)), current.members) : [];
+      s.family.members.forEach((m, mi) => {
+        if (placedByNik[mi]) return;
+        if (inFamily[mi] !== null && inFamily[mi] !== undefined) return;
         const person = registryMatchable({ nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, villageCode: s.family.address.villageCode, motherName: motherNameOf(s.family.members, m) });
         wanted.push({ key: planKey(si, mi), kk: s.family.kk, person });
       });
