@@ -6,15 +6,15 @@ import { pairQuality } from './pair-quality';
 /**
  * Matching quality on the project's own synthetic Indonesian lists (libs/synthetic person-lists, the
  * generator the person model is trained on: a figure of fit, not of quality on unseen data). Usage:
- *   node -r ./tools/runtime/register-paths.js dist/tools/bench/matching-synthetic.bench.js [families] [threshold]
+ *   node -r ./tools/runtime/register-paths.js dist/tools/bench/matching-synthetic.bench.js [families] [merge weight]
  */
 const families = Number(process.argv[2] ?? 10_000);
-const threshold = Number(process.argv[3] ?? 0.5);
+const threshold = Number(process.argv[3] ?? 25);
 const villages = ['31.71', '32.01', '35.78'].flatMap((regency) => officialRegions().childrenOf(regency).flatMap((d) => officialRegions().childrenOf(d)));
 const { left, right, truth } = generatePersonLists({ families, villages, seed: 7 });
 
 const started = process.hrtime.bigint();
-const result = linkPersons(left, right, { matchAt: threshold, reviewAt: threshold });
+const result = linkPersons(left, right, { mergeAt: threshold, reviewAt: threshold });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 const truthSet = new Set(truth.map(([x, y]) => `${x}|${y}`));

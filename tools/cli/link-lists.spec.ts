@@ -1,7 +1,7 @@
 import { parseDate, parseSex } from '@satupintu/matching';
 import { officialRegions } from '@satupintu/domain';
 import { parse } from 'csv-parse/sync';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkLists, parseMapping, writeSampleLists } from './link-lists';
@@ -16,7 +16,7 @@ describe('batch linkage of legacy lists', () => {
     writeSampleLists(dir, 600, villages, 11);
     appendFileSync(join(dir, 'agency-list.csv'), 'b-bad,12345,Siti Aminah,X,31-02-1970,31.71.01.1001,,\n');
     const out = join(dir, 'out');
-    const summary = linkLists({ left: join(dir, 'registry-extract.csv'), right: join(dir, 'agency-list.csv'), mapping: MAPPING, idColumn: 'ID', matchAt: 0.95, reviewAt: 0.5, out });
+    const summary = linkLists({ left: join(dir, 'registry-extract.csv'), right: join(dir, 'agency-list.csv'), mapping: MAPPING, idColumn: 'ID', mergeAt: 18, reviewAt: 12, out });
 
     const truth = new Set(csv(join(dir, 'truth.csv')).map((t) => `${t.left}|${t.right}`));
     const matches = csv(join(out, 'pairs.csv')).filter((p) => p.decision === 'match');
@@ -42,5 +42,34 @@ describe('batch linkage of legacy lists', () => {
     expect(['1970-02-13', '19700213', '13-02-1970', '13/2/1970'].map(parseDate)).toEqual(Array(4).fill('1970-02-13'));
     expect(['1970-02-30', '31-02-1970', 'kemarin'].map(parseDate)).toEqual([null, null, null]);
     expect(['L', 'laki-laki', '1', 'P', 'Perempuan', '2', 'x'].map(parseSex)).toEqual(['M', 'M', 'M', 'F', 'F', 'F', null]);
+  });
+});
+
+describe('list files as agencies have them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'files-'));
+  const write = (name: string, content: string | Buffer) => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+  const run = (file: string, extra: Partial<Parameters<typeof linkLists>[0]> = {}) => linkLists({ left: file, mapping: 'name=NAMA,birthDate=TGL_LAHIR,sex=JK', mergeAt: 18, reviewAt: 12, out: join(dir, 'out'), ...extra });
+
+  it('detects ; and tab separators and Windows-1252 text, and says so', () => {
+    const semi = write('semi.csv', Buffer.from('NAMA;TGL_LAHIR;JK\nSiti Aminah;04/03/1984;P\nSITI AMINAH;04/03/1984;P\nJos\xe9 Bambang;01/01/1970;L\n', 'latin1'));
+    const s = run(semi);
+    expect(s.files[0]).toEqual(expect.objectContaining({ delimiter: ';', encoding: 'windows-1252', encodingDetected: true, rows: 3 }));
+    expect(s.matches).toBe(1);
+    const tab = write('tab.tsv', 'NAMA\tTGL_LAHIR\tJK\nBudi\t1970-01-01\tL\n');
+    expect(run(tab).files[0].delimiter).toBe('\t');
+    expect(() => run(semi, { encoding: 'utf-8' })).toThrow(/not valid UTF-8/);
+  });
+
+  it('keeps going past a broken row, and refuses a missing column, an empty file and a threshold that is not a number', () => {
+    const broken = write('broken.csv', 'NAMA,TGL_LAHIR,JK\nBudi,1970-01-01,L\n"Agus,1970-01-01,L\nSiti,1980-02-02,P\n');
+    const s = run(broken);
+    expect(s.left).toBeGreaterThanOrEqual(1);
+    expect(() => run(broken, { idColumn: 'NO_URUT' })).toThrow(/no column NO_URUT/);
+    expect(() => run(write('empty.csv', ''))).toThrow(/empty/);
+    expect(() => run(broken, { mergeAt: Number('abc') })).toThrow(/--merge-at: expected a number/);
   });
 });

@@ -30,11 +30,73 @@ export function parseMapping(spec: string): ColumnMapping {
   return mapping as ColumnMapping;
 }
 
-function readList(file: string, mapping: ColumnMapping, problems: RowProblem[]): { rows: Record<string, string>[]; persons: PersonFields[] } {
-  const rows: Record<string, string>[] = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true });
-  const missing = Object.values(mapping).filter((c) => rows.length > 0 && !(c in rows[0]));
-  if (missing.length > 0) throw new Error(`${file}: no column ${missing.join(', ')}`);
-  return { rows, persons: rows.map((r, i) => readRow(r, mapping, i + 2, problems)) };
+/** How a list file was read: its encoding and separator (detected or given), rows read and rows that could not be. */
+export interface ListFileReport {
+  file: string;
+  encoding: 'utf-8' | 'windows-1252';
+  encodingDetected: boolean;
+  delimiter: ',' | ';' | '\t';
+  rows: number;
+  unreadableRows: number;
+}
+
+/** The separator of a CSV from its first line: the most frequent of `,` `;` and tab outside quotes. */
+export function detectDelimiter(text: string): ',' | ';' | '\t' {
+  const counts = { ',': 0, ';': 0, '\t': 0 } as Record<',' | ';' | '\t', number>;
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && ch in counts) counts[ch as ',' | ';' | '\t'] += 1;
+  }
+  return (Object.entries(counts) as Array<[',' | ';' | '\t', number]>).sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/**
+ * A list file's text: UTF-8 when the bytes are valid UTF-8, else Windows-1252 (what Excel writes
+ * in Indonesia), said in the report; or the encoding given, refused when UTF-8 is given for bytes
+ * that are not (never replacement characters without a word).
+ */
+export function decodeList(bytes: Buffer, file: string, given?: string): { text: string; encoding: 'utf-8' | 'windows-1252'; detected: boolean } {
+  const wanted = given?.toLowerCase().replace(/^(latin-?1|iso-?8859-?1|cp1252)$/, 'windows-1252').replace(/^utf8$/, 'utf-8');
+  if (wanted !== undefined && wanted !== 'utf-8' && wanted !== 'windows-1252') throw new Error(`--encoding ${given}: expected utf-8 or windows-1252 (latin-1)`);
+  if (wanted === 'windows-1252') return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', detected: false };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), encoding: 'utf-8', detected: wanted === undefined };
+  } catch {
+    if (wanted === 'utf-8') throw new Error(`${file}: not valid UTF-8 (try --encoding windows-1252)`);
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', detected: true };
+  }
+}
+
+function readList(file: string, mapping: ColumnMapping, problems: RowProblem[], options: { encoding?: string; idColumn?: string }): { rows: Record<string, string>[]; persons: PersonFields[]; report: ListFileReport } {
+  const { text, encoding, detected } = decodeList(readFileSync(file), file, options.encoding);
+  if (text.trim() === '') throw new Error(`${file}: the file is empty`);
+  const delimiter = detectDelimiter(text.replace(/^\uFEFF/, ''));
+  const header: string[] = parse(text, { bom: true, delimiter, to_line: 1, trim: true, relax_quotes: true })[0] ?? [];
+  const missing = [...Object.values(mapping), ...(options.idColumn ? [options.idColumn] : [])].filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new Error(`${file}: no column ${missing.join(', ')} (the columns are ${header.slice(0, 30).join(', ')}; separator "${delimiter === '\t' ? 'tab' : delimiter}")`);
+  let unreadable = 0;
+  const rows: Record<string, string>[] = parse(text, {
+    columns: true,
+    bom: true,
+    delimiter,
+    skip_empty_lines: true,
+    trim: true,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_records_with_error: true,
+    on_skip: (err) => {
+      unreadable += 1;
+      problems.push({ row: (err as { lines?: number } | undefined)?.lines ?? 0, field: '*', message: 'row could not be read (broken quotes or separators): skipped' });
+      return undefined;
+    },
+  });
+  return {
+    rows,
+    persons: rows.map((r, i) => readRow(r, mapping, i + 2, problems)),
+    report: { file, encoding, encodingDetected: detected, delimiter, rows: rows.length, unreadableRows: unreadable },
+  };
 }
 
 export interface LinkListsOptions {
@@ -43,9 +105,12 @@ export interface LinkListsOptions {
   mapping: string;
   rightMapping?: string;
   out: string;
-  matchAt: number;
+  /** Match weight at or above which two rows are one person (the registry's DEDUP_MERGE_AT). */
+  mergeAt: number;
+  /** Match weight at or above which a pair is listed for review. */
   reviewAt: number;
   idColumn?: string;
+  encoding?: string;
 }
 
 /**
@@ -55,14 +120,18 @@ export interface LinkListsOptions {
  * and returns a summary. No personal data is printed.
  */
 export function linkLists(o: LinkListsOptions) {
+  for (const [name, v] of [['--merge-at', o.mergeAt], ['--review-at', o.reviewAt]] as const) {
+    if (!Number.isFinite(v)) throw new Error(`${name}: expected a number (a match weight, e.g. 25)`);
+  }
+  if (o.reviewAt > o.mergeAt) throw new Error('--review-at must not exceed --merge-at');
   const problems: RowProblem[] = [];
-  const left = readList(o.left, parseMapping(o.mapping), problems);
+  const left = readList(o.left, parseMapping(o.mapping), problems, o);
   const rightProblems: RowProblem[] = [];
-  const right = o.right ? readList(o.right, parseMapping(o.rightMapping ?? o.mapping), rightProblems) : null;
+  const right = o.right ? readList(o.right, parseMapping(o.rightMapping ?? o.mapping), rightProblems, o) : null;
   const bar = new SingleBar({ format: 'linking [{bar}] {percentage}% | {value}/{total} candidate pairs', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 });
   bar.start(1, 0);
   const result = linkPersons(left.persons, right?.persons ?? null, {
-    matchAt: o.matchAt,
+    mergeAt: o.mergeAt,
     reviewAt: o.reviewAt,
     onProgress: (phase, done, total) => {
       if (phase !== 'scoring') return;
@@ -74,7 +143,7 @@ export function linkLists(o: LinkListsOptions) {
 
   const idOf = (list: 0 | 1, row: number) => {
     const rows = list === 0 ? left.rows : right!.rows;
-    return o.idColumn && rows[row][o.idColumn] ? rows[row][o.idColumn] : String(row + 2);
+    return o.idColumn ? (rows[row][o.idColumn] ?? '') : String(row + 2);
   };
   const comparisons = result.model.specs.map((s) => s.id);
   mkdirSync(o.out, { recursive: true });
@@ -104,6 +173,7 @@ export function linkLists(o: LinkListsOptions) {
     stringify([['list', 'line', 'field', 'problem'], ...problems.map((p) => ['left', p.row, p.field, p.message]), ...rightProblems.map((p) => ['right', p.row, p.field, p.message])]),
   );
   return {
+    files: [left.report, ...(right ? [right.report] : [])],
     left: left.rows.length,
     right: right?.rows.length ?? null,
     candidatePairs: result.candidatePairs,
@@ -144,7 +214,7 @@ export function trainRegistryModel(families: number, villages: string[], seed: n
   const result = linkPersons(
     left.map((p) => ({ ...p, kk: null })),
     right.map((p) => ({ ...p, kk: null })),
-    { matchAt: 0.95, reviewAt: 0.5, fallback: genericParameters(PERSON_COMPARISONS) },
+    { mergeAt: 25, reviewAt: 12, fallback: genericParameters(PERSON_COMPARISONS) },
   );
   return { parameters: result.model.parameters, report: result.training };
 }

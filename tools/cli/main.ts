@@ -201,11 +201,12 @@ program
   .requiredOption('-m, --map <mapping>', 'columns: name=COL[,nik=COL,sex=COL,birthDate=COL,villageCode=COL,kk=COL,motherName=COL]')
   .option('--right-map <mapping>', 'columns of --right when they differ')
   .option('--id <column>', 'a row id column to name rows by (default: the line number)')
-  .option('--match-at <p>', 'match probability at or above which two rows are one person', '0.95')
-  .option('--review-at <p>', 'match probability at or above which a pair is listed for review', '0.5')
+  .option('--merge-at <weight>', 'match weight (sum of log2 m/u) at or above which two rows are one person, as the registry (DEDUP_MERGE_AT)', '18')
+  .option('--review-at <weight>', 'match weight at or above which a pair is listed for review (DEDUP_REVIEW_AT)', '12')
+  .option('--encoding <name>', 'utf-8 or windows-1252 (latin-1); detected when omitted')
   .option('-o, --out <folder>', 'output folder', 'artifacts/linkage')
   .action((o) => {
-    const summary = linkLists({ left: o.left, right: o.right, mapping: o.map, rightMapping: o.rightMap, idColumn: o.id, matchAt: Number(o.matchAt), reviewAt: Number(o.reviewAt), out: o.out });
+    const summary = linkLists({ left: o.left, right: o.right, mapping: o.map, rightMapping: o.rightMap, idColumn: o.id, mergeAt: Number(o.mergeAt), reviewAt: Number(o.reviewAt), encoding: o.encoding, out: o.out });
     console.log(JSON.stringify(summary, null, 2));
   });
 

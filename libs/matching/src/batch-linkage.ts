@@ -93,9 +93,9 @@ export interface LinkageResult {
 }
 
 export interface LinkageOptions {
-  /** At or above this match probability: the same person. */
-  matchAt: number;
-  /** At or above this probability (and below matchAt): a pair for a person to review. */
+  /** At or above this match weight (sum of log2 m/u, as the registry's DEDUP_MERGE_AT): the same person. */
+  mergeAt: number;
+  /** At or above this weight (and below mergeAt): a pair for a person to review. */
   reviewAt: number;
   /** Name, birth date and sex must weigh at least this (default 10, as in the registry). */
   minIdentityWeight?: number;
@@ -186,8 +186,6 @@ class Blocks {
   }
 }
 
-const logit2 = (p: number) => Math.log2(p / (1 - p));
-
 /**
  * Deduplicates one list (`right` omitted) or links two, in memory that grows with the lists, not
  * with the candidate pairs: blocking (bounded blocks), a model trained without labels on a sample of
@@ -242,8 +240,7 @@ export function linkPersons(left: PersonFields[], right: PersonFields[] | null, 
   for (const p of persons) if (p.nameKey) p.nameFrequency = nameFrequency(counts.get(p.nameKey) ?? 0, persons.length, baseU);
 
   // Pass 2: score and judge every pair; keep what is at or above review.
-  const priorWeight = logit2(model.parameters.prior);
-  const policy = { mergeAt: logit2(options.matchAt) - priorWeight, reviewAt: logit2(options.reviewAt) - priorWeight, minIdentityWeight: options.minIdentityWeight ?? 10 };
+  const policy = { mergeAt: options.mergeAt, reviewAt: options.reviewAt, minIdentityWeight: options.minIdentityWeight ?? 10 };
   const kept: ScoredPair[] = [];
   let done = 0;
   blocks.forEachPair((x, y) => {
@@ -259,7 +256,7 @@ export function linkPersons(left: PersonFields[], right: PersonFields[] | null, 
 
   const warnings: string[] = report.fellBack
     .filter((f) => !f.reason.startsWith('no session'))
-    .map((f) => `the estimate for ${f.comparison} was refused (${f.reason}); the trained default is used`);
+    .map((f) => (f.comparison === '*' ? `small list: ${f.reason}; the trained defaults are used` : `the estimate for ${f.comparison} was refused (${f.reason}); the trained default is used`));
   const skippedTotal = Object.values(blocks.skipped).reduce((a, b) => a + b, 0);
   if (skippedTotal > 0) warnings.push(`${skippedTotal} blocking groups larger than ${options.maxBlock ?? 300} records were skipped (their key is too common to tell people apart)`);
 

@@ -39,7 +39,8 @@ describe('compareDates', () => {
     expect(level('1960-03-04', '1960-03-14')).toBe('one-typo');
     expect(level('1960-03-04', '1961-03-04')).toBe('one-typo');
     expect(level('1960-03-04', '1960-03-27')).toBe('same-month-year');
-    expect(level('1960-03-04', '1960-07-01')).toBe('same-year');
+    expect(level('1960-03-04', '1960-07-01')).toBe('placeholder');
+    expect(level('1960-03-04', '1960-09-21')).toBe('same-year');
     expect(level('1960-03-04', '1965-11-20')).toBe('different');
     expect(level('1960-03-04', '1985-11-20')).toBe('ten-years-apart');
     expect(level(null, '1960-03-04')).toBeNull();

@@ -99,15 +99,18 @@ export function compareExact(a: string | null | undefined, b: string | null | un
   return a === b ? 0 : 1;
 }
 
-export const DATE_LEVELS = ['exact', 'day-month-transposed', 'one-day-off', 'one-typo', 'same-month-year', 'same-year', 'different', 'ten-years-apart'] as const;
+export const DATE_LEVELS = ['exact', 'day-month-transposed', 'one-day-off', 'one-typo', 'same-month-year', 'placeholder', 'same-year', 'different', 'ten-years-apart'] as const;
+
+/** Days that stand for an unknown birthday in the year: 1 January, 1 July, 31 December. */
+const PLACEHOLDER_DAYS = new Set(['0101', '0701', '1231']);
 
 const dayNumber = (y: string, m: string, d: string) => Date.UTC(Number(y), Number(m) - 1, Number(d)) / 86_400_000;
 
 /**
  * Two dates (YYYY-MM-DD or YYYYMMDD): the same; day and month swapped (a frequent entry error); a day
  * apart (across a month's end too); one character mistyped, or two of year, month and day equal; the
- * same month and year; only the year the same (e.g. the placeholder 1 July or 31 December that
- * stands for an unknown birthday); different; or ten or more years apart (a parent and a child, a
+ * same month and year; the same year with one date a placeholder for an unknown birthday (1
+ * January, 1 July, 31 December); only the year the same; different; or ten or more years apart (a parent and a child, a
  * father and the son named after him: evidence of two people).
  */
 export function compareDates(a: string | null | undefined, b: string | null | undefined): Level {
@@ -122,8 +125,8 @@ export function compareDates(a: string | null | undefined, b: string | null | un
   if (ya === yb && ma === mb) return levenshtein(da, db) === 1 ? 3 : 4;
   const same = Number(ya === yb) + Number(ma === mb) + Number(dda === ddb);
   if (same === 2 || levenshtein(da, db) === 1) return 3;
-  if (ya === yb) return 5;
-  return Math.abs(Number(ya) - Number(yb)) >= 10 ? 7 : 6;
+  if (ya === yb) return PLACEHOLDER_DAYS.has(da.slice(4)) || PLACEHOLDER_DAYS.has(db.slice(4)) ? 5 : 6;
+  return Math.abs(Number(ya) - Number(yb)) >= 10 ? 8 : 7;
 }
 
 export const ID_LEVELS = ['exact', 'one-edit', 'different'] as const;

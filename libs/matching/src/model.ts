@@ -10,7 +10,7 @@ export interface ComparisonSpec<R> {
    * carry the agreed value (how often a different person would agree by chance), which replaces the
    * level's average u: an exact "Siti" weighs less than an exact "Zulkifli Hutapea".
    */
-  frequency?(a: R, b: R): number | null;
+  frequency?(a: R, b: R, level: number): number | null;
   /** The last level `frequency` applies to (default 0). */
   frequencyLevels?: number;
 }
@@ -83,11 +83,11 @@ export class MatchModel<R> {
   weightOf(i: number, l: number, a: R, b: R): number {
     const spec = this.specs[i];
     if (spec.frequency && l <= (spec.frequencyLevels ?? 0)) {
-      const f = spec.frequency(a, b);
+      const f = spec.frequency(a, b, l);
       if (f !== null) {
         const p = this.parameters.comparisons[spec.id];
-        // Never below a quarter of the average u (a value seen once in a small list is not proof).
-        return Math.log2(Math.max(p.m[l], FLOOR) / Math.max(f, p.u[0] / 4, FLOOR));
+        // Never below a quarter of the level's average u (a value seen once in a small list is not proof).
+        return Math.log2(Math.max(p.m[l], FLOOR) / Math.max(f, p.u[l] / 4, FLOOR));
       }
     }
     return this.weights[i][l];

@@ -25,6 +25,9 @@ const MUHAMMAD = new Set([
   'm', 'mhd', 'md', 'muh', 'muhd', 'moh', 'mohd', 'moch', 'mochd', 'mch', 'mukhammad', 'muhammad', 'muhamad', 'muhammed', 'muhamed', 'mohammad', 'mohamad', 'mohammed', 'mohamed', 'mochammad', 'mochamad', 'mokhammad', 'muchammad', 'muchamad', 'mahmmad',
 ]);
 
+/** The same forms in old spelling too ("Moehammad", "Motjhammad"). */
+const MUHAMMAD_FOLDED = new Set([...MUHAMMAD].filter((t) => t.length > 4).map((t) => spellingKey(t)));
+
 /** Splits a raw name into lower-case Latin tokens; a dot ends a token ("M.Yusuf" -> m, yusuf). */
 function tokens(raw: string): string[] {
   return raw
@@ -71,7 +74,7 @@ export function normaliseName(raw: string | null | undefined): NormalisedName {
   if (!raw) return { parts: [], text: '' };
   const withoutTitles = dropHonorifics(tokens(raw));
   // "M." alone is Muhammad only before another name part ("Ahmad M." keeps its initial).
-  const parts = withoutTitles.map((t, i) => (MUHAMMAD.has(t) && (t !== 'm' || i < withoutTitles.length - 1) ? 'muhammad' : t));
+  const parts = withoutTitles.map((t, i) => ((MUHAMMAD.has(t) || MUHAMMAD_FOLDED.has(spellingKey(t))) && (t !== 'm' || i < withoutTitles.length - 1) ? 'muhammad' : t));
   return { parts, text: parts.join(' ') };
 }
 

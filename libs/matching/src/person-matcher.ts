@@ -16,6 +16,11 @@ export interface MatchPolicy {
    * twins with other names).
    */
   minIdentityWeight: number;
+  /**
+   * With the same NIK on both sides, name, birth date and sex need only reach this weight (the
+   * registry's DEDUP_NIK_CONFLICT_BELOW, default 0): below it the NIK is someone else's.
+   */
+  nikConflictBelow?: number;
 }
 
 export type PairDecision = 'merge' | 'review';
@@ -40,16 +45,34 @@ export function differentNiks(explanation: Explanation): boolean {
 }
 
 /**
- * One pair judged: merge at or above `mergeAt`, review at or above `reviewAt`; never a merge of two
+ * Whether the names say "the same name" (exactly, in another spelling, with a typo or a part
+ * missing) rather than "another name sharing a part" or "another name". Twins, and siblings with a
+ * family name, carry consecutive NIKs, the same birth date and the same family: only the name tells
+ * them apart, so no merge is made without it.
+ */
+export function namesAgree(explanation: Explanation): boolean {
+  const name = explanation.parts.find((p) => p.comparison === 'name');
+  return !name || name.level === null || (name.level !== 'shares-a-part' && name.level !== 'different');
+}
+
+/**
+ * One pair judged: merge at or above `mergeAt`, review at or above `reviewAt`. The same NIK on both
+ * sides needs only name, birth date and sex above `nikConflictBelow` (as the registry's NIK look-up
+ * does). Otherwise never a merge of two
  * NIKs that differ by more than a typo (duplicate issuance happens, but it is for a person to
- * decide), nothing when name, birth date and sex weigh less than `minIdentityWeight`.
+ * decide) or of two names that do not agree (`namesAgree`), nothing when name, birth date and sex
+ * weigh less than `minIdentityWeight`.
  */
 export function judgePair(model: MatchModel<MatchablePerson>, a: MatchablePerson, b: MatchablePerson, policy: MatchPolicy): JudgedPair {
   const explanation = model.explain(a, b);
   const identity = identityWeight(explanation.parts);
   let decision: PairDecision | null = null;
-  if (identity >= policy.minIdentityWeight) {
-    if (explanation.score >= policy.mergeAt && !differentNiks(explanation)) decision = 'merge';
+  const sameNik = a.nik !== null && a.nik === b.nik;
+  if (sameNik) {
+    // The NIK says who it is, unless name, birth date and sex say it is someone else's.
+    if (identity >= (policy.nikConflictBelow ?? 0)) decision = explanation.score >= policy.mergeAt ? 'merge' : 'review';
+  } else if (identity >= policy.minIdentityWeight) {
+    if (explanation.score >= policy.mergeAt && !differentNiks(explanation) && namesAgree(explanation)) decision = 'merge';
     else if (explanation.score >= policy.reviewAt) decision = 'review';
   }
   return { decision, explanation, identityWeight: identity };
@@ -69,8 +92,8 @@ const FAMILY_COMPARISONS = new Set(['nik', 'name', 'birth-date', 'sex']);
  * Reconciles a family's incoming members with its current members as an assignment: every pair
  * scored by the model on NIK, name, birth date and sex (place and KK are shared by the whole
  * family, so they say nothing), pairs taken best first, each member used once. A pair is taken only
- * at or above `sameMemberAt`, with name, birth date and sex weighing at least `minIdentityWeight`
- * and no NIKs that differ by more than a typo. So "Moh. Dadang" finds "Dadang", a birth date a day
+ * at or above `sameMemberAt`, with name, birth date and sex weighing at least `minIdentityWeight`,
+ * names that agree and no NIKs that differ by more than a typo. So "Moh. Dadang" finds "Dadang", a birth date a day
  * off or swapped still finds its person, and a son named after his father, twins or a newborn
  * sibling stay themselves. Returns, per incoming member, the index of its current member or null.
  */
@@ -86,7 +109,7 @@ export function assignFamilyMembers(
     current.forEach((b, j) => {
       if (!b) return;
       const e = model.explain(a, b);
-      if (differentNiks(e)) return;
+      if (differentNiks(e) || !namesAgree(e)) return;
       let score = 0;
       for (const p of e.parts) if (FAMILY_COMPARISONS.has(p.comparison)) score += p.weight;
       if (score >= policy.sameMemberAt && identityWeight(e.parts) >= policy.minIdentityWeight) pairs.push({ i, j, score });

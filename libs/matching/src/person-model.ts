@@ -81,8 +81,14 @@ export const PERSON_COMPARISONS: ReadonlyArray<ComparisonSpec<MatchablePerson>> 
     id: 'name',
     levels: NAME_LEVELS,
     compare: (a, b) => compareNames(a.name, b.name),
-    frequency: (a, b) => (a.nameKey === b.nameKey ? (a.nameFrequency ?? b.nameFrequency) : null),
-    frequencyLevels: 1,
+    // Exact (or respelt) names weigh by the name's frequency; a name found inside a longer one by
+    // the frequency of the shorter name ("Siti" inside "Siti Aminah" is weak, "Dutrengwan" strong).
+    frequency: (a, b, level) => {
+      if (level <= 1) return a.nameKey === b.nameKey ? (a.nameFrequency ?? b.nameFrequency) : null;
+      if (level === 3) return (a.name.parts.length < b.name.parts.length ? a : b).nameFrequency;
+      return null;
+    },
+    frequencyLevels: 3,
   },
   { id: 'birth-date', levels: DATE_LEVELS, compare: (a, b) => compareDates(a.birthDate, b.birthDate) },
   { id: 'sex', levels: EXACT_LEVELS, compare: (a, b) => compareExact(a.sex, b.sex) },

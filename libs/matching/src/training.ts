@@ -65,10 +65,14 @@ export function trainModel<R>(
 ): { model: MatchModel<R>; report: TrainingReport } {
   const rng = pureRand.xoroshiro128plus(options.seed ?? 1);
   const random = () => pureRand.unsafeUniformIntDistribution(0, 2 ** 30 - 1, rng) / 2 ** 30;
-  const u = estimateU(specs, population as R[], options.randomPairs ?? 400_000, random);
+  // Random pairs of a small list say little about chance agreement: under 500 records u is the fallback's.
+  const smallList = population.length < 500;
+  const u = smallList
+    ? Object.fromEntries(specs.map((s) => [s.id, [...options.fallback.comparisons[s.id].u]]))
+    : estimateU(specs, population as R[], options.randomPairs ?? 400_000, random);
   const sums = specs.map((s) => s.levels.map(() => 0));
   const counts = specs.map(() => 0);
-  const report: TrainingReport = { sessions: [], fellBack: [], prior: 0 };
+  const report: TrainingReport = { sessions: [], fellBack: smallList ? [{ comparison: '*', reason: `u of every comparison: only ${population.length} records (fewer than 500)` }] : [], prior: 0 };
 
   for (const session of options.sessions) {
     const on = session.on.map((id) => specs.findIndex((s) => s.id === id));

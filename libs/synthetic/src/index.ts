@@ -2,3 +2,4 @@ export * from './names';
 export * from './family-generator';
 export * from './person-lists';
 export * from './family-state';
+export * from './evaluation';

@@ -8,7 +8,7 @@ const DedupConfigSchema = z.object({
   /** m/u parameters of the person model (JSON, as written by `sp train-person-model`); the trained default when unset. */
   DEDUP_MODEL_FILE: z.string().optional(),
   /** Match weight (sum of log2 m/u) at or above which a new record is merged into an existing person automatically. */
-  DEDUP_MERGE_AT: z.coerce.number().default(25),
+  DEDUP_MERGE_AT: z.coerce.number().default(18),
   /** Match weight at or above which (and below DEDUP_MERGE_AT) a review task is opened. */
   DEDUP_REVIEW_AT: z.coerce.number().default(12),
   /** A NIK whose holder's name, birth date and sex score below this match weight is treated as a conflict. */
