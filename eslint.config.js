@@ -17,7 +17,7 @@ function depConstraints(testing) {
     { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', ...forTests] },
     { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'] },
     { sourceTag: 'type:synthetic', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'] },
-    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...APP_LIBS, 'type:testing'] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...APP_LIBS, 'type:testing', 'type:synthetic'] },
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...APP_LIBS, ...forTests] },
     // Tools include the benchmarks, which run services on the test stack harness (libs/testing).
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...APP_LIBS, 'type:synthetic', 'type:testing'] },

@@ -13,7 +13,7 @@ const families = Number(process.argv[2] ?? 10_000);
 const villages = ['31.71', '32.01', '35.78'].flatMap((regency) => officialRegions().childrenOf(regency).flatMap((d) => officialRegions().childrenOf(d)));
 const { left, right, truth } = generatePersonLists({ families, villages, seed: 7 });
 const truthSet = new Set(truth.map(([x, y]) => `${x}|${y}`));
-for (const mergeAt of [14, 16, 18, 20, 22, 25]) {
+for (const mergeAt of [16, 18, 20, 22, 25]) {
   const result = linkPersons(left, right, { mergeAt, reviewAt: Math.min(12, mergeAt) });
   const q = pairQuality(truthSet, [], result.clusters.map((c) => `${left[c[0][1]].rowId}|${right[c[1][1]].rowId}`));
   console.log(JSON.stringify({ mergeAt, precision: q.precision, recall: q.recall, f1: q.f1 }));

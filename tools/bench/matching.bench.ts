@@ -135,7 +135,7 @@ for (const name of sets) {
   const splinkOut = join(dir, 'clusters-splink.csv');
   process.stderr.write(`${name}: project\n`);
   const project = run(process.execPath, ['-r', join(ROOT, 'tools', 'runtime', 'register-paths.js'), join(__dirname, 'matching', 'project-run.js'), set.kind, ...set.inputs, projectOut]);
-  process.stderr.write(`${name}: splink\n`);
+  process.stderr.write(`${name}: project ${JSON.stringify({ ...score(set, projectOut), ...project })}\n${name}: splink\n`);
   const splink = run(python, [join(ROOT, 'tools', 'bench', 'matching', 'splink_run.py'), set.kind, ...set.inputs, splinkOut]);
   const row = { set: name, project: { ...score(set, projectOut), ...project }, splink: { ...score(set, splinkOut), ...splink } };
   results.push(row);

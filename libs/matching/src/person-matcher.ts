@@ -52,7 +52,12 @@ export function differentNiks(explanation: Explanation): boolean {
  */
 export function namesAgree(explanation: Explanation): boolean {
   const name = explanation.parts.find((p) => p.comparison === 'name');
-  return !name || name.level === null || (name.level !== 'shares-a-part' && name.level !== 'different');
+  if (!name || name.level === null) return true;
+  if (name.level === 'shares-a-part' || name.level === 'different') return false;
+  // Two NIKs that are both there and differ (even by one digit: twins have consecutive serials)
+  // need the whole name, not a name with a part missing.
+  const nik = explanation.parts.find((p) => p.comparison === 'nik');
+  return !(nik?.level === 'one-edit' && name.level === 'part-missing');
 }
 
 /**

@@ -5,3 +5,4 @@ export * from './fixtures';
 export * from './family-events';
 export * from './dates';
 export * from './prometheus';
+export * from './registry-quality';

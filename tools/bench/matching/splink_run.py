@@ -98,12 +98,12 @@ select unique_id,
        substr(village, 1, 8) as district,
        substr(village, 1, 5) as regency,
        nullif(kk, '') as kk
-  from read_csv('{path}', all_varchar = true, header = true)
+  from read_csv('{path}', all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')
 """
 
 FEBRL_CLEAN = """
 select * replace (trim(date_of_birth) as date_of_birth)
-  from read_csv('{path}', all_varchar = true, header = true)
+  from read_csv('{path}', all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')
 """
 
 
