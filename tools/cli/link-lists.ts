@@ -205,15 +205,13 @@ export function writeSampleLists(out: string, families: number, villages: string
  * The person model's parameters, estimated without labels on the project's own synthetic lists (a
  * registry extract and an agency list of the same population, `libs/synthetic/person-lists`): the
  * same training `sp link` does (u from random pairs, m from EM sessions on pairs with the same NIK
- * and on pairs with the same name and birth date), with generic parameters to fall back on. The KK
- * is left out, as the registry compares only persons of different KKs (family assignment settles the
- * same KK). The evaluation data of `bench:matching` is never used here.
+ * and on pairs with the same name and birth date), with generic parameters to fall back on. The evaluation data of `bench:matching` is never used here.
  */
 export function trainRegistryModel(families: number, villages: string[], seed: number): { parameters: ModelParameters; report: TrainingReport } {
   const { left, right } = generatePersonLists({ families, villages, seed });
   const result = linkPersons(
-    left.map((p) => ({ ...p, kk: null })),
-    right.map((p) => ({ ...p, kk: null })),
+    left,
+    right,
     { mergeAt: 25, reviewAt: 12, fallback: genericParameters(PERSON_COMPARISONS) },
   );
   return { parameters: result.model.parameters, report: result.training };

@@ -11,6 +11,11 @@ export interface ComparisonSpec<R> {
    * level's average u: an exact "Siti" weighs less than an exact "Zulkifli Hutapea".
    */
   frequency?(a: R, b: R, level: number): number | null;
+  /**
+   * The most a level of this comparison may add (e.g. 0: agreement is no evidence for, only
+   * disagreement against).
+   */
+  maxWeight?: number;
   /** The last level `frequency` applies to (default 0). */
   frequencyLevels?: number;
 }
@@ -61,7 +66,7 @@ export class MatchModel<R> {
     this.weights = specs.map((s) => {
       const p = parameters.comparisons[s.id];
       if (!p || p.m.length !== s.levels.length || p.u.length !== s.levels.length) throw new Error(`model parameters for ${s.id} must have ${s.levels.length} levels`);
-      return s.levels.map((_, i) => Math.log2(Math.max(p.m[i], FLOOR) / Math.max(p.u[i], FLOOR)));
+      return s.levels.map((_, i) => Math.min(Math.log2(Math.max(p.m[i], FLOOR) / Math.max(p.u[i], FLOOR)), s.maxWeight ?? Infinity));
     });
     this.priorWeight = Math.log2(parameters.prior / (1 - parameters.prior));
   }

@@ -73,9 +73,10 @@ export function nameFrequency(count: number, total: number, baseU: number): numb
 
 /**
  * The comparisons of Indonesian person records: NIK, name (its exact agreement weighted by the
- * name's frequency), birth date, sex, region, and the mother's name. The KK is a household number:
- * it blocks (members of one household are compared) but is no evidence that two rows are one
- * person (it would make twins and siblings look alike).
+ * name's frequency), birth date, sex, region, the KK and the mother's name. The KK is a household
+ * number: it blocks (members of one household are compared), a different one counts a little
+ * against, and the same one is no evidence that two rows are one person (it would make twins and
+ * siblings look alike).
  */
 export const PERSON_COMPARISONS: ReadonlyArray<ComparisonSpec<MatchablePerson>> = [
   { id: 'nik', levels: ID_LEVELS, compare: (a, b) => compareIds(a.nik, b.nik) },
@@ -95,6 +96,9 @@ export const PERSON_COMPARISONS: ReadonlyArray<ComparisonSpec<MatchablePerson>> 
   { id: 'birth-date', levels: DATE_LEVELS, compare: (a, b) => compareDates(a.birthDate, b.birthDate) },
   { id: 'sex', levels: EXACT_LEVELS, compare: (a, b) => compareExact(a.sex, b.sex) },
   { id: 'region', levels: REGION_LEVELS, compare: (a, b) => compareRegions(a.villageCode, b.villageCode) },
+  // The same KK is a household, not a person: it adds nothing (twins and siblings share it); a
+  // different KK counts a little against (one person's records mostly carry one KK).
+  { id: 'kk', levels: EXACT_LEVELS, compare: (a, b) => compareExact(a.kk, b.kk), maxWeight: 0 },
   { id: 'mother-name', levels: NAME_LEVELS, compare: (a, b) => (a.motherName && b.motherName ? compareNames(a.motherName, b.motherName) : null) },
 ];
 
@@ -109,10 +113,10 @@ export const IDENTITY_COMPARISONS: ReadonlySet<string> = new Set(['name', 'birth
 export const PERSON_TRAINING_SESSIONS: TrainingSession[] = [{ on: ['nik'] }, { on: ['name', 'birth-date'] }];
 
 /**
- * The smallest m per comparison: a move to another province happens to one person often enough
- * that the region is never strong evidence against a match.
+ * The smallest m per comparison: a move to another province, or a new KK, happens to one person
+ * often enough that region and KK are never strong evidence against a match.
  */
-export const PERSON_M_FLOOR: Record<string, number> = { region: 0.02 };
+export const PERSON_M_FLOOR: Record<string, number> = { region: 0.02, kk: 0.1 };
 
 /** The trained default parameters (`sp train-person-model`, on the project's own synthetic lists). */
 export const DEFAULT_PERSON_PARAMETERS = trained as ModelParameters;

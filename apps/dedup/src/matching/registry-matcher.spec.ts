@@ -64,7 +64,7 @@ describe('registry matcher', () => {
   it('takes the best of several candidates and explains every comparison', () => {
     const found = bestMatch(incoming(), 'other-kk', [candidate({ id: 'far', villageCode: '32.01.01.1001', motherName: null }), candidate({ id: 'near' })], settings);
     expect(found?.candidate.id).toBe('near');
-    expect(found?.match.parts.map((p) => p.comparison)).toEqual(['nik', 'name', 'birth-date', 'sex', 'region', 'mother-name']);
+    expect(found?.match.parts.map((p) => p.comparison)).toEqual(['nik', 'name', 'birth-date', 'sex', 'region', 'kk', 'mother-name']);
   });
 
   it('calls a NIK conflicting when its holder has another name, birth date and sex, not when only the name changed', () => {

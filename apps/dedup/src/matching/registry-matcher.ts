@@ -36,16 +36,17 @@ export interface MatchOutcome {
 }
 
 /**
- * A person prepared for registry matching. The KK is left out of the comparison: persons of the
- * same KK are resolved by family context before matching, so every candidate has another KK.
+ * A person prepared for registry matching. Persons of the same KK are settled by family assignment
+ * before matching, so every candidate has another KK (a small weight against, as in lists); the KK
+ * is not a blocking key here.
  */
-export function registryMatchable(p: Omit<IndexedPerson, 'id' | 'kk'>): MatchablePerson {
-  return matchable({ nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birthDate, villageCode: p.villageCode, kk: null, motherName: p.motherName });
+export function registryMatchable(p: Omit<IndexedPerson, 'id' | 'kk'> & { kk?: string | null }): MatchablePerson {
+  return matchable({ nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birthDate, villageCode: p.villageCode, kk: p.kk ?? null, motherName: p.motherName });
 }
 
 /** The registry's blocking keys: those of `libs/matching` (the KK is left out: family assignment settles it). */
 export function blockingKeysOf(p: MatchablePerson): string[] {
-  return personBlockingKeys(p);
+  return personBlockingKeys({ ...p, kk: null });
 }
 
 /**

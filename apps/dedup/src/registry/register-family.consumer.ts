@@ -155,7 +155,7 @@ export class RegisterFamilyConsumer {
       s.family.members.forEach((m, mi) => {
         if (placedByNik[mi]) return;
         if (inFamily[mi] !== null && inFamily[mi] !== undefined) return;
-        const person = registryMatchable({ nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, villageCode: s.family.address.villageCode, motherName: motherNameOf(s.family.members, m) });
+        const person = registryMatchable({ nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, villageCode: s.family.address.villageCode, kk: s.family.kk, motherName: motherNameOf(s.family.members, m) });
         wanted.push({ key: planKey(si, mi), kk: s.family.kk, person });
       });
     });
