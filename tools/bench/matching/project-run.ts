@@ -100,6 +100,13 @@ if (kind === 'persons-dedup') {
     (r) => (r.postcode && first(r.given) ? `${r.postcode}|${first(r.given)}` : null),
     (r) => (r.address1 && r.streetNumber ? `${r.streetNumber}|${r.address1.slice(0, 4)}` : null),
   ];
+  // The weight at which a pair is more likely one record than two among all pairs of the input
+  // (Splink's probability 0.5): the share of matches EM found among the candidates, spread over
+  // every possible pair (pairs no key brings together are taken to be non-matches).
+  const matchWeight = (candidatePrior: number, candidates: number, allPairs: number) => {
+    const prior = (candidatePrior * candidates) / allPairs;
+    return Math.log2((1 - prior) / prior);
+  };
   const train = (population: Rec[], pairs: ReadonlyArray<readonly [Rec, Rec]>) =>
     trainModel(specs, population, pairs.map(([a, b]) => specs.map((s) => s.compare(a, b))), {
       seed: 3,
@@ -110,14 +117,16 @@ if (kind === 'persons-dedup') {
     const records = load(rest[0]);
     const { pairs } = dedupCandidates(records, keys);
     const model = train(records, pairs.map(([i, j]) => [records[i], records[j]] as const));
-    const accepted = pairs.filter(([i, j]) => model.probability(model.score(records[i], records[j])) >= 0.5);
+    const at = matchWeight(model.parameters.prior, pairs.length, (records.length * (records.length - 1)) / 2);
+    const accepted = pairs.filter(([i, j]) => model.score(records[i], records[j]) >= at);
     assignment = clusters(records.length, accepted).flatMap((c, k) => c.map((i): [string, string] => [records[i].id, `c${k}`]));
   } else {
     const left = load(rest[0]);
     const right = load(rest[1]);
     const { pairs } = linkCandidates(left, right, keys.map((k) => [k, k] as [BlockingKey<Rec>, BlockingKey<Rec>]));
     const model = train([...left, ...right], pairs.map(([i, j]) => [left[i], right[j]] as const));
-    const kept = oneToOne(pairs.map(([i, j]) => ({ left: i, right: j, p: model.probability(model.score(left[i], right[j])) })).filter((s) => s.p >= 0.5), (s) => s.p);
+    const at = matchWeight(model.parameters.prior, pairs.length, left.length * right.length);
+    const kept = oneToOne(pairs.map(([i, j]) => ({ left: i, right: j, p: model.score(left[i], right[j]) })).filter((s) => s.p >= at), (s) => s.p);
     const linked = new Map(kept.map((s) => [s.right, s.left]));
     assignment = [...left.map((r, i): [string, string] => [r.id, `l${i}`]), ...right.map((r, j): [string, string] => [r.id, linked.has(j) ? `l${linked.get(j)}` : `r${j}`])];
   }
