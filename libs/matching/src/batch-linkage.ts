@@ -1,4 +1,4 @@
-import type { Level } from './compare';
+import { compareIds, type Level } from './compare';
 import type { Explanation, MatchModel, ModelParameters } from './model';
 import { judgePair } from './person-matcher';
 import {
@@ -286,11 +286,26 @@ export function linkPersons(left: PersonFields[], right: PersonFields[] | null, 
       }
       return x;
     };
+    // Best first; two clusters whose NIKs differ by more than a typo are never joined through a
+    // third record without a NIK (twins: "Muhammad" and "Muhammad Sungirputra", one row of either
+    // without its NIK): such a pair goes to review instead.
+    const niks = new Map<number, string[]>();
+    for (let i = 0; i < persons.length; i++) if (persons[i].nik) niks.set(i, [persons[i].nik!]);
+    const conflict = (a: number, b: number) => (niks.get(a) ?? []).some((x) => (niks.get(b) ?? []).some((y) => compareIds(x, y) === 2));
     for (const p of kept) {
       if (p.decision !== 'match') continue;
       const a = find(p.left);
       const b = find(p.right);
-      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      if (a === b) continue;
+      if (conflict(a, b)) {
+        p.decision = 'review';
+        continue;
+      }
+      const [root, child] = a < b ? [a, b] : [b, a];
+      parent[child] = root;
+      const merged = [...new Set([...(niks.get(root) ?? []), ...(niks.get(child) ?? [])])];
+      if (merged.length > 0) niks.set(root, merged);
+      niks.delete(child);
     }
     const byRoot = new Map<number, Array<[number, number]>>();
     for (let i = 0; i < persons.length; i++) {

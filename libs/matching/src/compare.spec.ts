@@ -38,6 +38,9 @@ describe('compareDates', () => {
     expect(level('1960-03-31', '1960-04-01')).toBe('one-day-off');
     expect(level('1960-03-04', '1960-03-14')).toBe('one-typo');
     expect(level('1960-03-04', '1961-03-04')).toBe('one-typo');
+    expect(level('1986-03-04', '1968-03-04')).toBe('one-typo');
+    expect(level('1968-01-18', '2013-01-18')).toBe('ten-years-apart');
+    expect(level('1995-03-27', '1995-11-27')).toBe('same-year');
     expect(level('1960-03-04', '1960-03-27')).toBe('same-month-year');
     expect(level('1960-03-04', '1960-07-01')).toBe('placeholder');
     expect(level('1960-03-04', '1960-09-21')).toBe('same-year');

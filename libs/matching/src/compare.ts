@@ -108,7 +108,8 @@ const dayNumber = (y: string, m: string, d: string) => Date.UTC(Number(y), Numbe
 
 /**
  * Two dates (YYYY-MM-DD or YYYYMMDD): the same; day and month swapped (a frequent entry error); a day
- * apart (across a month's end too); one character mistyped, or two of year, month and day equal; the
+ * apart (across a month's end too); one keystroke off (a digit mistyped or two neighbours swapped; two
+ * of year, month and day equal is not enough: 1968-01-18 and 2013-01-18 are a mother and her daughter); the
  * same month and year; the same year with one date a placeholder for an unknown birthday (1
  * January, 1 July, 31 December); only the year the same; different; or ten or more years apart (a parent and a child, a
  * father and the son named after him: evidence of two people).
@@ -122,11 +123,18 @@ export function compareDates(a: string | null | undefined, b: string | null | un
   const [yb, mb, ddb] = [db.slice(0, 4), db.slice(4, 6), db.slice(6, 8)];
   if (ya === yb && ma === ddb && dda === mb) return 1;
   if (Math.abs(dayNumber(ya, ma, dda) - dayNumber(yb, mb, ddb)) <= 1) return 2;
-  if (ya === yb && ma === mb) return levenshtein(da, db) === 1 ? 3 : 4;
-  const same = Number(ya === yb) + Number(ma === mb) + Number(dda === ddb);
-  if (same === 2 || levenshtein(da, db) === 1) return 3;
+  if (oneKeystroke(da, db)) return 3;
+  if (ya === yb && ma === mb) return 4;
   if (ya === yb) return PLACEHOLDER_DAYS.has(da.slice(4)) || PLACEHOLDER_DAYS.has(db.slice(4)) ? 5 : 6;
   return Math.abs(Number(ya) - Number(yb)) >= 10 ? 8 : 7;
+}
+
+/** Equal-length strings one keystroke apart: one character changed, or two neighbours swapped. */
+function oneKeystroke(a: string, b: string): boolean {
+  const diff: number[] = [];
+  for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i);
+  if (diff.length === 1) return true;
+  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
 }
 
 export const ID_LEVELS = ['exact', 'one-edit', 'different'] as const;
@@ -139,12 +147,7 @@ export function compareIds(a: string | null | undefined, b: string | null | unde
   if (!a || !b) return null;
   if (a === b) return 0;
   if (levenshtein(a, b) <= 1) return 1;
-  if (a.length === b.length) {
-    const diff: number[] = [];
-    for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i);
-    if (diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]) return 1;
-  }
-  return 2;
+  return a.length === b.length && oneKeystroke(a, b) ? 1 : 2;
 }
 
 export const REGION_LEVELS = ['same-village', 'same-district', 'same-regency', 'same-province', 'different'] as const;

@@ -1,5 +1,5 @@
 import { MatchModel } from './model';
-import { assignFamilyMembers, judgePair } from './person-matcher';
+import { assignFamilyMembers, judgePair, possibleTwinNiks } from './person-matcher';
 import { DEFAULT_PERSON_PARAMETERS, matchable, PERSON_COMPARISONS, type PersonFields } from './person-model';
 import { refuseM, trainModel } from './training';
 
@@ -18,6 +18,15 @@ describe('judgePair', () => {
   it('merges the same NIK whatever the spelling, unless name, birth date and sex say it is someone else', () => {
     expect(judgePair(model, p({ nik: '3201011501800001', name: 'Siti' }), p({ nik: '3201011501800001', name: 'Sii' }), { ...policy }).decision).toBe('merge');
     expect(judgePair(model, p({ nik: '3201011501800001' }), p({ nik: '3201011501800001', name: 'Rina Wati', sex: 'F', birthDate: '2001-03-09' }), policy).decision).toBeNull();
+  });
+
+  it('takes a NIK typo for one person, neighbouring serials for possible twins who need the whole name', () => {
+    expect(possibleTwinNiks('3201011501800001', '3201011501800002')).toBe(true);
+    expect(possibleTwinNiks('3201246205583148', '3201246205588148')).toBe(false);
+    expect(possibleTwinNiks('3201011501800001', '3201011501900001')).toBe(false);
+    const full = p({ name: 'Sromutya Dewi', nik: '3201246205588148' });
+    expect(judgePair(model, p({ name: 'Sromutya', nik: '3201246205583148' }), full, policy).decision).toBe('merge');
+    expect(judgePair(model, p({ name: 'Sromutya', nik: '3201246205588147' }), full, policy).decision).not.toBe('merge');
   });
 
   it('does not merge a father and the son named after him', () => {

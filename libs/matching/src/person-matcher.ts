@@ -50,14 +50,26 @@ export function differentNiks(explanation: Explanation): boolean {
  * family name, carry consecutive NIKs, the same birth date and the same family: only the name tells
  * them apart, so no merge is made without it.
  */
-export function namesAgree(explanation: Explanation): boolean {
+export function namesAgree(explanation: Explanation, a?: Pick<MatchablePerson, 'nik'>, b?: Pick<MatchablePerson, 'nik'>): boolean {
   const name = explanation.parts.find((p) => p.comparison === 'name');
   if (!name || name.level === null) return true;
   if (name.level === 'shares-a-part' || name.level === 'different') return false;
-  // Two NIKs that are both there and differ (even by one digit: twins have consecutive serials)
-  // need the whole name, not a name with a part missing.
+  // Two NIKs one keystroke apart that could be twins' (see `possibleTwinNiks`) need the whole name,
+  // not a name with a part missing; any other one-digit difference is a typo.
   const nik = explanation.parts.find((p) => p.comparison === 'nik');
-  return !(nik?.level === 'one-edit' && name.level === 'part-missing');
+  if (nik?.level !== 'one-edit' || name.level !== 'part-missing') return true;
+  return a?.nik && b?.nik ? !possibleTwinNiks(a.nik, b.nik) : false;
+}
+
+/**
+ * Whether two NIKs could belong to twins: the same region, birth date and sex (the first 12 digits)
+ * and serials a few numbers apart (Dukcapil numbers the people born on one day in one district in
+ * order, so twins registered together get neighbouring serials). A mistyped digit elsewhere, or a
+ * serial far off (3148 for 8148, 0458 for 4058), is a typo of one person's NIK.
+ */
+export function possibleTwinNiks(a: string, b: string): boolean {
+  if (a.length !== 16 || b.length !== 16 || a.slice(0, 12) !== b.slice(0, 12)) return false;
+  return Math.abs(Number(a.slice(12)) - Number(b.slice(12))) <= 5;
 }
 
 /**
@@ -77,7 +89,7 @@ export function judgePair(model: MatchModel<MatchablePerson>, a: MatchablePerson
     // The NIK says who it is, unless name, birth date and sex say it is someone else's.
     if (identity >= (policy.nikConflictBelow ?? 0)) decision = explanation.score >= policy.mergeAt ? 'merge' : 'review';
   } else if (identity >= policy.minIdentityWeight) {
-    if (explanation.score >= policy.mergeAt && !differentNiks(explanation) && namesAgree(explanation)) decision = 'merge';
+    if (explanation.score >= policy.mergeAt && !differentNiks(explanation) && namesAgree(explanation, a, b)) decision = 'merge';
     else if (explanation.score >= policy.reviewAt) decision = 'review';
   }
   return { decision, explanation, identityWeight: identity };
@@ -114,7 +126,7 @@ export function assignFamilyMembers(
     current.forEach((b, j) => {
       if (!b) return;
       const e = model.explain(a, b);
-      if (differentNiks(e) || !namesAgree(e)) return;
+      if (differentNiks(e) || !namesAgree(e, a, b)) return;
       let score = 0;
       for (const p of e.parts) if (FAMILY_COMPARISONS.has(p.comparison)) score += p.weight;
       if (score >= policy.sameMemberAt && identityWeight(e.parts) >= policy.minIdentityWeight) pairs.push({ i, j, score });

@@ -84,10 +84,12 @@ export const PERSON_COMPARISONS: ReadonlyArray<ComparisonSpec<MatchablePerson>> 
     id: 'name',
     levels: NAME_LEVELS,
     compare: (a, b) => compareNames(a.name, b.name),
-    // Exact (or respelt) names weigh by the name's frequency; a name found inside a longer one by
-    // the frequency of the shorter name ("Siti" inside "Siti Aminah" is weak, "Dutrengwan" strong).
+    // Exact (or respelt) names weigh by the name's frequency, a typo by the commoner name's; a name
+    // found inside a longer one by the frequency of the shorter name ("Siti" inside "Siti Aminah" is weak, "Dutrengwan" strong).
     frequency: (a, b, level) => {
       if (level <= 1) return a.nameKey === b.nameKey ? (a.nameFrequency ?? b.nameFrequency) : null;
+      // A typo of a common name is as weak as the name ("Saiti" for "Siti"): the commoner of the two.
+      if (level === 2) return a.nameFrequency !== null && b.nameFrequency !== null ? Math.max(a.nameFrequency, b.nameFrequency) : null;
       if (level === 3) return (a.name.parts.length < b.name.parts.length ? a : b).nameFrequency;
       return null;
     },
@@ -97,8 +99,15 @@ export const PERSON_COMPARISONS: ReadonlyArray<ComparisonSpec<MatchablePerson>> 
   { id: 'sex', levels: EXACT_LEVELS, compare: (a, b) => compareExact(a.sex, b.sex) },
   { id: 'region', levels: REGION_LEVELS, compare: (a, b) => compareRegions(a.villageCode, b.villageCode) },
   // The same KK is a household, not a person: it adds nothing (twins and siblings share it); a
-  // different KK counts a little against (one person's records mostly carry one KK).
-  { id: 'kk', levels: EXACT_LEVELS, compare: (a, b) => compareExact(a.kk, b.kk), maxWeight: 0 },
+  // different KK counts a little against (one person's records mostly carry one KK), but only
+  // within one district: a KK is issued by the district, so a person recorded in another district
+  // has another KK whatever happened (counting it again beside the region would count a move twice).
+  {
+    id: 'kk',
+    levels: EXACT_LEVELS,
+    compare: (a, b) => ((compareRegions(a.villageCode, b.villageCode) ?? 0) > 1 ? null : compareExact(a.kk, b.kk)),
+    maxWeight: 0,
+  },
   { id: 'mother-name', levels: NAME_LEVELS, compare: (a, b) => (a.motherName && b.motherName ? compareNames(a.motherName, b.motherName) : null) },
 ];
 
