@@ -1,6 +1,7 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { motherNameOf } from '@satupintu/matching';
 import { generateFamilies } from '@satupintu/synthetic';
+import { withLocalStackCredentials } from '@satupintu/platform';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,10 +73,10 @@ async function main() {
   await new Promise<void>((resolve) => out.end(resolve));
   const r = spawnSync(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, 'dist/apps/dedup/src/main.js'), 'bench-matching', file, String(batchSize)], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    env: { ...(withLocalStackCredentials() as NodeJS.ProcessEnv), LOG_LEVEL: 'warn' },
     maxBuffer: 16 * 2 ** 20,
   });
-  if (r.status !== 0) throw new Error(`bench-matching exited with ${r.status}`);
+  if (r.status !== 0) throw new Error(`bench-matching exited with ${r.status}: ${r.stdout.toString().slice(-500)}`);
   process.stdout.write(r.stdout);
 }
 

@@ -9,6 +9,7 @@ import {
   type RowProblem,
   type TrainingReport,
 } from '@satupintu/matching';
+import { decodeList, detectDelimiter, type Delimiter, type TextEncodingName } from '@satupintu/importing';
 import { generatePersonLists } from '@satupintu/synthetic';
 import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse/sync';
@@ -33,40 +34,11 @@ export function parseMapping(spec: string): ColumnMapping {
 /** How a list file was read: its encoding and separator (detected or given), rows read and rows that could not be. */
 export interface ListFileReport {
   file: string;
-  encoding: 'utf-8' | 'windows-1252';
+  encoding: TextEncodingName;
   encodingDetected: boolean;
-  delimiter: ',' | ';' | '\t';
+  delimiter: Delimiter;
   rows: number;
   unreadableRows: number;
-}
-
-/** The separator of a CSV from its first line: the most frequent of `,` `;` and tab outside quotes. */
-export function detectDelimiter(text: string): ',' | ';' | '\t' {
-  const counts = { ',': 0, ';': 0, '\t': 0 } as Record<',' | ';' | '\t', number>;
-  let quoted = false;
-  for (const ch of text) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === '\n' || ch === '\r')) break;
-    else if (!quoted && ch in counts) counts[ch as ',' | ';' | '\t'] += 1;
-  }
-  return (Object.entries(counts) as Array<[',' | ';' | '\t', number]>).sort((a, b) => b[1] - a[1])[0][0];
-}
-
-/**
- * A list file's text: UTF-8 when the bytes are valid UTF-8, else Windows-1252 (what Excel writes
- * in Indonesia), said in the report; or the encoding given, refused when UTF-8 is given for bytes
- * that are not (never replacement characters without a word).
- */
-export function decodeList(bytes: Buffer, file: string, given?: string): { text: string; encoding: 'utf-8' | 'windows-1252'; detected: boolean } {
-  const wanted = given?.toLowerCase().replace(/^(latin-?1|iso-?8859-?1|cp1252)$/, 'windows-1252').replace(/^utf8$/, 'utf-8');
-  if (wanted !== undefined && wanted !== 'utf-8' && wanted !== 'windows-1252') throw new Error(`--encoding ${given}: expected utf-8 or windows-1252 (latin-1)`);
-  if (wanted === 'windows-1252') return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', detected: false };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), encoding: 'utf-8', detected: wanted === undefined };
-  } catch {
-    if (wanted === 'utf-8') throw new Error(`${file}: not valid UTF-8 (try --encoding windows-1252)`);
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', detected: true };
-  }
 }
 
 function readList(file: string, mapping: ColumnMapping, problems: RowProblem[], options: { encoding?: string; idColumn?: string }): { rows: Record<string, string>[]; persons: PersonFields[]; report: ListFileReport } {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
 import { registerAccessCommands } from './access-commands';
+import { registerImportCommand } from './import-command';
 import { migrateAll, registerOpsCommands } from './ops-commands';
 import { registerSubscriptionCommands } from './subscription-commands';
 import { defineCampaign, gatewayRequest, postInBatches, regionCounts } from './gateway-client';
@@ -209,6 +210,8 @@ program
     const summary = linkLists({ left: o.left, right: o.right, mapping: o.map, rightMapping: o.rightMap, idColumn: o.id, mergeAt: Number(o.mergeAt), reviewAt: Number(o.reviewAt), encoding: o.encoding, out: o.out });
     console.log(JSON.stringify(summary, null, 2));
   });
+
+registerImportCommand(program);
 
 program
   .command('sample-lists')

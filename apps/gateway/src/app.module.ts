@@ -18,6 +18,9 @@ import { EligibilityService } from './eligibility/eligibility.service';
 import { CampaignsService } from './indicators/campaigns.service';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { IndicatorsService } from './indicators/indicators.service';
+import { ImportRunner } from './imports/import-runner';
+import { ImportsController } from './imports/imports.controller';
+import { ImportsService } from './imports/imports.service';
 import { RegionIndicatorsConsumer } from './indicators/region-indicators.consumer';
 import { OpenApiController } from './openapi/openapi.controller';
 import { RegionCountsConsumer } from './regions/region-counts.consumer';
@@ -43,7 +46,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
       OpenApiController, DashboardController, AdminController, MeController,
       SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer,
       ReviewController, ReviewConsumer, IndicatorsController, RegionIndicatorsConsumer, RegistryController, RegistryConsumer,
-      SubscriptionsController, WebhookStatusConsumer,
+      SubscriptionsController, WebhookStatusConsumer, ImportsController,
     ],
     providers: [
       { provide: ACCESS_SETTINGS, useValue: access },
@@ -56,7 +59,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
       AuditService, PrincipalsService,
       { provide: APP_GUARD, useClass: AccessGuard },
       { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, GrantsService,
+      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, GrantsService, ImportsService, ImportRunner,
     ],
   })
   class GatewayModule {}

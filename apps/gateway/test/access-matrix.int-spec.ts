@@ -50,6 +50,13 @@ describe('authorisation matrix', () => {
         headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
+    // A one-family list of the village inside (an import's rows outside the scope are refused in its report).
+    const upload = () =>
+      fetch(`${url}/v1/imports?source=matrix-${randomUUID()}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: `NAMA,JK,TGL_LAHIR,HUB_KEL,RT,RW,KODE_DESA,NO_KK\nSiti,P,01/02/1990,1,1,1,${VILLAGE.in},${f.kk}\n`,
+      });
     let res: Response;
     let kind: 'plain' | 'search' | 'submit' = 'plain';
     switch (rowId) {
@@ -57,6 +64,13 @@ describe('authorisation matrix', () => {
         kind = 'submit';
         res = await send('POST', '/v1/submissions', { records: [{ idempotencyKey: randomUUID(), family: family({ village: VILLAGE[where] }) }] });
         break;
+      case 'import-create': res = await upload(); break;
+      case 'import-read': {
+        const up = await upload();
+        const id = up.status === 202 || up.status === 200 ? ((await up.json()) as { id: string }).id : randomUUID();
+        res = await send('GET', `/v1/imports/${id}`);
+        break;
+      }
       case 'submission-status': res = await send('GET', `/v1/submissions/${world.submissions[where]}`); break;
       case 'person-search': kind = 'search'; res = await send('GET', `/v1/persons?nik=${f.members[0].nik}`); break;
       case 'family-search': kind = 'search'; res = await send('GET', `/v1/families?kk=${f.kk}`); break;

@@ -40,6 +40,11 @@ export class RegionCatalogue {
     return this.children.get(code) ?? [];
   }
 
+  /** Every region (for look-ups by name). */
+  values(): IterableIterator<Region> {
+    return this.byCode.values();
+  }
+
   get size(): number {
     return this.byCode.size;
   }

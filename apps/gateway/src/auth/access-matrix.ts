@@ -33,6 +33,8 @@ const row = (id: string, endpoint: string, cells: string): MatrixRow => {
 export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('submit', 'POST /v1/submissions', '                             ok/refused         forbidden/forbidden forbidden/forbidden forbidden/forbidden ok/refused ok/-'),
   row('submission-status', 'GET /v1/submissions/{id}', '                ok/hidden          ok/hidden        forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
+  row('import-create', 'POST /v1/imports', '                           forbidden/-        forbidden/-      forbidden/-      ok/-             ok/-      ok/-'),
+  row('import-read', 'GET /v1/imports/{id}, GET /v1/imports/{id}/rows', 'forbidden/- forbidden/- forbidden/- ok/-          ok/-      ok/-'),
   row('person-search', 'GET /v1/persons?nik=', '                        forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('family-search', 'GET /v1/families?kk=', '                        forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('family-read', 'GET /v1/families/{id}', '                         forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),

@@ -14,6 +14,10 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = {
   /** Submit family records (cadre: only for its assigned villages). */
   'submission:create': ['cadre', 'admin'],
+  /** Import an agency's list (its records go through validation and matching as submissions of the importer). */
+  'import:create': ['agency', 'admin'],
+  /** An import job's state and report (an agency: only its own jobs). */
+  'import:read': ['agency', 'admin'],
   /** The status trail of a submitted record (cadre: only its own). */
   'submission:read': ['cadre', 'supervisor', 'admin'],
   /** Region counts and indicators: aggregates, no personal data. */

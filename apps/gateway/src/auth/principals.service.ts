@@ -105,6 +105,12 @@ export class PrincipalsService implements OnApplicationBootstrap {
     return { principal: toPrincipal(row), via: 'token' };
   }
 
+  /** A principal that is still enabled (background work done on its behalf, e.g. an import job), or null. */
+  async active(id: string): Promise<Principal | null> {
+    const [row]: PrincipalRow[] = await this.db.query('select * from gateway.principals where id = $1 and disabled_at is null', [id]);
+    return row ? toPrincipal(row) : null;
+  }
+
   async create(body: unknown, by: Caller) {
     const p = parseBody(PrincipalBody, body);
     this.checkScope(p.role, p.regions, by);

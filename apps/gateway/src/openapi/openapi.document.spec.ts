@@ -20,6 +20,9 @@ describe('OpenAPI document', () => {
       expect.arrayContaining([
         '/v1/submissions',
         '/v1/submissions/{id}',
+        '/v1/imports',
+        '/v1/imports/{id}',
+        '/v1/imports/{id}/rows',
         '/v1/regions/{code}/counts',
         '/v1/regions/{code}/eligibility',
         '/v1/persons/{id}/eligibility',

@@ -63,10 +63,11 @@ export function openApiDocument() {
         post: {
           summary: `Submit a batch of 1 to ${LIMITS.recordsPerBatch} family records`,
           description:
-            'Each record is accepted or refused on its own. The idempotency key identifies the record for its client (x-client-id): ' +
-            'the same key with the same content is a no-op (status unchanged); with new content it becomes a new revision.',
+            'Each record is accepted or refused on its own. The idempotency key identifies the record among the records of the ' +
+            'principal whose credential submits it (an API key or token of one principal: its keys are its own, another principal ' +
+            'may use the same key for another record): the same key with the same content is a no-op (status unchanged); with new ' +
+            'content it becomes a new revision.',
           parameters: [
-            { name: 'x-client-id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' } },
             { name: 'x-correlation-id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' } },
           ],
           requestBody: {
@@ -94,6 +95,48 @@ export function openApiDocument() {
           summary: "A record's status trail: received, validated (with warnings) or rejected (with every failing rule), registered",
           parameters: [ID_PARAMETER],
           responses: { '200': { description: 'The status and its trail' }, '404': { description: 'Unknown id' } },
+        },
+      },
+      '/v1/imports': {
+        post: {
+          summary: "Import an agency's list (CSV or XLSX): a durable, resumable job whose families go through validation and matching as submissions",
+          description:
+            'The body is the file itself. CSV separators (, ; tab), a BOM and the encoding (UTF-8 or Windows-1252) are detected; XLSX is read from ' +
+            'its first sheet or the one named. Columns are mapped by a preset (dtks, kjp, posyandu), by field=COLUMN pairs, or recognised from the ' +
+            'usual Indonesian names; a required field without a column is refused before the job is made. Rows sharing a KK become one family ' +
+            'record, keyed by the list name and the KK (imp.<list>.kk.<KK>): the same file again is the same job (200), a corrected file submits ' +
+            'only the families that changed. A dry run reads, maps and validates without submitting.',
+          parameters: [
+            { name: 'source', in: 'query', required: true, schema: { type: 'string', maxLength: 100 }, description: "The list's name: provenance and the scope of its records' keys" },
+            { name: 'preset', in: 'query', required: false, schema: { type: 'string', enum: ['dtks', 'kjp', 'posyandu'] } },
+            { name: 'mapping', in: 'query', required: false, schema: { type: 'string' }, description: 'field=COLUMN,... (nik, kk, name, sex, birthDate, birthPlace, relationship, street, rt, rw, rtRw, villageCode, villageName, districtName)' },
+            { name: 'encoding', in: 'query', required: false, schema: { type: 'string', enum: ['utf-8', 'windows-1252', 'latin-1'] } },
+            { name: 'sheet', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'fileName', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'dryRun', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+          ],
+          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string', format: 'binary' } }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          responses: {
+            '202': { description: 'The job, queued' },
+            '200': { description: 'The job that already imported this file under this list name' },
+            '400': { description: 'The file or mapping refused: EMPTY_FILE, NOT_A_TABLE, WRONG_ENCODING, NO_SUCH_SHEET, BAD_HEADER, UNKNOWN_PRESET, BAD_MAPPING, MISSING_COLUMN, UNMAPPED_FIELD' },
+            '413': { description: 'FILE_TOO_LARGE' },
+            '415': { description: 'A JSON body instead of the file' },
+          },
+        },
+      },
+      '/v1/imports/{id}': {
+        get: {
+          summary: "An import job: its state, how the file was read, rows by outcome, findings by code, and the registry's status of its records",
+          parameters: [ID_PARAMETER],
+          responses: { '200': { description: 'The job' }, '404': { description: 'Unknown id, or another principal\'s job (IMPORT_NOT_FOUND)' } },
+        },
+      },
+      '/v1/imports/{id}/rows': {
+        get: {
+          summary: 'The per-row report: outcome, record, registry status and family, every finding and every rule the family was rejected by (Indonesian and English)',
+          parameters: [ID_PARAMETER, { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } }, { name: 'after', in: 'query', schema: { type: 'integer' } }, { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 5000 } }],
+          responses: { '200': { description: 'Rows (JSON pages with next, or the whole report as CSV)' }, '404': { description: 'IMPORT_NOT_FOUND' } },
         },
       },
       '/v1/regions/{code}/counts': {
