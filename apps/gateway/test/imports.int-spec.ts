@@ -87,7 +87,14 @@ describe('import jobs', () => {
     expect(csv).toContain('Tanggal lahir tidak ada di kalender');
     const page = (await (await authFetch(`${url}/v1/imports/${created.id}/rows?limit=5`)).json()) as { rows: Array<Record<string, unknown>> };
     expect(page.rows).toHaveLength(5);
-    expect(page.rows[0]).toMatchObject({ outcome: 'submitted', registryStatus: 'registered' });
+    expect(page.rows[0]).toMatchObject({ outcome: 'submitted', registryStatus: 'registered', resolution: 'family' });
+    // Each imported row is one person of the registry: the known ones found in their family, the rest new.
+    const all = (await (await authFetch(`${url}/v1/imports/${created.id}/rows?limit=5000`)).json()) as { rows: Array<{ outcome: string; personId: string | null; resolution: string | null }> };
+    const imported = all.rows.filter((r) => r.outcome === 'submitted');
+    const byResolution = imported.reduce<Record<string, number>>((n, r) => ({ ...n, [r.resolution ?? 'none']: (n[r.resolution ?? 'none'] ?? 0) + 1 }), {});
+    expect(byResolution).toEqual({ family: knownPersons, new: persons - knownPersons });
+    const registryIds = new Set((await stack.db.query('select id from registry.persons')).rows.map((r: { id: string }) => r.id));
+    expect(new Set(imported.map((r) => r.personId))).toEqual(registryIds);
   }, 600_000);
 
   it('changes nothing when the same file comes again, and submits only what a corrected file changed', async () => {

@@ -52,6 +52,14 @@ export interface Registration {
   changed: boolean;
   sourceEventId: string;
   correlationId?: string;
+  /** Per member of the record, in order: who it became and how. */
+  members: MemberResolution[];
+}
+
+export interface MemberResolution {
+  personId: string;
+  resolution: 'nik' | 'family' | 'new' | 'merge' | 'review';
+  candidateId?: string;
 }
 
 /** A recorded version of a person, kept so that golden records can be recomputed (merge, unmerge). */
@@ -220,10 +228,12 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
         );
 
     const members: MemberState[] = [];
+    const resolved: MemberResolution[] = [];
     s.family.members.forEach((m, mi) => {
       const attributes = memberAttributes(m);
       const incoming: Observation = { nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, attributes, observedAt: now };
       let person: PersonRow | undefined = byNik[mi];
+      let resolution: MemberResolution = { personId: '', resolution: person ? 'nik' : 'family' };
       const conflict = conflicts[mi];
       if (conflict) incoming.nik = null; // the NIK stays with its holder until a reviewer decides
       if (!person) {
@@ -238,10 +248,13 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
         out.newPersonIds.add(person.id);
         store(person);
         const plan = options.plans?.get(planKey(si, mi));
+        resolution = { personId: '', resolution: 'new' };
         if (conflict) {
           out.suspicions.push({ existingId: conflict.holder.id, newId: person.id, reason: 'nik-conflict', match: conflict.match, villageCode: path.villageCode, merge: false });
+          resolution = { personId: '', resolution: 'review', candidateId: conflict.holder.id };
         } else if (plan && plan.candidateId !== person.id) {
           out.suspicions.push({ existingId: plan.candidateId, newId: person.id, reason: 'probable-match', match: plan.match, villageCode: path.villageCode, merge: plan.decision === 'merge' });
+          resolution = { personId: '', resolution: plan.decision, candidateId: plan.candidateId };
         }
       } else {
         const current: Observation = { ...person, observedAt: '' };
@@ -253,6 +266,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
         }
       }
       taken.add(person.id);
+      resolved.push({ ...resolution, personId: person.id });
       if (out.persons.has(person.id)) {
         out.observations.push({
           ...incoming,
@@ -302,6 +316,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
       changed: result !== before,
       sourceEventId: s.eventId,
       correlationId: s.correlationId,
+      members: resolved,
     });
   });
 

@@ -97,6 +97,7 @@ export class RegisterFamilyConsumer {
           familyId: r.familyId,
           familyVersion: r.familyVersion,
           changed: r.changed,
+          members: r.members,
         };
         rows.push(outboxEvent(TOPICS.submissionRegistered, r.familyId, event, r.correlationId));
       }

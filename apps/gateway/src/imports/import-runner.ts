@@ -36,6 +36,8 @@ interface RowOutcome {
   outcome: 'submitted' | 'unchanged' | 'refused' | 'rejected-row' | 'unreadable' | 'would-submit' | 'would-refuse';
   recordId: string | null;
   familyKey: string | null;
+  /** The row's place among its family record's members (its person in the registry's answer). */
+  memberIndex?: number;
   village: string | null;
   findings: Array<{ field: string; code: string; severity: string; message: { id: string; en: string } }>;
 }
@@ -208,6 +210,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
             outcome,
             recordId,
             familyKey: b.key,
+            memberIndex: k,
             village: b.family.address.villageCode,
             findings: [...b.findings[k].map(said), ...(k === 0 ? [...b.familyFindings.map(said), ...refusal, ...dry] : [])],
           });
@@ -223,12 +226,12 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
       if (!lease) return false;
       if (rows.length > 0) {
         await m.query(
-          `insert into gateway.import_rows (job_id, row, outcome, record_id, family_key, village_code, findings)
-           select $1, t.row, t.outcome, t.record_id, t.family_key, t.village, t.findings
-             from unnest($2::int[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[]) as t(row, outcome, record_id, family_key, village, findings)
+          `insert into gateway.import_rows (job_id, row, outcome, record_id, family_key, member_index, village_code, findings)
+           select $1, t.row, t.outcome, t.record_id, t.family_key, t.member_index, t.village, t.findings
+             from unnest($2::int[], $3::text[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::jsonb[]) as t(row, outcome, record_id, family_key, member_index, village, findings)
            on conflict (job_id, row) do update set outcome = excluded.outcome, record_id = excluded.record_id, family_key = excluded.family_key,
-             village_code = excluded.village_code, findings = excluded.findings`,
-          [job.id, rows.map((r) => r.row), rows.map((r) => r.outcome), rows.map((r) => r.recordId), rows.map((r) => r.familyKey), rows.map((r) => r.village), rows.map((r) => JSON.stringify(r.findings))],
+             member_index = excluded.member_index, village_code = excluded.village_code, findings = excluded.findings`,
+          [job.id, rows.map((r) => r.row), rows.map((r) => r.outcome), rows.map((r) => r.recordId), rows.map((r) => r.familyKey), rows.map((r) => r.memberIndex ?? null), rows.map((r) => r.village), rows.map((r) => JSON.stringify(r.findings))],
         );
       }
       const submitted = [...new Set(rows.filter((r) => r.outcome === 'submitted' && r.recordId).map((r) => r.recordId!))];

@@ -209,9 +209,19 @@ export class ImportsService {
    */
   async report(id: string, caller: Caller, after: number, limit: number) {
     await this.job(id, caller);
-    const rows: Array<{ row: number; outcome: string; record_id: string | null; findings: Array<Record<string, unknown>>; status: string | null; family_id: string | null; errors: Array<Record<string, unknown>> | null }> = await this.db.query(
+    const rows: Array<{
+      row: number;
+      outcome: string;
+      record_id: string | null;
+      findings: Array<Record<string, unknown>>;
+      status: string | null;
+      family_id: string | null;
+      errors: Array<Record<string, unknown>> | null;
+      member: { personId: string; resolution: string; candidateId?: string } | null;
+    }> = await this.db.query(
       `select r.row, r.outcome, r.record_id, r.findings, s.status, s.family_id,
-              (select e.detail->'errors' from gateway.submission_events e where e.record_id = s.id and e.revision = s.revision and e.status = 'rejected' limit 1) as errors
+              (select e.detail->'errors' from gateway.submission_events e where e.record_id = s.id and e.revision = s.revision and e.status = 'rejected' limit 1) as errors,
+              (select e.detail->'members'->r.member_index from gateway.submission_events e where e.record_id = s.id and e.revision = s.revision and e.status = 'registered' limit 1) as member
          from gateway.import_rows r left join gateway.submission_records s on s.id = r.record_id
         where r.job_id = $1 and r.row > $2 order by r.row limit $3`,
       [id, after, limit],
@@ -222,13 +232,18 @@ export class ImportsService {
       recordId: r.record_id,
       registryStatus: r.status,
       familyId: r.family_id,
+      // Who the row's person is in the registry: found by NIK, a current member of the family, new,
+      // merged automatically into an existing person, or sent to review beside one.
+      personId: r.member ? (r.member.resolution === 'merge' ? r.member.candidateId ?? r.member.personId : r.member.personId) : null,
+      resolution: r.member?.resolution ?? null,
+      matchedWith: r.member?.candidateId ?? null,
       findings: r.findings,
       rejectedBy: (r.errors ?? []).map((e) => ({ code: e.code, path: e.path, message: e.message })),
     }));
   }
 
   async reportCsv(id: string, caller: Caller): Promise<string> {
-    const lines: unknown[][] = [['row', 'outcome', 'record_id', 'registry_status', 'family_id', 'codes', 'pesan', 'message']];
+    const lines: unknown[][] = [['row', 'outcome', 'record_id', 'registry_status', 'family_id', 'person_id', 'resolution', 'matched_with', 'codes', 'pesan', 'message']];
     for (let after = 0; ; ) {
       const page = await this.report(id, caller, after, 5000);
       for (const r of page) {
@@ -242,7 +257,7 @@ export class ImportsService {
             return { code: String(e.code), id: m.id ?? '', en: m.en ?? '' };
           }),
         ];
-        lines.push([r.row, r.outcome, r.recordId ?? '', r.registryStatus ?? '', r.familyId ?? '', items.map((i) => i.code).join(' '), items.map((i) => i.id).join(' | '), items.map((i) => i.en).join(' | ')]);
+        lines.push([r.row, r.outcome, r.recordId ?? '', r.registryStatus ?? '', r.familyId ?? '', r.personId ?? '', r.resolution ?? '', r.matchedWith ?? '', items.map((i) => i.code).join(' '), items.map((i) => i.id).join(' | '), items.map((i) => i.en).join(' | ')]);
       }
       if (page.length < 5000) break;
       after = page[page.length - 1].row;

@@ -44,6 +44,7 @@ export class Imports1764600000000 implements MigrationInterface {
       outcome text not null check (outcome in ('submitted', 'unchanged', 'refused', 'rejected-row', 'unreadable', 'would-submit', 'would-refuse')),
       record_id uuid,
       family_key text,
+      member_index int,
       village_code text,
       findings jsonb not null default '[]',
       primary key (job_id, row)

@@ -64,7 +64,7 @@ export class SubmissionStatusConsumer {
         revision: v.revision,
         status: 'registered',
         at: v.occurredAt,
-        detail: { familyId: v.familyId, familyVersion: v.familyVersion, changed: v.changed },
+        detail: { familyId: v.familyId, familyVersion: v.familyVersion, changed: v.changed, ...(v.members ? { members: v.members } : {}) },
         familyId: v.familyId,
       })),
     );

@@ -8,5 +8,15 @@ export const SubmissionRegisteredV1 = EventBase.extend({
   familyId: z.uuid(),
   familyVersion: z.number().int().min(1),
   changed: z.boolean(),
+  /**
+   * How each member of the record (in its order) was resolved: found by NIK, recognised as a
+   * current member of the family, a new person, a new person merged automatically into an
+   * existing one (`candidateId`), or a new person sent to review beside `candidateId`. Optional:
+   * events written before it have none.
+   */
+  members: z
+    .array(z.strictObject({ personId: z.uuid(), resolution: z.enum(['nik', 'family', 'new', 'merge', 'review']), candidateId: z.uuid().optional() }))
+    .max(30)
+    .optional(),
 });
 export type SubmissionRegisteredV1 = z.infer<typeof SubmissionRegisteredV1>;
