@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 /** The parts of a job's JSON the tests read. */
 interface Job {
   id: string;
+  fileSha256: string;
   state: string;
   complete: boolean;
   error: unknown;
@@ -95,6 +96,12 @@ describe('import jobs', () => {
     expect(byResolution).toEqual({ family: knownPersons, new: persons - knownPersons });
     const registryIds = new Set((await stack.db.query('select id from registry.persons')).rows.map((r: { id: string }) => r.id));
     expect(new Set(imported.map((r) => r.personId))).toEqual(registryIds);
+    // Provenance: every observation the list made names the list, the job, the file and its row.
+    const observed = await stack.db.query(`select source from registry.person_observations where source->>'list' = 'DTKS Jakarta Pusat 2026-11'`);
+    expect(observed.rows).toHaveLength(list.expected.familyRows);
+    const fileRows = new Set(observed.rows.map((r: { source: { row: number; jobId: string; fileSha256: string } }) => r.source.row));
+    expect(fileRows.size).toBe(list.expected.familyRows);
+    expect(observed.rows.every((r: { source: { jobId: string; fileSha256: string } }) => r.source.jobId === created.id && r.source.fileSha256 === firstJob.fileSha256)).toBe(true);
   }, 600_000);
 
   it('changes nothing when the same file comes again, and submits only what a corrected file changed', async () => {

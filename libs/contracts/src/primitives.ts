@@ -16,6 +16,18 @@ export type Sex = z.infer<typeof Sex>;
 /** Relationship to the head of family, as coded on the KK (1 head ... 11 other). */
 export const Relationship = z.number().int().min(1).max(11);
 
+/**
+ * Where a record came from when it is not a cadre's own: an agency list brought in by an import job
+ * (its name, the job, the file's SHA-256, and the file row of each member, in member order).
+ */
+export const Provenance = z.strictObject({
+  list: z.string().min(1).max(100),
+  jobId: z.uuid(),
+  fileSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  rows: z.array(z.number().int().min(1)).max(30),
+});
+export type Provenance = z.infer<typeof Provenance>;
+
 /** One finding of a validation rule, in words a cadre can act on. */
 export const ValidationIssue = z.object({
   code: z.string().min(1).max(64),

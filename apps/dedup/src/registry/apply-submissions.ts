@@ -1,4 +1,4 @@
-import type { ChangeCause, FamilyRecord, FamilyState, FieldChange, MemberAttributes, MemberRecord, MemberState, PairScore } from '@satupintu/contracts';
+import type { ChangeCause, FamilyRecord, FamilyState, FieldChange, MemberAttributes, MemberRecord, MemberState, PairScore, Provenance } from '@satupintu/contracts';
 import { diffFamily, familyAttributes, memberAttributes, regionPathOf, sameJson } from '@satupintu/domain';
 import { compareNames, normaliseName } from '@satupintu/matching';
 import { goldenRecord, type Observation } from './golden-record';
@@ -32,6 +32,7 @@ export interface ValidatedSubmission {
   revision: number;
   family: FamilyRecord;
   correlationId?: string;
+  provenance?: Provenance;
 }
 
 export interface FamilyChange {
@@ -66,7 +67,7 @@ export interface MemberResolution {
 export interface ObservationRow extends Observation {
   personId: string;
   familyId: string;
-  source: { type: 'submission'; recordId: string; revision: number; claimedNik?: string };
+  source: { type: 'submission'; recordId: string; revision: number; claimedNik?: string; list?: string; jobId?: string; fileSha256?: string; row?: number };
 }
 
 /** What probabilistic matching (done before the batch, against the index) found for one member. */
@@ -272,7 +273,13 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
           ...incoming,
           personId: person.id,
           familyId,
-          source: { type: 'submission', recordId: s.recordId, revision: s.revision, ...(conflict ? { claimedNik: m.nik } : {}) },
+          source: {
+            type: 'submission',
+            recordId: s.recordId,
+            revision: s.revision,
+            ...(conflict ? { claimedNik: m.nik } : {}),
+            ...(s.provenance ? { list: s.provenance.list, jobId: s.provenance.jobId, fileSha256: s.provenance.fileSha256, row: s.provenance.rows[mi] } : {}),
+          },
         });
       }
 

@@ -43,7 +43,7 @@ export class RegisterFamilyConsumer {
       const submissions: ValidatedSubmission[] = [];
       for (const { value, correlationId } of batch) {
         if (!claimed.delete(value.eventId)) continue; // seen before, or twice in this batch
-        submissions.push({ eventId: value.eventId, recordId: value.recordId, revision: value.revision, family: value.family, correlationId });
+        submissions.push({ eventId: value.eventId, recordId: value.recordId, revision: value.revision, family: value.family, correlationId, provenance: value.provenance });
       }
       if (submissions.length === 0) return;
 

@@ -196,7 +196,8 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
           return { index, status: errors.length === 0 ? 'would-submit' : 'would-refuse', errors };
         });
       } else {
-        outcomes = await this.submissions.submit({ records: built.map((b) => ({ idempotencyKey: b.key, family: b.family })) }, caller);
+        const provenance = new Map(built.map((b) => [b.key, { list: job.source, jobId: job.id, fileSha256: job.file_sha256, rows: b.persons.slice(0, LIMITS.membersPerFamily).map((p) => p.row) }]));
+        outcomes = await this.submissions.submit({ records: built.map((b) => ({ idempotencyKey: b.key, family: b.family })) }, caller, provenance);
       }
       built.forEach((b, i) => {
         const o = outcomes.find((x) => x.index === i)!;

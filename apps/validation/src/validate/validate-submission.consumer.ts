@@ -40,6 +40,7 @@ export class ValidateSubmissionConsumer {
           ruleSetVersion: result.ruleSetVersion,
           family: result.family,
           warnings: result.warnings,
+          ...(s.provenance ? { provenance: s.provenance } : {}),
         };
         return {
           topic: TOPICS.familyValidated,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventBase, IsoTimestamp } from '../primitives';
+import { EventBase, IsoTimestamp, Provenance } from '../primitives';
 
 /** A record accepted by the gateway for processing. The family is still unvalidated input. */
 export const FamilySubmittedV1 = EventBase.extend({
@@ -9,5 +9,7 @@ export const FamilySubmittedV1 = EventBase.extend({
   clientId: z.string(),
   receivedAt: IsoTimestamp,
   family: z.record(z.string(), z.unknown()),
+  /** Set for records of an imported list (absent for a cadre's submission). */
+  provenance: Provenance.optional(),
 });
 export type FamilySubmittedV1 = z.infer<typeof FamilySubmittedV1>;

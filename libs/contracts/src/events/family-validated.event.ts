@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FamilyRecord } from '../family-record';
-import { EventBase, IsoTimestamp, ValidationIssue } from '../primitives';
+import { EventBase, IsoTimestamp, Provenance, ValidationIssue } from '../primitives';
 
 /** A record that passed validation (possibly with warnings), ready for the registry. */
 export const FamilyValidatedV1 = EventBase.extend({
@@ -10,5 +10,7 @@ export const FamilyValidatedV1 = EventBase.extend({
   ruleSetVersion: z.string(),
   family: FamilyRecord,
   warnings: z.array(ValidationIssue),
+  /** Carried from the submission: which agency list, job, file and rows. */
+  provenance: Provenance.optional(),
 });
 export type FamilyValidatedV1 = z.infer<typeof FamilyValidatedV1>;
