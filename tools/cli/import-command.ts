@@ -49,7 +49,10 @@ export function registerImportCommand(program: Command): void {
         if (res.status !== 200) throw new Error(`the report could not be read (${res.status})`);
         writeFileSync(o.report, Buffer.from(await res.arrayBuffer()));
       }
-      console.log(JSON.stringify({ id: final.id, state: final.state, dryRun: final.dryRun, progress: final.progress, rows: final.rows, findings: final.findings, registry: final.registry, complete: final.complete, error: final.error, report: o.report ?? null }, null, 2));
+      const summary = await fetch(`${o.gateway}/v1/imports/${job.id}/summary`, { headers: { authorization: `Bearer ${apiKey()}` } })
+        .then(async (res) => (res.status === 200 ? ((await res.json()) as { regions: unknown[] }).regions : null))
+        .catch(() => null);
+      console.log(JSON.stringify({ id: final.id, state: final.state, dryRun: final.dryRun, progress: final.progress, rows: final.rows, findings: final.findings, registry: final.registry, byRegency: summary, complete: final.complete, error: final.error, report: o.report ?? null }, null, 2));
       if (final.state === 'failed') process.exitCode = 1;
     });
 }

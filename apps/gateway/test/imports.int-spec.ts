@@ -1,9 +1,13 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { officialRegions } from '@satupintu/domain';
 import { agencyListCsv, generateAgencyList, generateFamilies } from '@satupintu/synthetic';
-import { authFetch, eventually, TestStack } from '@satupintu/testing';
+import { authFetch, eventually, ROOT, TestStack } from '@satupintu/testing';
 import ExcelJS from 'exceljs';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Importing an agency's list end to end on the real stack: the file through the gateway's import
@@ -96,6 +100,11 @@ describe('import jobs', () => {
     expect(byResolution).toEqual({ family: knownPersons, new: persons - knownPersons });
     const registryIds = new Set((await stack.db.query('select id from registry.persons')).rows.map((r: { id: string }) => r.id));
     expect(new Set(imported.map((r) => r.personId))).toEqual(registryIds);
+    // Per regency: the known families' persons found, the others new, the bad rows rejected.
+    const summary = (await (await authFetch(`${url}/v1/imports/${created.id}/summary`)).json()) as { regions: Array<Record<string, number | string>> };
+    const total = (k: string) => summary.regions.reduce((n, r) => n + Number(r[k] ?? 0), 0);
+    expect(summary.regions.every((r) => String(r.code).startsWith('31.71') || r.code === 'unknown')).toBe(true);
+    expect([total('found'), total('new'), total('rejected'), total('unreadable')]).toEqual([knownPersons, persons - knownPersons, list.expected.withoutKk + list.expected.badDates, list.expected.unreadable]);
     // Provenance: every observation the list made names the list, the job, the file and its row.
     const observed = await stack.db.query(`select source from registry.person_observations where source->>'list' = 'DTKS Jakarta Pusat 2026-11'`);
     expect(observed.rows).toHaveLength(list.expected.familyRows);
@@ -173,4 +182,36 @@ describe('import jobs', () => {
     const persons = big.families.reduce((n, f) => n + f.members.length, 0);
     expect(await count(`select count(*) as n from registry.memberships m join registry.families f on f.id = m.family_id where m.valid_to is null and f.kk = any($1)`, [big.families.map((f) => f.kk)])).toBe(persons);
   }, 600_000);
+
+  it('sp import uploads a posyandu list with village names, follows it to the end and writes the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-import-cli-'));
+    const regions = officialRegions();
+    const [a, b] = villages.slice(0, 2).map((code) => ({ village: regions.get(code)!.name, district: regions.get(code.split('.').slice(0, 3).join('.'))!.name, code }));
+    const kk = (n: number) => `3171011001${String(n).padStart(6, '0')}`;
+    const lines = [
+      'NIK;NO_KK;NAMA;L/P;TGL_LAHIR;HUB_KEL;ALAMAT;RT_RW;DESA;KECAMATAN',
+      `;${kk(1)};Budi Santoso;L;12/03/1985;KEPALA KELUARGA;Jl. Melati 3;002/005;${a.village};${a.district}`,
+      `;${kk(1)};Sri Wahyuni;P;1987-07-21;ISTRI;Jl. Melati 3;002/005;${a.village};${a.district}`,
+      `;${kk(1)};Putri Santoso;P;05-01-21;ANAK;Jl. Melati 3;002/005;${a.village};${a.district}`,
+      `;${kk(2)};Agus Salim;L;01/01/1970;1;;001/001;${b.village};${b.district}`,
+      `;${kk(3)};Tanpa Desa;L;01/01/1970;1;;001/001;Desa Yang Tidak Ada;${b.district}`,
+    ];
+    const file = join(dir, 'posyandu.csv');
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const report = join(dir, 'report.csv');
+    const child = spawn(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, 'dist/tools/cli/main.js'), 'import', file, '--source', 'Posyandu Mawar', '--preset', 'posyandu', '--report', report, '-g', url], {
+      env: { ...process.env, SATUPINTU_API_KEY: stack.adminKey, LOG_LEVEL: 'error' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as { state: string; complete: boolean; rows: Record<string, number>; findings: Record<string, number>; byRegency: Array<{ code: string; new?: number }> };
+    expect(out).toMatchObject({ state: 'done', complete: true, rows: { submitted: 4, 'rejected-row': 1 }, findings: { VILLAGE_UNKNOWN: 1 } });
+    expect(out.byRegency.find((r) => r.code === '31.71')).toMatchObject({ new: 4 });
+    const csv = readFileSync(report, 'utf8');
+    expect(csv.split('\n')[0]).toContain('person_id');
+    expect(csv).toContain('VILLAGE_UNKNOWN');
+    expect(csv).not.toContain('Budi');
+  }, 300_000);
 });

@@ -36,6 +36,14 @@ export class ImportsController {
     return this.imports.status(notFound(id), caller);
   }
 
+  /** What became of the rows per regency/city: new, found, review, rejected (or would-submit / would-refuse). */
+  @Get(':id/summary')
+  @Requires('import:read')
+  @Audited('import.summary', 'import-job')
+  summary(@Param('id') id: string, @CurrentCaller() caller: Caller) {
+    return this.imports.summary(notFound(id), caller);
+  }
+
   /** The per-row report: JSON pages (`after`, `limit`) or the whole report as CSV. */
   @Get(':id/rows')
   @Requires('import:read')

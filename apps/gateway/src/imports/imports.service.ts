@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { inspectTable, MappingError, parseColumnMap, resolveMapping, TableError, type ColumnMap, type TableInfo } from '@satupintu/importing';
+import { officialRegions } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE } from '@satupintu/platform';
 import { stringify } from 'csv-stringify/sync';
 import { randomUUID } from 'node:crypto';
@@ -240,6 +241,50 @@ export class ImportsService {
       findings: r.findings,
       rejectedBy: (r.errors ?? []).map((e) => ({ code: e.code, path: e.path, message: e.message })),
     }));
+  }
+
+  /**
+   * Per regency/city (from the rows' villages): rows, and what became of them: new persons, persons
+   * found in the registry (by NIK, in their family, or merged automatically), sent to review,
+   * rejected (a row's own cells, the intake, or validation), still waiting; a dry run's would-submit
+   * and would-refuse. Rows without a readable village are counted under "unknown".
+   */
+  async summary(id: string, caller: Caller) {
+    const job = await this.job(id, caller);
+    const rows: Array<{ regency: string | null; outcome: string; status: string | null; resolution: string | null; n: string }> = await this.db.query(
+      `select left(r.village_code, 5) as regency, r.outcome, s.status,
+              (select e.detail->'members'->r.member_index->>'resolution' from gateway.submission_events e
+                where e.record_id = s.id and e.revision = s.revision and e.status = 'registered' limit 1) as resolution,
+              count(*) as n
+         from gateway.import_rows r left join gateway.submission_records s on s.id = r.record_id
+        where r.job_id = $1 group by 1, 2, 3, 4`,
+      [id],
+    );
+    const regions = new Map<string, Record<string, number>>();
+    const add = (regency: string, key: string, n: number) => {
+      const counts = regions.get(regency) ?? { rows: 0 };
+      counts[key] = (counts[key] ?? 0) + n;
+      regions.set(regency, counts);
+    };
+    for (const r of rows) {
+      const regency = r.regency ?? 'unknown';
+      const n = Number(r.n);
+      add(regency, 'rows', n);
+      const key =
+        r.outcome === 'would-submit' || r.outcome === 'would-refuse' || r.outcome === 'unreadable' ? r.outcome
+        : r.outcome === 'rejected-row' || r.outcome === 'refused' || r.status === 'rejected' ? 'rejected'
+        : r.resolution === 'new' ? 'new'
+        : r.resolution === 'review' ? 'review'
+        : r.resolution === 'nik' || r.resolution === 'family' || r.resolution === 'merge' ? 'found'
+        : 'waiting';
+      add(regency, key, n);
+    }
+    const names = officialRegions();
+    return {
+      id: job.id,
+      dryRun: job.dry_run,
+      regions: [...regions].sort(([a], [b]) => a.localeCompare(b)).map(([code, counts]) => ({ code, name: names.get(code)?.name ?? null, ...counts })),
+    };
   }
 
   async reportCsv(id: string, caller: Caller): Promise<string> {

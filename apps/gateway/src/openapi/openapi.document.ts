@@ -132,6 +132,13 @@ export function openApiDocument() {
           responses: { '200': { description: 'The job' }, '404': { description: 'Unknown id, or another principal\'s job (IMPORT_NOT_FOUND)' } },
         },
       },
+      '/v1/imports/{id}/summary': {
+        get: {
+          summary: 'Per regency/city: rows, new persons, persons found in the registry (NIK, family, automatic merge), sent to review, rejected, waiting; a dry run\'s would-submit and would-refuse',
+          parameters: [ID_PARAMETER],
+          responses: { '200': { description: 'Counts per regency/city' }, '404': { description: 'IMPORT_NOT_FOUND' } },
+        },
+      },
       '/v1/imports/{id}/rows': {
         get: {
           summary: 'The per-row report: outcome, record, registry status and family, every finding and every rule the family was rejected by (Indonesian and English)',
