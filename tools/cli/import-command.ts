@@ -38,14 +38,15 @@ export function registerImportCommand(program: Command): void {
     .option('--sheet <name>', 'XLSX: the sheet (default: the first)')
     .option('--dry-run', 'read, map and validate without submitting anything')
     .option('--no-wait-registry', 'stop once every row has its outcome, without waiting for the registry')
-    .option('--report <file>', 'write the per-row report (CSV) there when done')
+    .option('--report <file>', 'write the per-row report there when done (CSV, or XLSX when the name ends in .xlsx)')
     .option('-g, --gateway <url>', 'gateway URL', 'http://127.0.0.1:3000')
     .action(async (file: string, o) => {
       const job = await upload(o.gateway, file, o);
       process.stderr.write(`import job ${job.id} (${job.state}${job.state === 'done' ? ', imported before' : ''}): ${JSON.stringify(job.read)}\n`);
       const final = await follow(o.gateway, job.id, o.waitRegistry !== false);
       if (o.report) {
-        const res = await fetch(`${o.gateway}/v1/imports/${job.id}/rows?format=csv`, { headers: { authorization: `Bearer ${apiKey()}` } });
+        const format = String(o.report).toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
+        const res = await fetch(`${o.gateway}/v1/imports/${job.id}/rows?format=${format}`, { headers: { authorization: `Bearer ${apiKey()}` } });
         if (res.status !== 200) throw new Error(`the report could not be read (${res.status})`);
         writeFileSync(o.report, Buffer.from(await res.arrayBuffer()));
       }

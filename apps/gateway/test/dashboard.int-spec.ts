@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const ARTEFACTS = join(ROOT, 'artifacts', 'test');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-interface IndicatorRow { id: string; unit: string; numerator: number; denominator: number | null; value: number | null }
+interface IndicatorRow { id: string; unit: string; numerator: number | null; denominator: number | null; value: number | null; suppressed?: true }
 interface RegionIndicators { region: { code: string; name: string }; indicators: IndicatorRow[]; children: Array<{ code: string; indicators: IndicatorRow[] }> }
 
 /** Villages of two districts of Jakarta Pusat and one of Jakarta Utara, from the official list. */
@@ -81,7 +81,7 @@ describe('dashboard and indicator API', () => {
     expect(value(r, 'population.persons').value).toBe(persons);
     expect(r.children.map((c) => c.code).sort()).toEqual(['31.71.01', '31.71.02']);
     expect(value(r, 'stunting.stunting').denominator).toBeGreaterThan(0);
-    const sum = r.children.reduce((s, c) => s + value(c, 'population.persons').numerator, 0);
+    const sum = r.children.reduce((s, c) => s + (value(c, 'population.persons').numerator ?? 0), 0);
     expect(sum).toBe(persons);
   });
 
@@ -149,6 +149,9 @@ describe('dashboard and indicator API', () => {
     await page.waitForFunction(() => (globalThis as unknown as InPage).document.getElementById('region-name')?.textContent === 'Indonesia (ID)');
     await ready();
     expect(await shown('region-name')).toBe('Indonesia (ID)');
+    // Signed in: the form is gone and sign-out is offered.
+    expect(await page.getByTestId('signin').isVisible()).toBe(false);
+    expect(await page.getByTestId('signout').isVisible()).toBe(true);
     const village = villages[0];
     const path = ['31', '31.71', village.slice(0, 8), village];
     for (const code of path) {
@@ -188,6 +191,12 @@ describe('dashboard and indicator API', () => {
     });
     expect(await page.locator('h1').textContent()).toBe('Family Dashboard');
     expect(await shown('value-stunting.stunting')).toBe(fmt('en', s.value, s.unit));
+    // Small counts of children's measurements are suppressed: a dash, with the reason on hover.
+    const suppressed = stunting.children.flatMap((ch) => ch.indicators.filter((i) => i.suppressed && i.id === 'stunting.measured').map(() => ch.code));
+    expect(suppressed.length).toBeGreaterThan(0);
+    const cell = page.getByTestId(`child-value-${suppressed[0]}-stunting.measured`);
+    expect(await cell.textContent()).toBe('–');
+    expect(await cell.getAttribute('title')).toBe('Hidden: a small count (personal data protection)');
     await page.screenshot({ path: join(ARTEFACTS, 'dashboard-stunting-en.png'), fullPage: true });
   });
 

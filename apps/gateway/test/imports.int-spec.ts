@@ -90,6 +90,12 @@ describe('import jobs', () => {
     expect(lines.length - 1).toBe(list.rows.length);
     expect(csv).toContain('KK_MISSING');
     expect(csv).toContain('Tanggal lahir tidak ada di kalender');
+    // The same report as a workbook.
+    const xlsx = await authFetch(`${url}/v1/imports/${created.id}/rows?format=xlsx`);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(book.worksheets[0].rowCount).toBe(lines.length);
     const page = (await (await authFetch(`${url}/v1/imports/${created.id}/rows?limit=5`)).json()) as { rows: Array<Record<string, unknown>> };
     expect(page.rows).toHaveLength(5);
     expect(page.rows[0]).toMatchObject({ outcome: 'submitted', registryStatus: 'registered', resolution: 'family' });

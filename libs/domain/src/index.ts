@@ -13,3 +13,4 @@ export * from './indicators/catalogue';
 export * from './indicators/family-counters';
 export * from './agency-projection';
 export * from './webhook-signature';
+export * from './indicators/small-cells';

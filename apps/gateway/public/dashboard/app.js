@@ -13,6 +13,7 @@
       male: 'Laki-laki', female: 'Perempuan', cumulative: 'Kumulatif', error: 'Data tidak dapat dimuat',
       credential: 'Kunci API atau token', signIn: 'Masuk', signOut: 'Keluar', forbidden: 'Wilayah ini di luar wilayah tugas Anda',
       signInHelp: 'Minta kunci atau token kepada admin SatuPintu. Kunci hanya disimpan di tab ini.',
+      suppressed: 'Disembunyikan: jumlah kecil (perlindungan data pribadi)',
     },
     en: {
       title: 'Family Dashboard', indicators: 'Indicators', progress: 'Collection progress', children: 'Regions below',
@@ -20,6 +21,7 @@
       ranking: 'Ranking', behind: 'Furthest behind', indicator: 'Indicator', value: 'Value', of: 'of',
       region: 'Region', rank: 'No.', updated: 'Updated', switchTo: 'Bahasa Indonesia', noCampaign: 'No campaign yet',
       male: 'Male', female: 'Female', cumulative: 'Cumulative', error: 'The data could not be loaded',
+      suppressed: 'Hidden: a small count (personal data protection)',
       credential: 'API key or token', signIn: 'Sign in', signOut: 'Sign out', forbidden: 'This region lies outside the regions you are assigned',
       signInHelp: 'Ask a SatuPintu admin for a key or token. It is kept in this tab only.',
     },
@@ -151,7 +153,7 @@
       ...headline.map((r) =>
         el('tr', {},
           el('td', {}, label(r.label)),
-          el('td', { class: 'num', 'data-testid': `value-${r.id}` }, fmt(r.value, r.unit)),
+          el('td', { class: r.suppressed ? 'num suppressed' : 'num', 'data-testid': `value-${r.id}`, ...(r.suppressed ? { title: t('suppressed') } : {}) }, fmt(r.value, r.unit)),
           el('td', { class: 'num muted' }, r.denominator === null ? '' : `${fmt(r.numerator)} ${t('of')} ${fmt(r.denominator)}`)),
       ),
     );
@@ -164,7 +166,7 @@
           el('td', {}, el('a', { 'data-testid': `child-${c.code}`, onclick: () => go({ region: c.code }) }, `${c.name || c.code} (${c.code})`)),
           ...columns.map((col) => {
             const v = c.indicators.find((x) => x.id === col.id);
-            return el('td', { class: 'num', 'data-testid': `child-value-${c.code}-${col.id}` }, fmt(v.value, v.unit));
+            return el('td', { class: v.suppressed ? 'num suppressed' : 'num', 'data-testid': `child-value-${c.code}-${col.id}`, ...(v.suppressed ? { title: t('suppressed') } : {}) }, fmt(v.value, v.unit));
           })),
       ),
     );

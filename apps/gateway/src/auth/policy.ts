@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'submission:read': ['cadre', 'supervisor', 'admin'],
   /** Region counts and indicators: aggregates, no personal data. */
   'aggregate:read': ['supervisor', 'analyst', 'admin'],
+  /** Indicators without small-cell suppression (`?detail=true`, audited). */
+  'aggregate:detail': ['admin'],
   /** Campaigns and their collection progress (aggregates). */
   'campaign:read': ['cadre', 'supervisor', 'analyst', 'admin'],
   /** Define campaigns and their targets. */

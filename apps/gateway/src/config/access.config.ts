@@ -21,6 +21,8 @@ const AccessConfigSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Key the agencies' webhook secrets are derived from (the subscriptions service needs the same); without it no webhook can be set. */
   WEBHOOK_SIGNING_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  /** Smallest count of a sensitive category (health, stunting, disability, welfare deciles) an indicator answer shows. */
+  SMALL_CELL_MIN: z.coerce.number().int().min(1).max(100).default(5),
   /** Allow http:// webhook URLs (development and tests on loopback only). */
   WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
@@ -35,6 +37,7 @@ export interface AccessSettings {
   trustProxyHops: number;
   webhookSigningKey: string | null;
   webhookAllowHttp: boolean;
+  minCellSize: number;
 }
 
 export const ACCESS_SETTINGS = Symbol('ACCESS_SETTINGS');
@@ -53,5 +56,6 @@ export function loadAccessSettings(env: Record<string, string | undefined> = pro
     trustProxyHops: c.TRUST_PROXY_HOPS,
     webhookSigningKey: c.WEBHOOK_SIGNING_KEY ?? null,
     webhookAllowHttp: c.WEBHOOK_ALLOW_HTTP,
+    minCellSize: c.SMALL_CELL_MIN,
   };
 }

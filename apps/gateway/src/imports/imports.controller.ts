@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiError } from '@satupintu/platform';
 import type { Request, Response } from 'express';
 import { Audited, CurrentCaller, Requires } from '../auth/access.decorators';
@@ -44,12 +44,17 @@ export class ImportsController {
     return this.imports.summary(notFound(id), caller);
   }
 
-  /** The per-row report: JSON pages (`after`, `limit`) or the whole report as CSV. */
+  /** The per-row report: JSON pages (`after`, `limit`), or the whole report as CSV or XLSX. */
   @Get(':id/rows')
   @Requires('import:read')
   @Audited('import.report', 'import-job')
   async rows(@Param('id') id: string, @Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response) {
     const jobId = notFound(id);
+    if (query.format === 'xlsx') {
+      const xlsx = await this.imports.reportXlsx(jobId, caller);
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`import-${jobId}.xlsx`);
+      return new StreamableFile(xlsx);
+    }
     if (formatOf(query.format) === 'csv') {
       const csv = await this.imports.reportCsv(jobId, caller);
       res.type('text/csv').attachment(`import-${jobId}.csv`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { INDICATORS, THEME_LABELS, THEMES, indicatorValue, isRealDate, type Counters, type IndicatorDefinition, type Theme } from '@satupintu/domain';
+import { INDICATORS, THEME_LABELS, THEMES, hiddenCells, indicatorValue, isRealDate, type Counters, type IndicatorDefinition, type Theme } from '@satupintu/domain';
 import { ApiError, CONFIG, DATA_SOURCE, REDIS, type BaseConfig } from '@satupintu/platform';
 import { stringify } from 'csv-stringify/sync';
 import type Redis from 'ioredis';
@@ -12,9 +12,11 @@ export interface IndicatorRow {
   label: { id: string; en: string };
   unit: IndicatorDefinition['unit'];
   group: string | null;
-  numerator: number;
+  /** null when suppressed (a small count of a sensitive category, or one that would reveal another). */
+  numerator: number | null;
   denominator: number | null;
   value: number | null;
+  suppressed?: true;
 }
 
 export interface RegionIndicators {
@@ -25,6 +27,13 @@ export interface RegionIndicators {
   updatedAt: string | null;
   indicators: IndicatorRow[];
   children: Array<{ code: string; name: string | null; level: string; indicators: IndicatorRow[] }>;
+  /** Small-cell suppression applied: its minimum cell size, or null (a caller granted the detail). */
+  minCellSize: number | null;
+}
+
+interface CounterRows {
+  own: { counters: Counters; updatedAt: string | null } | null;
+  children: Array<{ code: string; counters: Counters }>;
 }
 
 const CACHE_TTL_SECONDS = 300;
@@ -58,34 +67,22 @@ export class IndicatorsService {
     return `${this.config.KAFKA_TOPIC_PREFIX}gateway:indicators:v1:${code}`;
   }
 
-  async forRegion(code: string, theme: Theme | null, at: string | null): Promise<RegionIndicators> {
-    const { level, catalogue } = knownRegion(code);
-    const field = `${theme ?? '*'}|${at ?? 'now'}`;
+  /** A region's counters and its children's (now, or the latest of day `at`), cached in Redis. */
+  private async counterRows(code: string, at: string | null): Promise<CounterRows> {
+    const field = `counters|${at ?? 'now'}`;
     const cached = await this.redis.hget(this.cacheKey(code), field).catch(() => null);
-    if (cached) return JSON.parse(cached) as RegionIndicators;
-
-    const rows: Array<{ region_code: string; level: string; counters: Counters; updated_at: Date | null }> = at
+    if (cached) return JSON.parse(cached) as CounterRows;
+    const rows: Array<{ region_code: string; counters: Counters; updated_at: Date | null }> = at
       ? await this.db.query(
           `select distinct on (region_code) region_code, counters, null::timestamptz as updated_at from gateway.region_indicator_days
             where (region_code = $1 or parent_code = $1) and day <= $2 order by region_code, day desc`,
           [code, at],
         )
       : await this.db.query('select region_code, counters, updated_at from gateway.region_indicators where region_code = $1 or parent_code = $1', [code]);
-    const defs = INDICATORS.filter((i) => theme === null || i.theme === theme);
-    const values = (counters: Counters): IndicatorRow[] =>
-      defs.map((d) => ({ ...indicatorValue(d, counters), theme: d.theme, label: d.label, unit: d.unit, group: d.group ?? null }));
     const own = rows.find((r) => r.region_code === code);
-    const region = catalogue.get(code);
-    const result: RegionIndicators = {
-      region: { code, name: region?.name ?? null, level, parentCode: region?.parentCode ?? null },
-      theme,
-      at,
-      updatedAt: own?.updated_at?.toISOString() ?? null,
-      indicators: values(own?.counters ?? {}),
-      children: rows
-        .filter((r) => r.region_code !== code)
-        .sort((a, b) => a.region_code.localeCompare(b.region_code))
-        .map((r) => ({ code: r.region_code, name: catalogue.get(r.region_code)?.name ?? null, level: levelBelow(level), indicators: values(r.counters) })),
+    const result: CounterRows = {
+      own: own ? { counters: own.counters, updatedAt: own.updated_at?.toISOString() ?? null } : null,
+      children: rows.filter((r) => r.region_code !== code).sort((x, y) => x.region_code.localeCompare(y.region_code)).map((r) => ({ code: r.region_code, counters: r.counters })),
     };
     await this.redis
       .multi()
@@ -96,10 +93,49 @@ export class IndicatorsService {
     return result;
   }
 
+  /**
+   * A region's indicators and its children's. Sensitive counts (health, stunting, disability,
+   * welfare deciles) are suppressed below `minCellSize` with complementary suppression
+   * (libs/domain small-cells), unless `minCellSize` is null (a caller granted the detail).
+   */
+  async forRegion(code: string, theme: Theme | null, at: string | null, minCellSize: number | null): Promise<RegionIndicators> {
+    const { level, catalogue } = knownRegion(code);
+    const table = await this.counterRows(code, at);
+    const defs = INDICATORS.filter((i) => theme === null || i.theme === theme);
+    const region = catalogue.get(code);
+    let hidden: { own: Set<string>; children: Array<Set<string>> } = { own: new Set(), children: table.children.map(() => new Set()) };
+    if (minCellSize !== null) {
+      const parentCode = region?.parentCode ?? (code === 'ID' ? null : 'ID');
+      const parentTable = parentCode ? await this.counterRows(parentCode, at) : null;
+      const index = parentTable ? parentTable.children.findIndex((c) => c.code === code) : -1;
+      hidden = hiddenCells(
+        INDICATORS,
+        { own: table.own?.counters ?? {}, children: table.children.map((c) => c.counters) },
+        minCellSize,
+        parentTable && index >= 0 ? { table: { own: parentTable.own?.counters ?? {}, children: parentTable.children.map((c) => c.counters) }, index } : undefined,
+      );
+    }
+    const values = (counters: Counters, hide: Set<string>): IndicatorRow[] =>
+      defs.map((d) => {
+        const v = indicatorValue(d, counters);
+        const row: IndicatorRow = { ...v, theme: d.theme, label: d.label, unit: d.unit, group: d.group ?? null };
+        return hide.has(d.id) ? { ...row, numerator: null, value: null, suppressed: true } : row;
+      });
+    return {
+      region: { code, name: region?.name ?? null, level, parentCode: region?.parentCode ?? null },
+      theme,
+      at,
+      updatedAt: table.own?.updatedAt ?? null,
+      indicators: values(table.own?.counters ?? {}, hidden.own),
+      children: table.children.map((c, i) => ({ code: c.code, name: catalogue.get(c.code)?.name ?? null, level: levelBelow(level), indicators: values(c.counters, hidden.children[i]) })),
+      minCellSize,
+    };
+  }
+
   /** The region and its children as CSV: one row per region and indicator. */
   toCsv(r: RegionIndicators): string {
     const regions = [{ code: r.region.code, name: r.region.name, level: r.region.level, indicators: r.indicators }, ...r.children];
-    const rows = regions.flatMap((g) => g.indicators.map((i) => [g.code, g.name ?? '', g.level, i.theme, i.id, i.label.id, i.label.en, i.unit, i.numerator, i.denominator ?? '', i.value ?? '']));
+    const rows = regions.flatMap((g) => g.indicators.map((i) => [g.code, g.name ?? '', g.level, i.theme, i.id, i.label.id, i.label.en, i.unit, i.numerator ?? (i.suppressed ? 'suppressed' : ''), i.denominator ?? '', i.value ?? '']));
     return stringify(rows, { header: true, columns: ['region_code', 'region_name', 'level', 'theme', 'indicator', 'label_id', 'label_en', 'unit', 'numerator', 'denominator', 'value'] });
   }
 

@@ -142,8 +142,8 @@ export function openApiDocument() {
       '/v1/imports/{id}/rows': {
         get: {
           summary: 'The per-row report: outcome, record, registry status and family, every finding and every rule the family was rejected by (Indonesian and English)',
-          parameters: [ID_PARAMETER, { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } }, { name: 'after', in: 'query', schema: { type: 'integer' } }, { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 5000 } }],
-          responses: { '200': { description: 'Rows (JSON pages with next, or the whole report as CSV)' }, '404': { description: 'IMPORT_NOT_FOUND' } },
+          parameters: [ID_PARAMETER, { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'xlsx'] } }, { name: 'after', in: 'query', schema: { type: 'integer' } }, { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 5000 } }],
+          responses: { '200': { description: 'Rows (JSON pages with next, or the whole report as CSV or XLSX)' }, '404': { description: 'IMPORT_NOT_FOUND' } },
         },
       },
       '/v1/regions/{code}/counts': {
