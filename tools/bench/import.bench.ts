@@ -80,10 +80,13 @@ async function main() {
     }, 3_600_000, 500);
     const finalSeconds = (Date.now() - t1) / 1000;
     const q = async (sql: string, params: unknown[] = []) => Number((await stack.db.query(sql, params)).rows[0].n);
-    const expectedPersons = list.families.reduce((n, f) => n + f.members.length, 0);
+    const expectedPersons = list.families.reduce((n, f) => n + f.members.length, 0) + list.expected.withoutKk;
     const check = {
       submissionRecords: await q(`select count(*) as n from gateway.submission_records where idempotency_key like 'imp.%'`),
       expectedFamilies: list.families.length,
+      expectedRecords: list.families.length + list.expected.withoutKk,
+      personsWithoutFamily: await q('select count(*) as n from registry.persons p where not exists (select 1 from registry.memberships m where m.person_id = p.id and m.valid_to is null)'),
+      expectedWithoutFamily: list.expected.withoutKk,
       registryFamilies: await q('select count(*) as n from registry.families'),
       registryPersons: await q('select count(*) as n from registry.persons'),
       expectedPersons,

@@ -75,14 +75,17 @@ describe('import jobs', () => {
     firstJob = await finished(created.id);
 
     const families = list.families.length;
-    expect(firstJob.rows).toEqual({ submitted: list.expected.familyRows, unreadable: list.expected.unreadable, 'rejected-row': list.expected.withoutKk + list.expected.badDates });
-    expect(firstJob.findings).toMatchObject({ KK_MISSING: list.expected.withoutKk, DATE_INVALID: list.expected.badDates, UNREADABLE_ROW: list.expected.unreadable });
-    expect(firstJob.registry).toMatchObject({ records: families, final: families, registered: families });
-    // Exactly once in the registry: the known families' persons are found again, not doubled.
-    const persons = list.families.reduce((n, f) => n + f.members.length, 0);
+    const single = list.expected.withoutKk;
+    expect(firstJob.rows).toEqual({ submitted: list.expected.familyRows + single, unreadable: list.expected.unreadable, 'rejected-row': list.expected.badDates });
+    expect(firstJob.findings).toMatchObject({ KK_MISSING: single, DATE_INVALID: list.expected.badDates, UNREADABLE_ROW: list.expected.unreadable });
+    expect(firstJob.registry).toMatchObject({ records: families + single, final: families + single, registered: families + single });
+    // Exactly once in the registry: the known families' persons are found again, not doubled; the
+    // persons without KK are registered without a family.
+    const persons = list.families.reduce((n, f) => n + f.members.length, 0) + single;
     expect(await count('select count(*) as n from registry.persons')).toBe(persons);
     expect(await count('select count(*) as n from registry.families')).toBe(families);
-    expect(await count(`select count(*) as n from gateway.submission_records where idempotency_key like 'imp.%'`)).toBe(families);
+    expect(await count('select count(*) as n from registry.persons p where not exists (select 1 from registry.memberships m where m.person_id = p.id and m.valid_to is null)')).toBe(single);
+    expect(await count(`select count(*) as n from gateway.submission_records where idempotency_key like 'imp.%'`)).toBe(families + single);
 
     // The report: every row, rejected ones with their codes in both languages.
     const csv = await (await authFetch(`${url}/v1/imports/${created.id}/rows?format=csv`)).text();
@@ -110,12 +113,12 @@ describe('import jobs', () => {
     const summary = (await (await authFetch(`${url}/v1/imports/${created.id}/summary`)).json()) as { regions: Array<Record<string, number | string>> };
     const total = (k: string) => summary.regions.reduce((n, r) => n + Number(r[k] ?? 0), 0);
     expect(summary.regions.every((r) => String(r.code).startsWith('31.71') || r.code === 'unknown')).toBe(true);
-    expect([total('found'), total('new'), total('rejected'), total('unreadable')]).toEqual([knownPersons, persons - knownPersons, list.expected.withoutKk + list.expected.badDates, list.expected.unreadable]);
+    expect([total('found'), total('new'), total('rejected'), total('unreadable')]).toEqual([knownPersons, persons - knownPersons, list.expected.badDates, list.expected.unreadable]);
     // Provenance: every observation the list made names the list, the job, the file and its row.
     const observed = await stack.db.query(`select source from registry.person_observations where source->>'list' = 'DTKS Jakarta Pusat 2026-11'`);
-    expect(observed.rows).toHaveLength(list.expected.familyRows);
+    expect(observed.rows).toHaveLength(list.expected.familyRows + single);
     const fileRows = new Set(observed.rows.map((r: { source: { row: number; jobId: string; fileSha256: string } }) => r.source.row));
-    expect(fileRows.size).toBe(list.expected.familyRows);
+    expect(fileRows.size).toBe(list.expected.familyRows + single);
     expect(observed.rows.every((r: { source: { jobId: string; fileSha256: string } }) => r.source.jobId === created.id && r.source.fileSha256 === firstJob.fileSha256)).toBe(true);
   }, 600_000);
 
@@ -130,7 +133,7 @@ describe('import jobs', () => {
     const up = await upload(agencyListCsv(corrected), { source: 'DTKS Jakarta Pusat 2026-11', fileName: 'dtks-koreksi.csv' });
     expect(up.status).toBe(202);
     const job = await finished((await json(up)).id);
-    const familyRows = list.expected.familyRows;
+    const familyRows = list.expected.familyRows + list.expected.withoutKk;
     const changedFamily = list.families.find((f) => corrected.rows.some((r) => 'cells' in r && r.cells[1] === f.kk && r.cells[6] === 'Jl. Kenanga No. 9'))!;
     expect(job.rows.submitted).toBe(changedFamily.members.length);
     expect(job.rows.unchanged).toBe(familyRows - changedFamily.members.length);
@@ -182,8 +185,8 @@ describe('import jobs', () => {
     expect(atKill.progress.rowsDone).toBeLessThan(big.rows.length);
     url = (await stack.start('gateway', { extraEnv: { IMPORT_LEASE_SECONDS: '5' } })).url;
     const job = await finished(id, 300_000);
-    expect(job.rows.submitted + (job.rows.unchanged ?? 0)).toBe(big.expected.familyRows);
-    expect(await count(`select count(*) as n from gateway.submission_records where idempotency_key like 'imp.kjp-plus-2026.%'`)).toBe(big.families.length);
+    expect(job.rows.submitted + (job.rows.unchanged ?? 0)).toBe(big.expected.familyRows + big.expected.withoutKk);
+    expect(await count(`select count(*) as n from gateway.submission_records where idempotency_key like 'imp.kjp-plus-2026.%'`)).toBe(big.families.length + big.expected.withoutKk);
     expect(await count(`select count(*) as n from gateway.import_rows where job_id = $1`, [id])).toBe(big.rows.length);
     const persons = big.families.reduce((n, f) => n + f.members.length, 0);
     expect(await count(`select count(*) as n from registry.memberships m join registry.families f on f.id = m.family_id where m.valid_to is null and f.kk = any($1)`, [big.families.map((f) => f.kk)])).toBe(persons);

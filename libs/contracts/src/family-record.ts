@@ -85,7 +85,13 @@ export const Housing = z.strictObject({
 export const TransportMode = z.enum(['jalan-kaki', 'sepeda', 'sepeda-motor', 'mobil', 'angkutan-umum', 'ojek', 'lainnya']);
 
 export const FamilyRecord = z.strictObject({
+  /** The KK number; empty only in a record `withoutKk`. */
   kk: z.string().max(32),
+  /**
+   * A person from a list that gave no KK (an agency's list): `kk` is empty and the record has one
+   * member; the registry finds the person, or registers them without a family.
+   */
+  withoutKk: z.literal(true).optional(),
   address: AddressRecord,
   members: z.array(MemberRecord).min(1).max(LIMITS.membersPerFamily),
   welfareDecile: z.number().int().min(1).max(10).optional(),

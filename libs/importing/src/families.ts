@@ -1,4 +1,5 @@
 import type { FamilyRecord, MemberRecord } from '@satupintu/contracts';
+import { createHash } from 'node:crypto';
 import type { ImportField } from './mapping';
 import type { TableRow } from './table';
 import { parseDate, parseIdentifier, parseRelationship, parseRtRw, parseSex, splitRtRw, type Parsed } from './values';
@@ -105,6 +106,37 @@ export function familyOf(kk: string, persons: readonly PersonRow[]): { family: F
     members,
   };
   return { family, findings };
+}
+
+/**
+ * A row without a KK as a record of one person (`withoutKk`): the registry finds the person (by NIK
+ * or matching) or registers them without a family. Its relationship code is kept as the list says.
+ */
+export function personWithoutKk(person: PersonRow): FamilyRecord {
+  return {
+    kk: '',
+    withoutKk: true,
+    address: { villageCode: person.villageCode, rt: person.rt, rw: person.rw, ...(person.street ? { street: person.street } : {}) },
+    members: [
+      {
+        ...(person.nik ? { nik: person.nik } : {}),
+        name: person.name,
+        sex: person.sex,
+        birthDate: person.birthDate,
+        ...(person.birthPlace ? { birthPlace: person.birthPlace } : {}),
+        relationship: person.relationship,
+      },
+    ],
+  };
+}
+
+/**
+ * The idempotency key of a person without KK: the list's name and the NIK, or (without one) a hash
+ * of name, birth date and village, so that the same row in a corrected file keeps its key.
+ */
+export function importKeyWithoutKk(source: string, person: Pick<PersonRow, 'nik' | 'name' | 'birthDate' | 'villageCode'>): string {
+  const id = person.nik ?? createHash('sha256').update(`${person.name.toLowerCase()}|${person.birthDate}|${person.villageCode}`).digest('hex').slice(0, 24);
+  return `imp.${sourceSlug(source)}.person.${id}`;
 }
 
 /** A list's name as it appears in idempotency keys: lower case letters, digits and dashes. */

@@ -19,7 +19,7 @@ export const FINDING_MESSAGES: Record<string, { id: string; en: string }> = {
   VILLAGE_AMBIGUOUS: { id: 'Ada beberapa desa dengan nama ini: isi kecamatan atau kode desa', en: 'Several villages have this name: give the district or the village code' },
   IDENTIFIER_FORMAT: { id: 'NIK/KK bukan angka', en: 'The NIK/KK is not digits' },
   IDENTIFIER_LOST_DIGITS: { id: 'NIK/KK tertulis sebagai angka ilmiah (digit hilang): simpan kolom sebagai teks', en: 'The NIK/KK is in scientific notation (digits lost): store the column as text' },
-  KK_MISSING: { id: 'Baris tanpa nomor KK belum dapat diimpor', en: 'A row without a KK number cannot be imported yet' },
+  KK_MISSING: { id: 'Tanpa nomor KK: dicari di registri, atau didaftarkan sebagai penduduk tanpa keluarga', en: 'No KK: found in the registry, or registered as a person without a family' },
   FAMILY_WITHOUT_HEAD: { id: 'Tidak ada kepala keluarga pada KK ini', en: 'No head of family in this KK' },
   FAMILY_TWO_HEADS: { id: 'Lebih dari satu kepala keluarga pada KK ini', en: 'More than one head of family in this KK' },
   FAMILY_ADDRESS_DIFFERS: { id: 'Alamat anggota satu KK berbeda: alamat kepala keluarga dipakai', en: 'Members of one KK give different addresses: the head\'s is used' },

@@ -1,5 +1,6 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { generateFamilies } from './family-generator';
+import { FAMILY_NAMES, FEMALE_NAMES } from './names';
 
 /**
  * A synthetic agency list as agencies keep them, for the import's tests and benchmark: one row per
@@ -84,7 +85,11 @@ export function generateAgencyList(options: AgencyListOptions): AgencyList {
         expected.unreadable += 1;
       }
       if (line % withoutKkEvery === 0) {
-        rows.push({ cells: ['', '', `Tanpa KK ${line}`, 'P', '01/02/1990', '4', '', '1', '1', f.address.villageCode] });
+        // A person in no family known to the list: a name and a birthday of her own.
+        const n = expected.withoutKk;
+        const name = `${FEMALE_NAMES[(n * 7) % FEMALE_NAMES.length]} ${FAMILY_NAMES[(n * 13 + 5) % FAMILY_NAMES.length]} ${FEMALE_NAMES[(n * 3 + 1) % FEMALE_NAMES.length]}`;
+        const born = `${pad((n % 28) + 1)}/${pad(((n * 5) % 12) + 1)}/${1950 + ((n * 11) % 55)}`;
+        rows.push({ cells: ['', '', name, 'P', born, '4', '', '1', '1', f.address.villageCode] });
         expected.withoutKk += 1;
       }
       if (line % badDateEvery === 0) {

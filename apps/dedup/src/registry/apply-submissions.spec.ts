@@ -37,6 +37,22 @@ function persist(snapshot: RegistrySnapshot, applied: ReturnType<typeof applySub
 }
 
 describe('applySubmissions', () => {
+  it('finds a person without KK by NIK without touching the family, and registers an unknown one without a family', () => {
+    const first = applySubmissions(empty(), [sub(fam('3101010101200001', [['3101011201800001', 'Budi', 1], [undefined, 'Ani', 4]]), 1)], ids);
+    const snapshot = persist(empty(), first);
+    const budi = [...first.persons.values()].find((p) => p.name === 'Budi')!;
+    const single = (nik: string | undefined, name: string): FamilyRecord => ({ ...fam('', [[nik, name, 4]]), withoutKk: true });
+    const second = applySubmissions(snapshot, [sub(single('3101011201800001', 'BUDI'), 2), sub(single(undefined, 'Rahmat'), 3)], ids);
+    expect(second.changes).toEqual([]);
+    expect(second.memberships.size).toBe(0);
+    expect(second.registrations.map((r) => [r.familyId, r.members[0].resolution])).toEqual([[first.registrations[0].familyId, 'nik'], [null, 'new']]);
+    expect(second.registrations[0].members[0].personId).toBe(budi.id);
+    // Budi keeps his golden record; his observation is kept with its family.
+    expect(second.persons.has(budi.id)).toBe(false);
+    expect(second.observations.map((o) => [o.personId === budi.id, o.familyId])).toEqual([[true, first.registrations[0].familyId], [false, null]]);
+    expect(second.registrations[1].loose).toEqual({ personId: second.registrations[1].members[0].personId, villageCode: '31.01.01.1001' });
+  });
+
   it('creates a family with its persons, version 1, and one change with before = null', () => {
     const r = applySubmissions(empty(), [sub(fam('1111', [['A', 'Ana', 1], ['B', 'Bayu', 4]]))], ids);
     expect(r.changes).toHaveLength(1);

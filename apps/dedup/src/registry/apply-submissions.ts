@@ -48,13 +48,16 @@ export interface FamilyChange {
 export interface Registration {
   recordId: string;
   revision: number;
-  familyId: string;
-  familyVersion: number;
+  /** null: a person without a family (a record without KK). */
+  familyId: string | null;
+  familyVersion: number | null;
   changed: boolean;
   sourceEventId: string;
   correlationId?: string;
   /** Per member of the record, in order: who it became and how. */
   members: MemberResolution[];
+  /** A new person without a family: indexed for matching with the village of the record. */
+  loose?: { personId: string; villageCode: string };
 }
 
 export interface MemberResolution {
@@ -66,7 +69,7 @@ export interface MemberResolution {
 /** A recorded version of a person, kept so that golden records can be recomputed (merge, unmerge). */
 export interface ObservationRow extends Observation {
   personId: string;
-  familyId: string;
+  familyId: string | null;
   source: { type: 'submission'; recordId: string; revision: number; claimedNik?: string; list?: string; jobId?: string; fileSha256?: string; row?: number };
 }
 
@@ -191,9 +194,69 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
     out.persons.set(person.id, person);
   };
 
+  /**
+   * A person without a KK (an agency list's row): found by NIK, or new with the probabilistic match
+   * recorded as a suspicion (an automatic merge joins them to the person found). No family changes:
+   * the observation is kept (with its provenance), the golden record of a person found is left as it
+   * is (a list without a KK is weaker evidence than a family record), and a new person has no family.
+   */
+  const applyWithoutKk = (s: ValidatedSubmission, si: number, villageCode: string) => {
+    const m = s.family.members[0];
+    const attributes = memberAttributes(m);
+    const incoming: Observation = { nik: m.nik ?? null, name: m.name, sex: m.sex, birthDate: m.birthDate, attributes, observedAt: now };
+    const holder = m.nik !== undefined ? personsByNik.get(m.nik) : undefined;
+    const conflict = holder ? options.nikConflict?.(holder, m) ?? null : null;
+    let person: PersonRow;
+    let resolution: MemberResolution;
+    if (holder && conflict === null) {
+      person = holder;
+      resolution = { personId: holder.id, resolution: 'nik' };
+    } else {
+      if (conflict) incoming.nik = null;
+      person = { id: newId(), ...goldenRecord([incoming]), version: 1 };
+      out.newPersonIds.add(person.id);
+      store(person);
+      resolution = { personId: person.id, resolution: 'new' };
+      const plan = options.plans?.get(planKey(si, 0));
+      if (conflict && holder) {
+        out.suspicions.push({ existingId: holder.id, newId: person.id, reason: 'nik-conflict', match: conflict, villageCode, merge: false });
+        resolution = { personId: person.id, resolution: 'review', candidateId: holder.id };
+      } else if (plan && plan.candidateId !== person.id) {
+        out.suspicions.push({ existingId: plan.candidateId, newId: person.id, reason: 'probable-match', match: plan.match, villageCode, merge: plan.decision === 'merge' });
+        resolution = { personId: person.id, resolution: plan.decision, candidateId: plan.candidateId };
+      }
+    }
+    const familyId = membershipOf.get(person.id)?.familyId ?? null;
+    out.observations.push({
+      ...incoming,
+      personId: person.id,
+      familyId,
+      source: {
+        type: 'submission',
+        recordId: s.recordId,
+        revision: s.revision,
+        ...(conflict ? { claimedNik: m.nik } : {}),
+        ...(s.provenance ? { list: s.provenance.list, jobId: s.provenance.jobId, fileSha256: s.provenance.fileSha256, row: s.provenance.rows[0] } : {}),
+      },
+    });
+    const family = familyId ? families.get(familyId) : undefined;
+    out.registrations.push({
+      recordId: s.recordId,
+      revision: s.revision,
+      familyId,
+      familyVersion: family?.version ?? null,
+      changed: out.newPersonIds.has(person.id),
+      sourceEventId: s.eventId,
+      correlationId: s.correlationId,
+      members: [resolution],
+      ...(out.newPersonIds.has(person.id) ? { loose: { personId: person.id, villageCode } } : {}),
+    });
+  };
+
   submissions.forEach((s, si) => {
     const path = regionPathOf(s.family.address.villageCode);
     if (!path) throw new Error('validated family without a well-formed village code');
+    if (s.family.withoutKk) return applyWithoutKk(s, si, path.villageCode);
     let familyId = familyIdByKk.get(s.family.kk);
     if (!familyId) {
       familyId = newId();

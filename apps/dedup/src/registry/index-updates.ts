@@ -1,5 +1,6 @@
 import type { FamilyState } from '@satupintu/contracts';
 import { indexedMembers, type PersonIndex } from '../matching/person-index';
+import type { IndexedPerson } from '../matching/registry-matcher';
 import type { RegistryWrite } from './registry.repository';
 
 /**
@@ -9,14 +10,22 @@ import type { RegistryWrite } from './registry.repository';
 export class IndexUpdates {
   private readonly families = new Map<string, FamilyState>();
   private readonly removed = new Set<string>();
+  /** Persons without a family (records without KK), indexed with the village they were recorded in. */
+  private readonly loose = new Map<string, IndexedPerson>();
 
   add(write: Pick<RegistryWrite, 'families'>, removed: string[] = []): void {
     for (const [id, f] of write.families) this.families.set(id, f);
     for (const id of removed) this.removed.add(id);
   }
 
+  addPersons(persons: IndexedPerson[]): void {
+    for (const p of persons) this.loose.set(p.id, p);
+  }
+
   async apply(index: PersonIndex): Promise<void> {
-    const put = [...this.families.values()].flatMap(indexedMembers).filter((p) => !this.removed.has(p.id));
+    const inFamilies = [...this.families.values()].flatMap(indexedMembers);
+    const placed = new Set(inFamilies.map((p) => p.id));
+    const put = [...inFamilies, ...[...this.loose.values()].filter((p) => !placed.has(p.id))].filter((p) => !this.removed.has(p.id));
     await index.put(put);
     await index.remove([...this.removed]);
   }

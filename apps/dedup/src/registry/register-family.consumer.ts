@@ -99,7 +99,9 @@ export class RegisterFamilyConsumer {
           changed: r.changed,
           members: r.members,
         };
-        rows.push(outboxEvent(TOPICS.submissionRegistered, r.familyId, event, r.correlationId));
+        rows.push(outboxEvent(TOPICS.submissionRegistered, r.familyId ?? r.recordId, event, r.correlationId));
+        const loose = r.loose ? applied.persons.get(r.loose.personId) : undefined;
+        if (loose && r.loose) updates.addPersons([{ id: loose.id, nik: loose.nik, name: loose.name, sex: loose.sex, birthDate: loose.birthDate, villageCode: r.loose.villageCode, kk: null, motherName: null }]);
       }
       await enqueueOutbox(m, 'registry', rows);
     });

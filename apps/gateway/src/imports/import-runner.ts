@@ -5,6 +5,8 @@ import {
   familyOf,
   findingMessage,
   importKey,
+  importKeyWithoutKk,
+  personWithoutKk,
   readPersonRow,
   readTable,
   type PersonRow,
@@ -128,7 +130,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
       // Pass 2: families as their last row is read; rows up to the job's position are done.
       const done = job.position;
       const pending = new Map<string, { persons: PersonRow[]; findings: RowFinding[][] }>();
-      let batch: Array<{ kk: string; persons: PersonRow[]; findings: RowFinding[][] }> = [];
+      let batch: Array<{ kk: string | null; persons: PersonRow[]; findings: RowFinding[][] }> = [];
       let loose: RowOutcome[] = [];
       let position = done;
       const flush = async () => {
@@ -145,7 +147,8 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
           if (last <= done) continue;
           if (!person) loose.push({ row: r.row, outcome: 'rejected-row', recordId: null, familyKey: null, village: null, findings: findings.map(said) });
           else if (!person.kk) {
-            loose.push({ row: r.row, outcome: 'rejected-row', recordId: null, familyKey: null, village: person.villageCode, findings: [...findings, { row: r.row, field: 'kk', code: 'KK_MISSING', message: 'a row without a KK number cannot be imported yet (single-person records are a later step)', severity: 'error' as const }].map(said) });
+            // A person without a KK: a record of one person, found in the registry or registered without a family.
+            batch.push({ kk: null, persons: [person], findings: [[...findings, { row: r.row, field: 'kk', code: 'KK_MISSING', message: 'no KK: registered as a person without a family (or found in the registry)', severity: 'warning' as const }]] });
           } else {
             const family = pending.get(person.kk) ?? { persons: [], findings: [] };
             family.persons.push(person);
@@ -178,10 +181,11 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
    * Submits a batch of families (or, in a dry run, validates them) and saves the outcome of every
    * row with the job's new position, under the lease. Returns false when the lease was lost.
    */
-  private async flush(job: ImportJobRow, caller: Caller, batch: Array<{ kk: string; persons: PersonRow[]; findings: RowFinding[][] }>, loose: RowOutcome[], position: number): Promise<boolean> {
+  private async flush(job: ImportJobRow, caller: Caller, batch: Array<{ kk: string | null; persons: PersonRow[]; findings: RowFinding[][] }>, loose: RowOutcome[], position: number): Promise<boolean> {
     const rows: RowOutcome[] = [...loose];
     if (batch.length > 0) {
       const built = batch.map((b) => {
+        if (b.kk === null) return { ...b, family: personWithoutKk(b.persons[0]), familyFindings: [] as RowFinding[], key: importKeyWithoutKk(job.source, b.persons[0]) };
         const { family, findings } = familyOf(b.kk, b.persons);
         if (b.persons.length > LIMITS.membersPerFamily) findings.push({ row: b.persons[0].row, field: 'members', code: 'FAMILY_TOO_LARGE', message: `${b.persons.length} rows share this KK`, severity: 'warning' });
         return { ...b, family, familyFindings: findings, key: importKey(job.source, b.kk) };

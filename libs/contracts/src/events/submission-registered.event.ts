@@ -5,8 +5,9 @@ import { EventBase } from '../primitives';
 export const SubmissionRegisteredV1 = EventBase.extend({
   recordId: z.uuid(),
   revision: z.number().int().min(1),
-  familyId: z.uuid(),
-  familyVersion: z.number().int().min(1),
+  /** The family the record is about; null for a person without a family (a record `withoutKk`). */
+  familyId: z.uuid().nullable(),
+  familyVersion: z.number().int().min(1).nullable(),
   changed: z.boolean(),
   /**
    * How each member of the record (in its order) was resolved: found by NIK, recognised as a

@@ -223,6 +223,15 @@ describe('validateFamily', () => {
     expect([...r.errors, ...r.warnings]).toEqual([]);
   });
 
+  it('takes a person without KK (one member, no family rules) and refuses such a record with a KK or two members', () => {
+    const child = valid().members[3];
+    const single: FamilyRecord = { kk: '', withoutKk: true, address: valid().address, members: [child] };
+    expect(validateFamily(single, ctx).errors).toEqual([]);
+    expect(validateFamily({ ...single, kk: '3101010101200001' }, ctx).errors.map((e) => e.path)).toEqual(['kk']);
+    expect(validateFamily({ ...single, members: [child, valid().members[2]] }, ctx).errors.map((e) => e.path)).toEqual(['members']);
+    expect(validateFamily({ ...valid(), kk: '' }, ctx).errors.map((e) => e.code)).toEqual(['KK_FORMAT']);
+  });
+
   it('reports every failing rule, not only the first', () => {
     const f = valid();
     f.kk = '123';

@@ -61,9 +61,14 @@ export function validateFamily(input: unknown, ctx: ValidationContext): Validati
     return split(null, found.map((f) => ({ ...f, severity: 'error' as const })), ctx.ruleSet.version);
   }
   const family = parsed.data;
+  if (family.withoutKk) {
+    // A person without a KK: one member, no KK; no family rules apply.
+    if (family.kk !== '') report('SCHEMA_INVALID', 'kk', 'a record without KK has an empty kk');
+    if (family.members.length !== 1) report('SCHEMA_INVALID', 'members', 'a record without KK has exactly one member');
+  }
   checkIdentifiers(family, ctx, report);
   checkRegions(family, ctx, report);
-  checkFamily(family, ctx, report);
+  if (!family.withoutKk) checkFamily(family, ctx, report);
   family.members.forEach((m, i) => checkPlausibility(m, `members.${i}`, ctx, report));
   return split(family, found, ctx.ruleSet.version);
 }
@@ -71,9 +76,9 @@ export function validateFamily(input: unknown, ctx: ValidationContext): Validati
 type Report = (code: RuleCode, path: string, detail?: string) => void;
 
 function checkIdentifiers(family: FamilyRecord, ctx: ValidationContext, report: Report) {
-  const kkDistrict = kkDistrictCode(family.kk);
+  const kkDistrict = family.withoutKk ? undefined : kkDistrictCode(family.kk);
   if (kkDistrict === null) report('KK_FORMAT', 'kk');
-  else if (!ctx.regions.has(kkDistrict)) report('KK_DISTRICT_UNKNOWN', 'kk');
+  else if (kkDistrict !== undefined && !ctx.regions.has(kkDistrict)) report('KK_DISTRICT_UNKNOWN', 'kk');
 
   const seen = new Set<string>();
   family.members.forEach((m, i) => {
