@@ -124,6 +124,17 @@ export interface AppliedBatch {
   suspicions: Suspicion[];
 }
 
+/** Where an observation comes from: the submission, the NIK it claimed (when held by someone else), the list's row. */
+function sourceOf(s: ValidatedSubmission, member: number, claimedNik: string | undefined): ObservationRow['source'] {
+  return {
+    type: 'submission',
+    recordId: s.recordId,
+    revision: s.revision,
+    ...(claimedNik !== undefined ? { claimedNik } : {}),
+    ...(s.provenance ? { list: s.provenance.list, jobId: s.provenance.jobId, fileSha256: s.provenance.fileSha256, row: s.provenance.rows[member] } : {}),
+  };
+}
+
 /** The key of one member in match plans. */
 export const planKey = (submission: number, member: number) => `${submission}:${member}`;
 
@@ -231,13 +242,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
       ...incoming,
       personId: person.id,
       familyId,
-      source: {
-        type: 'submission',
-        recordId: s.recordId,
-        revision: s.revision,
-        ...(conflict ? { claimedNik: m.nik } : {}),
-        ...(s.provenance ? { list: s.provenance.list, jobId: s.provenance.jobId, fileSha256: s.provenance.fileSha256, row: s.provenance.rows[0] } : {}),
-      },
+      source: sourceOf(s, 0, conflict ? m.nik : undefined),
     });
     const family = familyId ? families.get(familyId) : undefined;
     out.registrations.push({
@@ -336,13 +341,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
           ...incoming,
           personId: person.id,
           familyId,
-          source: {
-            type: 'submission',
-            recordId: s.recordId,
-            revision: s.revision,
-            ...(conflict ? { claimedNik: m.nik } : {}),
-            ...(s.provenance ? { list: s.provenance.list, jobId: s.provenance.jobId, fileSha256: s.provenance.fileSha256, row: s.provenance.rows[mi] } : {}),
-          },
+          source: sourceOf(s, mi, conflict ? m.nik : undefined),
         });
       }
 
