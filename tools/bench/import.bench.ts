@@ -55,10 +55,13 @@ async function main() {
     const status = async (id: string) => (await (await authFetch(`${url}/v1/imports/${id}`)).json()) as Job;
     const t0 = Date.now();
     const dry = await upload(true);
+    // The dry run goes through validation and dedup (matched, not written): done when every record has its answer.
     const dryJob = await eventually(async () => {
       const j = await status(dry);
-      return j.state === 'done' ? j : undefined;
+      return j.complete ? j : undefined;
     }, 1_800_000, 500);
+    const drySummary = (await (await authFetch(`${url}/v1/imports/${dry}/summary`)).json()) as { regions: Array<Record<string, number | string>> };
+    const dryTotals = Object.fromEntries(['found', 'new', 'review', 'rejected', 'unreadable'].map((k) => [k, drySummary.regions.reduce((n, r) => n + Number(r[k] ?? 0), 0)]));
     const drySeconds = (Date.now() - t0) / 1000;
 
     const t1 = Date.now();
@@ -99,7 +102,7 @@ async function main() {
         bytes: file.length,
         families: list.families.length,
         knownFamilies: known.length,
-        dryRun: { seconds: Math.round(drySeconds), rowsPerSecond: Math.round(list.rows.length / drySeconds), rows: dryJob.rows },
+        dryRun: { seconds: Math.round(drySeconds), rowsPerSecond: Math.round(list.rows.length / drySeconds), rows: dryJob.rows, wouldBe: dryTotals },
         import: { rowsSeconds: Math.round(rowsSeconds), rowsPerSecondSubmitted: Math.round(list.rows.length / rowsSeconds), finalSeconds: Math.round(finalSeconds), rowsPerSecondFinal: Math.round(list.rows.length / finalSeconds), rows: job.rows, registry: job.registry },
         killedAtRow: killedAt,
         gatewayPeakRssMiB: peak.gatewayMiB,

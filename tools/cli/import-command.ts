@@ -94,7 +94,7 @@ async function follow(gateway: string, id: string, waitRegistry: boolean): Promi
       continue;
     }
     const total = job.progress.rowsTotal ?? 0;
-    const registryPhase = job.state === 'done' && !job.dryRun && waitRegistry;
+    const registryPhase = job.state === 'done' && waitRegistry;
     const value = registryPhase ? job.registry.final : job.progress.rowsDone;
     const of = registryPhase ? job.registry.records : total;
     if (!started && of > 0) {
@@ -105,7 +105,7 @@ async function follow(gateway: string, id: string, waitRegistry: boolean): Promi
       bar.setTotal(Math.max(of, 1));
       bar.update(value, { phase: registryPhase ? 'registry' : 'rows', speed: Math.round(value / Math.max((Date.now() - t0) / 1000, 0.001)).toString() });
     }
-    if (job.state === 'failed' || (job.state === 'done' && (job.dryRun || !waitRegistry || job.complete))) {
+    if (job.state === 'failed' || (job.state === 'done' && (!waitRegistry || job.complete))) {
       if (started) bar.stop();
       return job;
     }

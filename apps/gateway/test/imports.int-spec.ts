@@ -68,6 +68,18 @@ describe('import jobs', () => {
     await eventually(async () => (await count('select count(*) as n from registry.persons')) === knownPersons, 120_000);
 
     list = generateAgencyList({ families: 50, villages, seed: 42, known, brokenPerMille: 10, withoutKkPerMille: 10, badDatePerMille: 10 });
+
+    // A dry run first: validated and matched by the pipeline, per regency, nothing written to the registry.
+    const dry = await upload(agencyListCsv(list), { source: 'DTKS Jakarta Pusat 2026-11', dryRun: 'true' });
+    expect(dry.status).toBe(202);
+    const dryJob = await finished((await json(dry)).id);
+    const dryPersons = list.families.reduce((n, f) => n + f.members.length, 0) + list.expected.withoutKk;
+    const drySummary = (await (await authFetch(`${url}/v1/imports/${dryJob.id}/summary`)).json()) as { dryRun: boolean; regions: Array<Record<string, number | string>> };
+    const dryTotal = (k: string) => drySummary.regions.reduce((n, r) => n + Number(r[k] ?? 0), 0);
+    expect(drySummary.dryRun).toBe(true);
+    expect([dryTotal('found'), dryTotal('new'), dryTotal('rejected'), dryTotal('unreadable')]).toEqual([knownPersons, dryPersons - knownPersons, list.expected.badDates, list.expected.unreadable]);
+    expect(await count('select count(*) as n from registry.persons')).toBe(knownPersons);
+    expect(await count('select count(*) as n from registry.person_observations')).toBe(knownPersons);
     const up = await upload(agencyListCsv(list), { source: 'DTKS Jakarta Pusat 2026-11', fileName: 'dtks.csv' });
     expect(up.status).toBe(202);
     const created = await json(up);

@@ -33,6 +33,8 @@ export interface ValidatedSubmission {
   family: FamilyRecord;
   correlationId?: string;
   provenance?: Provenance;
+  /** Match only: what the registry would do, never saved. */
+  dryRun?: boolean;
 }
 
 export interface FamilyChange {

@@ -7,7 +7,7 @@ import { claimInbox, enqueueOutbox, type OutboxRow } from '@satupintu/persistenc
 import type { Logger } from '@satupintu/observability';
 import { DATA_SOURCE, LOGGER, outboxEvent } from '@satupintu/platform';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { MATCH_SETTINGS } from '../config/dedup.config';
 import { PersonIndex } from '../matching/person-index';
 import { bestMatch, nikConflict, registryMatchable, type MatchSettings } from '../matching/registry-matcher';
@@ -43,9 +43,15 @@ export class RegisterFamilyConsumer {
       const submissions: ValidatedSubmission[] = [];
       for (const { value, correlationId } of batch) {
         if (!claimed.delete(value.eventId)) continue; // seen before, or twice in this batch
-        submissions.push({ eventId: value.eventId, recordId: value.recordId, revision: value.revision, family: value.family, correlationId, provenance: value.provenance });
+        submissions.push({ eventId: value.eventId, recordId: value.recordId, revision: value.revision, family: value.family, correlationId, provenance: value.provenance, dryRun: value.dryRun });
       }
-      if (submissions.length === 0) return;
+      // Dry runs are matched after the batch's real records, in the same transaction, and never saved.
+      const dry = submissions.filter((s) => s.dryRun);
+      if (dry.length > 0) submissions.splice(0, submissions.length, ...submissions.filter((s) => !s.dryRun));
+      if (submissions.length === 0) {
+        if (dry.length > 0) await enqueueOutbox(m, 'registry', await this.dryRun(m, dry));
+        return;
+      }
 
       const now = new Date().toISOString();
       const repo = new RegistryRepository(m, now);
@@ -104,6 +110,7 @@ export class RegisterFamilyConsumer {
         if (loose && r.loose) updates.addPersons([{ id: loose.id, nik: loose.nik, name: loose.name, sex: loose.sex, birthDate: loose.birthDate, villageCode: r.loose.villageCode, kk: null, motherName: null }]);
       }
       await enqueueOutbox(m, 'registry', rows);
+      if (dry.length > 0) await enqueueOutbox(m, 'registry', await this.dryRun(m, dry));
     });
     await updates.apply(this.index).catch(async (err: unknown) => {
       // PostgreSQL has the change; the index is rebuilt from it before the next batch.
@@ -139,6 +146,39 @@ export class RegisterFamilyConsumer {
       current.map((x) => registryMatchable({ nik: x.nik, name: x.name, sex: x.sex, birthDate: x.birthDate, villageCode: null, motherName: null })),
       this.settings.family,
     );
+
+  /**
+   * What the registry would do with records of a dry run (an import's): the same snapshot, plans and
+   * resolution as for real records, nothing saved; answered by submission.registered.v1 with
+   * `dryRun` and each member's resolution (found by NIK, in its family, new, merge, review).
+   */
+  private async dryRun(m: EntityManager, submissions: ValidatedSubmission[]): Promise<OutboxRow[]> {
+    const now = new Date().toISOString();
+    const repo = new RegistryRepository(m, now);
+    const snapshot = await repo.loadSnapshot(
+      [...new Set(submissions.map((s) => s.family.kk))],
+      [...new Set(submissions.flatMap((s) => s.family.members.flatMap((x) => (x.nik !== undefined ? [x.nik] : []))))],
+    );
+    const conflict = this.nikConflicts();
+    const plans = await this.plan(snapshot, submissions, conflict);
+    const applied = applySubmissions(snapshot, submissions, randomUUID, { plans, nikConflict: conflict, assignFamily: this.assignFamily, now });
+    return applied.registrations.map((r) => {
+      const event: SubmissionRegisteredV1 = {
+        eventId: randomUUID(),
+        occurredAt: now,
+        recordId: r.recordId,
+        revision: r.revision,
+        // A family the registry does not have yet has no id: null, as for a person without a family.
+        familyId: snapshot.families.has(r.familyId ?? '') ? r.familyId : null,
+        familyVersion: snapshot.families.has(r.familyId ?? '') ? r.familyVersion : null,
+        changed: r.changed,
+        // A new person has a provisional id; one that would be merged answers the person it joins.
+        members: r.members.map((x) => (x.resolution === 'merge' && x.candidateId ? { ...x, personId: x.candidateId } : x)),
+        dryRun: true,
+      };
+      return outboxEvent(TOPICS.submissionRegistered, r.familyId ?? r.recordId, event, r.correlationId);
+    });
+  }
 
   /**
    * Probabilistic matching, before the batch: each member the snapshot cannot place (no NIK, a NIK

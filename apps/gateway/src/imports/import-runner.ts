@@ -1,6 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { LIMITS } from '@satupintu/contracts';
-import { activateRuleSet, DEFAULT_RULE_SET, officialRegions, validateFamily, type ValidationContext } from '@satupintu/domain';
 import {
   familyOf,
   findingMessage,
@@ -60,7 +59,6 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly loop = new PeriodicTask(() => this.runNext());
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private stopping = false;
-  private rules: ValidationContext | undefined;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
@@ -190,25 +188,18 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
         if (b.persons.length > LIMITS.membersPerFamily) findings.push({ row: b.persons[0].row, field: 'members', code: 'FAMILY_TOO_LARGE', message: `${b.persons.length} rows share this KK`, severity: 'warning' });
         return { ...b, family, familyFindings: findings, key: importKey(job.source, b.kk) };
       });
-      let outcomes: Array<RecordOutcome | { index: number; status: 'would-submit' | 'would-refuse'; errors: unknown[] }>;
-      if (job.dry_run) {
-        // The built-in rule set (the validation service may run a configured one).
-        this.rules ??= { regions: officialRegions(), ruleSet: activateRuleSet(DEFAULT_RULE_SET), today: '' };
-        const ctx: ValidationContext = { ...this.rules, today: new Date(job.created_at).toISOString().slice(0, 10) };
-        outcomes = built.map((b, index) => {
-          const { errors } = validateFamily(b.family, ctx);
-          return { index, status: errors.length === 0 ? 'would-submit' : 'would-refuse', errors };
-        });
-      } else {
-        const provenance = new Map(built.map((b) => [b.key, { list: job.source, jobId: job.id, fileSha256: job.file_sha256, rows: b.persons.slice(0, LIMITS.membersPerFamily).map((p) => p.row) }]));
-        outcomes = await this.submissions.submit({ records: built.map((b) => ({ idempotencyKey: b.key, family: b.family })) }, caller, provenance);
-      }
+      // A dry run goes the same way with its own keys and the dryRun flag: validated and matched by
+      // the pipeline, never written to the registry.
+      const keyOf = (key: string) => (job.dry_run ? `impdry.${job.id}.${key}` : key);
+      const provenance = new Map(built.map((b) => [keyOf(b.key), { list: job.source, jobId: job.id, fileSha256: job.file_sha256, rows: b.persons.slice(0, LIMITS.membersPerFamily).map((p) => p.row) }]));
+      const outcomes: RecordOutcome[] = await this.submissions.submit({ records: built.map((b) => ({ idempotencyKey: keyOf(b.key), family: b.family })) }, caller, provenance, job.dry_run);
       built.forEach((b, i) => {
         const o = outcomes.find((x) => x.index === i)!;
-        const outcome: RowOutcome['outcome'] = o.status === 'accepted' ? 'submitted' : o.status === 'unchanged' ? 'unchanged' : o.status === 'invalid' ? 'refused' : o.status;
+        const outcome: RowOutcome['outcome'] = job.dry_run
+          ? o.status === 'invalid' ? 'would-refuse' : 'would-submit'
+          : o.status === 'accepted' ? 'submitted' : o.status === 'unchanged' ? 'unchanged' : 'refused';
         const recordId = 'id' in o ? o.id : null;
         const refusal = o.status === 'invalid' ? o.errors.map((e) => ({ field: e.path, code: e.code, severity: 'error', message: findingMessage(e.code, e.message) })) : [];
-        const dry = o.status === 'would-submit' || o.status === 'would-refuse' ? (o.errors as Array<{ code: string; path: string; message: { id: string; en: string } }>).map((e) => ({ field: e.path, code: e.code, severity: 'error', message: e.message })) : [];
         b.persons.forEach((p, k) => {
           rows.push({
             row: p.row,
@@ -217,7 +208,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
             familyKey: b.key,
             memberIndex: k,
             village: b.family.address.villageCode,
-            findings: [...b.findings[k].map(said), ...(k === 0 ? [...b.familyFindings.map(said), ...refusal, ...dry] : [])],
+            findings: [...b.findings[k].map(said), ...(k === 0 ? [...b.familyFindings.map(said), ...refusal] : [])],
           });
         });
       });

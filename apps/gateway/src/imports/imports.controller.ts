@@ -36,7 +36,7 @@ export class ImportsController {
     return this.imports.status(notFound(id), caller);
   }
 
-  /** What became of the rows per regency/city: new, found, review, rejected (or would-submit / would-refuse). */
+  /** What became (or, in a dry run, would become) of the rows per regency/city: new, found, review, rejected. */
   @Get(':id/summary')
   @Requires('import:read')
   @Audited('import.summary', 'import-job')

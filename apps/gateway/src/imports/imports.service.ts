@@ -196,7 +196,7 @@ export class ImportsService {
       rows: counts.rows,
       findings: counts.findings,
       registry: { records: submitted, final, ...records },
-      complete: job.state === 'done' && (job.dry_run || final === submitted),
+      complete: job.state === 'done' && final === submitted,
       error: job.error,
       createdAt: job.created_at,
       updatedAt: job.updated_at,
@@ -247,8 +247,8 @@ export class ImportsService {
   /**
    * Per regency/city (from the rows' villages): rows, and what became of them: new persons, persons
    * found in the registry (by NIK, in their family, or merged automatically), sent to review,
-   * rejected (a row's own cells, the intake, or validation), still waiting; a dry run's would-submit
-   * and would-refuse. Rows without a readable village are counted under "unknown".
+   * rejected (a row's own cells, the intake, or validation), still waiting; for a dry run, what the
+   * registry would do. Rows without a readable village are counted under "unknown".
    */
   async summary(id: string, caller: Caller) {
     const job = await this.job(id, caller);
@@ -272,8 +272,8 @@ export class ImportsService {
       const n = Number(r.n);
       add(regency, 'rows', n);
       const key =
-        r.outcome === 'would-submit' || r.outcome === 'would-refuse' || r.outcome === 'unreadable' ? r.outcome
-        : r.outcome === 'rejected-row' || r.outcome === 'refused' || r.status === 'rejected' ? 'rejected'
+        r.outcome === 'unreadable' ? r.outcome
+        : r.outcome === 'rejected-row' || r.outcome === 'refused' || r.outcome === 'would-refuse' || r.status === 'rejected' ? 'rejected'
         : r.resolution === 'new' ? 'new'
         : r.resolution === 'review' ? 'review'
         : r.resolution === 'nik' || r.resolution === 'family' || r.resolution === 'merge' ? 'found'

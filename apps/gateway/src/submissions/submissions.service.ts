@@ -44,7 +44,7 @@ export class SubmissionsService {
    * Records are scoped to their submitter (idempotency keys are the principal's) and to its regions:
    * a record for a village outside them is refused on its own (OUT_OF_SCOPE), the others go on.
    */
-  async submit(body: unknown, caller: Caller, provenance?: ReadonlyMap<string, Provenance>): Promise<RecordOutcome[]> {
+  async submit(body: unknown, caller: Caller, provenance?: ReadonlyMap<string, Provenance>, dryRun = false): Promise<RecordOutcome[]> {
     const clientId = caller.principal.id;
     const batch = SubmissionBatch.safeParse(body);
     if (!batch.success) {
@@ -92,13 +92,13 @@ export class SubmissionsService {
       const hash = createHash('sha256').update(stringify(parsed.data.family) ?? '').digest('hex');
       candidates.push({ index, key: parsed.data.idempotencyKey, family: parsed.data.family, hash, village });
     });
-    if (candidates.length > 0) outcomes.push(...(await this.store(candidates, clientId, provenance)));
+    if (candidates.length > 0) outcomes.push(...(await this.store(candidates, clientId, provenance, dryRun)));
     caller.touched(outcomes.flatMap((o) => (o.status === 'accepted' ? [o.id] : [])));
     caller.detail = { records: outcomes.length, accepted: outcomes.filter((o) => o.status === 'accepted').length };
     return outcomes.sort((a, b) => a.index - b.index);
   }
 
-  private async store(candidates: Candidate[], clientId: string, provenance?: ReadonlyMap<string, Provenance>): Promise<RecordOutcome[]> {
+  private async store(candidates: Candidate[], clientId: string, provenance: ReadonlyMap<string, Provenance> | undefined, dryRun: boolean): Promise<RecordOutcome[]> {
     return this.db.transaction(async (m) => {
       const existing: Array<{ id: string; idempotency_key: string; revision: number; payload_hash: string }> = await m.query(
         `select id, idempotency_key, revision, payload_hash from ${SCHEMA}.submission_records
@@ -150,6 +150,7 @@ export class SubmissionsService {
           receivedAt: now,
           family: w.family,
           ...(provenance?.has(w.key) ? { provenance: provenance.get(w.key) } : {}),
+          ...(dryRun ? { dryRun: true as const } : {}),
         };
         return outboxEvent(TOPICS.familySubmitted, w.kafkaKey, event, correlationId);
       });

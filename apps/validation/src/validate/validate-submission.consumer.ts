@@ -41,6 +41,7 @@ export class ValidateSubmissionConsumer {
           family: result.family,
           warnings: result.warnings,
           ...(s.provenance ? { provenance: s.provenance } : {}),
+          ...(s.dryRun ? { dryRun: true as const } : {}),
         };
         return {
           topic: TOPICS.familyValidated,

@@ -11,5 +11,7 @@ export const FamilySubmittedV1 = EventBase.extend({
   family: z.record(z.string(), z.unknown()),
   /** Set for records of an imported list (absent for a cadre's submission). */
   provenance: Provenance.optional(),
+  /** A dry run (an import's): validated and matched, never written to the registry. */
+  dryRun: z.literal(true).optional(),
 });
 export type FamilySubmittedV1 = z.infer<typeof FamilySubmittedV1>;

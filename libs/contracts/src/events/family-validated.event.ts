@@ -12,5 +12,7 @@ export const FamilyValidatedV1 = EventBase.extend({
   warnings: z.array(ValidationIssue),
   /** Carried from the submission: which agency list, job, file and rows. */
   provenance: Provenance.optional(),
+  /** Carried from the submission: match, but do not register. */
+  dryRun: z.literal(true).optional(),
 });
 export type FamilyValidatedV1 = z.infer<typeof FamilyValidatedV1>;

@@ -19,5 +19,7 @@ export const SubmissionRegisteredV1 = EventBase.extend({
     .array(z.strictObject({ personId: z.uuid(), resolution: z.enum(['nik', 'family', 'new', 'merge', 'review']), candidateId: z.uuid().optional() }))
     .max(30)
     .optional(),
+  /** A dry run's answer: what the registry would do; nothing was written. */
+  dryRun: z.literal(true).optional(),
 });
 export type SubmissionRegisteredV1 = z.infer<typeof SubmissionRegisteredV1>;
