@@ -53,15 +53,7 @@ export class RegisterFamilyConsumer {
         return;
       }
 
-      const now = new Date().toISOString();
-      const repo = new RegistryRepository(m, now);
-      const snapshot = await repo.loadSnapshot(
-        [...new Set(submissions.map((s) => s.family.kk))],
-        [...new Set(submissions.flatMap((s) => s.family.members.flatMap((x) => (x.nik !== undefined ? [x.nik] : []))))],
-      );
-      const conflict = this.nikConflicts();
-      const plans = await this.plan(snapshot, submissions, conflict);
-      const applied = applySubmissions(snapshot, submissions, randomUUID, { plans, nikConflict: conflict, assignFamily: this.assignFamily, now });
+      const { now, repo, applied } = await this.resolve(m, submissions);
       await repo.save(applied);
       const rows: OutboxRow[] = familyChangedRows(applied.changes, now);
       updates.add(applied);
@@ -147,12 +139,8 @@ export class RegisterFamilyConsumer {
       this.settings.family,
     );
 
-  /**
-   * What the registry would do with records of a dry run (an import's): the same snapshot, plans and
-   * resolution as for real records, nothing saved; answered by submission.registered.v1 with
-   * `dryRun` and each member's resolution (found by NIK, in its family, new, merge, review).
-   */
-  private async dryRun(m: EntityManager, submissions: ValidatedSubmission[]): Promise<OutboxRow[]> {
+  /** The registry's snapshot for a batch, its match plans, and the batch applied to it (not yet saved). */
+  private async resolve(m: EntityManager, submissions: ValidatedSubmission[]) {
     const now = new Date().toISOString();
     const repo = new RegistryRepository(m, now);
     const snapshot = await repo.loadSnapshot(
@@ -162,6 +150,16 @@ export class RegisterFamilyConsumer {
     const conflict = this.nikConflicts();
     const plans = await this.plan(snapshot, submissions, conflict);
     const applied = applySubmissions(snapshot, submissions, randomUUID, { plans, nikConflict: conflict, assignFamily: this.assignFamily, now });
+    return { now, repo, snapshot, applied };
+  }
+
+  /**
+   * What the registry would do with records of a dry run (an import's): the same snapshot, plans and
+   * resolution as for real records, nothing saved; answered by submission.registered.v1 with
+   * `dryRun` and each member's resolution (found by NIK, in its family, new, merge, review).
+   */
+  private async dryRun(m: EntityManager, submissions: ValidatedSubmission[]): Promise<OutboxRow[]> {
+    const { now, snapshot, applied } = await this.resolve(m, submissions);
     return applied.registrations.map((r) => {
       const event: SubmissionRegisteredV1 = {
         eventId: randomUUID(),
