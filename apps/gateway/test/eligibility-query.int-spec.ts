@@ -44,7 +44,11 @@ describe('eligibility query API', () => {
     const [head, spouse] = v1.members;
     await send([familyChanged(null, v1)]);
 
-    await eventually(async () => (await get(`/v1/persons/${spouse.personId}/eligibility`)).status === 200);
+    // The decisions and the programmes' descriptions come on two topics: wait for both.
+    await eventually(async () => {
+      const r = await get<{ decisions?: Explained[] }>(`/v1/persons/${spouse.personId}/eligibility`);
+      return r.status === 200 && (r.body.decisions ?? []).some((d) => d.programmeId === 'klj' && d.programme !== null);
+    });
     const person = (await get<{ familyId: string; decisions: Explained[] }>(`/v1/persons/${spouse.personId}/eligibility`)).body;
     expect(person.familyId).toBe(v1.familyId);
     const klj = person.decisions.find((d) => d.programmeId === 'klj')!;
