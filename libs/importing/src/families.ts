@@ -92,42 +92,26 @@ export function familyOf(kk: string, persons: readonly PersonRow[]): { family: F
   const at = heads[0] ?? persons[0];
   const elsewhere = persons.filter((p) => p.villageCode !== at.villageCode || p.rt !== at.rt || p.rw !== at.rw);
   if (elsewhere.length > 0) findings.push({ row: elsewhere[0].row, field: 'address', code: 'FAMILY_ADDRESS_DIFFERS', message: 'rows of this KK give different villages or RT/RW: the head\'s is used', severity: 'warning' });
-  const members: MemberRecord[] = persons.map((p) => ({
-    ...(p.nik ? { nik: p.nik } : {}),
-    name: p.name,
-    sex: p.sex,
-    birthDate: p.birthDate,
-    ...(p.birthPlace ? { birthPlace: p.birthPlace } : {}),
-    relationship: p.relationship,
-  }));
-  const family: FamilyRecord = {
-    kk,
-    address: { villageCode: at.villageCode, rt: at.rt, rw: at.rw, ...(at.street ? { street: at.street } : {}) },
-    members,
-  };
-  return { family, findings };
+  return { family: { kk, address: addressOf(at), members: persons.map(memberOf) }, findings };
 }
+
+const memberOf = (p: PersonRow): MemberRecord => ({
+  ...(p.nik ? { nik: p.nik } : {}),
+  name: p.name,
+  sex: p.sex,
+  birthDate: p.birthDate,
+  ...(p.birthPlace ? { birthPlace: p.birthPlace } : {}),
+  relationship: p.relationship,
+});
+
+const addressOf = (p: PersonRow): FamilyRecord['address'] => ({ villageCode: p.villageCode, rt: p.rt, rw: p.rw, ...(p.street ? { street: p.street } : {}) });
 
 /**
  * A row without a KK as a record of one person (`withoutKk`): the registry finds the person (by NIK
  * or matching) or registers them without a family. Its relationship code is kept as the list says.
  */
 export function personWithoutKk(person: PersonRow): FamilyRecord {
-  return {
-    kk: '',
-    withoutKk: true,
-    address: { villageCode: person.villageCode, rt: person.rt, rw: person.rw, ...(person.street ? { street: person.street } : {}) },
-    members: [
-      {
-        ...(person.nik ? { nik: person.nik } : {}),
-        name: person.name,
-        sex: person.sex,
-        birthDate: person.birthDate,
-        ...(person.birthPlace ? { birthPlace: person.birthPlace } : {}),
-        relationship: person.relationship,
-      },
-    ],
-  };
+  return { kk: '', withoutKk: true, address: addressOf(person), members: [memberOf(person)] };
 }
 
 /**

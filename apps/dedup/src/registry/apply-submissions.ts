@@ -201,6 +201,21 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
     out.changes.push({ familyId: versioned.familyId, version: versioned.version, cause, before, after: versioned, diff, correlationId });
     return versioned;
   };
+  /**
+   * A new person's suspicion, if any (a NIK held by someone else: review; a probable match found
+   * before the batch: merge or review), and how the member was resolved.
+   */
+  const suspect = (person: PersonRow, conflict: { holder: PersonRow; match: PairScore } | null, plan: MatchPlan | undefined, villageCode: string): MemberResolution => {
+    if (conflict) {
+      out.suspicions.push({ existingId: conflict.holder.id, newId: person.id, reason: 'nik-conflict', match: conflict.match, villageCode, merge: false });
+      return { personId: person.id, resolution: 'review', candidateId: conflict.holder.id };
+    }
+    if (plan && plan.candidateId !== person.id) {
+      out.suspicions.push({ existingId: plan.candidateId, newId: person.id, reason: 'probable-match', match: plan.match, villageCode, merge: plan.decision === 'merge' });
+      return { personId: person.id, resolution: plan.decision, candidateId: plan.candidateId };
+    }
+    return { personId: person.id, resolution: 'new' };
+  };
   const store = (person: PersonRow) => {
     personsById.set(person.id, person);
     if (person.nik !== null) personsByNik.set(person.nik, person);
@@ -229,15 +244,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
       person = { id: newId(), ...goldenRecord([incoming]), version: 1 };
       out.newPersonIds.add(person.id);
       store(person);
-      resolution = { personId: person.id, resolution: 'new' };
-      const plan = options.plans?.get(planKey(si, 0));
-      if (conflict && holder) {
-        out.suspicions.push({ existingId: holder.id, newId: person.id, reason: 'nik-conflict', match: conflict, villageCode, merge: false });
-        resolution = { personId: person.id, resolution: 'review', candidateId: holder.id };
-      } else if (plan && plan.candidateId !== person.id) {
-        out.suspicions.push({ existingId: plan.candidateId, newId: person.id, reason: 'probable-match', match: plan.match, villageCode, merge: plan.decision === 'merge' });
-        resolution = { personId: person.id, resolution: plan.decision, candidateId: plan.candidateId };
-      }
+      resolution = suspect(person, conflict && holder ? { holder, match: conflict } : null, options.plans?.get(planKey(si, 0)), villageCode);
     }
     const familyId = membershipOf.get(person.id)?.familyId ?? null;
     out.observations.push({
@@ -318,15 +325,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
         person = { id: newId(), ...golden, version: 1 };
         out.newPersonIds.add(person.id);
         store(person);
-        const plan = options.plans?.get(planKey(si, mi));
-        resolution = { personId: '', resolution: 'new' };
-        if (conflict) {
-          out.suspicions.push({ existingId: conflict.holder.id, newId: person.id, reason: 'nik-conflict', match: conflict.match, villageCode: path.villageCode, merge: false });
-          resolution = { personId: '', resolution: 'review', candidateId: conflict.holder.id };
-        } else if (plan && plan.candidateId !== person.id) {
-          out.suspicions.push({ existingId: plan.candidateId, newId: person.id, reason: 'probable-match', match: plan.match, villageCode: path.villageCode, merge: plan.decision === 'merge' });
-          resolution = { personId: '', resolution: plan.decision, candidateId: plan.candidateId };
-        }
+        resolution = suspect(person, conflict, options.plans?.get(planKey(si, mi)), path.villageCode);
       } else {
         const current: Observation = { ...person, observedAt: '' };
         const golden = goldenRecord([current, incoming]);

@@ -40,14 +40,14 @@ export class RegisterFamilyConsumer {
     const updates = new IndexUpdates();
     await this.db.transaction(async (m) => {
       const claimed = await claimInbox(m, 'registry', batch.map((e) => ({ eventId: e.value.eventId, topic: e.topic })));
-      const submissions: ValidatedSubmission[] = [];
+      const received: ValidatedSubmission[] = [];
       for (const { value, correlationId } of batch) {
         if (!claimed.delete(value.eventId)) continue; // seen before, or twice in this batch
-        submissions.push({ eventId: value.eventId, recordId: value.recordId, revision: value.revision, family: value.family, correlationId, provenance: value.provenance, dryRun: value.dryRun });
+        received.push({ eventId: value.eventId, recordId: value.recordId, revision: value.revision, family: value.family, correlationId, provenance: value.provenance, dryRun: value.dryRun });
       }
       // Dry runs are matched after the batch's real records, in the same transaction, and never saved.
-      const dry = submissions.filter((s) => s.dryRun);
-      if (dry.length > 0) submissions.splice(0, submissions.length, ...submissions.filter((s) => !s.dryRun));
+      const dry = received.filter((s) => s.dryRun);
+      const submissions = received.filter((s) => !s.dryRun);
       if (submissions.length === 0) {
         if (dry.length > 0) await enqueueOutbox(m, 'registry', await this.dryRun(m, dry));
         return;

@@ -43,6 +43,9 @@ interface RowOutcome {
   findings: Array<{ field: string; code: string; severity: string; message: { id: string; en: string } }>;
 }
 
+/** The rows of an UPDATE ... RETURNING (TypeORM's PostgreSQL driver answers [rows, count] for it). */
+const returned = <T>(result: unknown): T[] => (Array.isArray((result as unknown[])[0]) ? (result as T[][])[0] : (result as T[]));
+
 const said = (f: RowFinding) => ({ field: f.field, code: f.code, severity: f.severity, message: findingMessage(f.code, f.message) });
 
 /**
@@ -87,7 +90,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
                        order by created_at limit 1 for update skip locked)
           returning *`,
         [this.owner, LEASE_SECONDS],
-      ).then((r: [ImportJobRow[], number] | ImportJobRow[]) => (Array.isArray(r[0]) ? (r[0] as ImportJobRow[]) : (r as ImportJobRow[])));
+      ).then(returned<ImportJobRow>);
     } catch (err) {
       this.logger.warn({ err: describeError(err) }, 'claiming an import job failed; retried');
       return null;
@@ -218,7 +221,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
         `update gateway.import_jobs set position = $3, updated_at = now(), lease_until = now() + make_interval(secs => $4)
           where id = $1 and lease_owner = $2 returning id`,
         [job.id, this.owner, position, LEASE_SECONDS],
-      ).then((r: unknown) => (Array.isArray((r as unknown[])[0]) ? ((r as unknown[][])[0] as Array<{ id: string }>) : (r as Array<{ id: string }>)));
+      ).then(returned<{ id: string }>);
       if (!lease) return false;
       if (rows.length > 0) {
         await m.query(
