@@ -149,6 +149,7 @@ export function linkLists(o: LinkListsOptions) {
     left: left.rows.length,
     right: right?.rows.length ?? null,
     candidatePairs: result.candidatePairs,
+    mergeAt: result.mergeAt,
     matches: result.pairs.filter((p) => p.decision === 'match').length,
     reviews: result.pairs.filter((p) => p.decision === 'review').length,
     clusters: result.clusters.length,

@@ -202,7 +202,7 @@ program
   .requiredOption('-m, --map <mapping>', 'columns: name=COL[,nik=COL,sex=COL,birthDate=COL,villageCode=COL,kk=COL,motherName=COL]')
   .option('--right-map <mapping>', 'columns of --right when they differ')
   .option('--id <column>', 'a row id column to name rows by (default: the line number)')
-  .option('--merge-at <weight>', 'match weight (sum of log2 m/u) at or above which two rows are one person, as the registry (DEDUP_MERGE_AT)', '18')
+  .option('--merge-at <weight>', 'match weight (sum of log2 m/u) at or above which two rows are one person, as the registry (DEDUP_MERGE_AT); raised for a list so large that chance agreements weigh more (the summary says mergeAt)', '18')
   .option('--review-at <weight>', 'match weight at or above which a pair is listed for review (DEDUP_REVIEW_AT)', '12')
   .option('--encoding <name>', 'utf-8 or windows-1252 (latin-1); detected when omitted')
   .option('-o, --out <folder>', 'output folder', 'artifacts/linkage')

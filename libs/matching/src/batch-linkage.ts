@@ -8,7 +8,7 @@ import {
   PERSON_COMPARISONS,
   PERSON_M_FLOOR,
   PERSON_TRAINING_SESSIONS,
-  personBlockingKeys,
+  listBlockingKeys,
   type MatchablePerson,
   type PersonFields,
 } from './person-model';
@@ -79,6 +79,8 @@ export interface ScoredPair {
 export interface LinkageResult {
   /** Pairs at or above the review threshold, best first (explain one with `explain`). */
   pairs: ScoredPair[];
+  /** The merge weight used: the one asked for, raised for a large list (`mergeWeightFor`). */
+  mergeAt: number;
   /** Clusters of matched rows: [list index (0 or 1), row index]. Singletons are left out. */
   clusters: Array<Array<[number, number]>>;
   candidatePairs: number;
@@ -93,7 +95,10 @@ export interface LinkageResult {
 }
 
 export interface LinkageOptions {
-  /** At or above this match weight (sum of log2 m/u, as the registry's DEDUP_MERGE_AT): the same person. */
+  /**
+   * At or above this match weight (sum of log2 m/u, as the registry's DEDUP_MERGE_AT): the same
+   * person. Raised for a large list to the weight `mergeWeightFor` gives (reported in the result).
+   */
   mergeAt: number;
   /** At or above this weight (and below mergeAt): a pair for a person to review. */
   reviewAt: number;
@@ -108,7 +113,7 @@ export interface LinkageOptions {
   onProgress?: (phase: 'training' | 'scoring', done: number, total: number) => void;
 }
 
-const KEY_KINDS = ['n', 'k', 'd', 's', 'y', 'l'] as const;
+const KEY_KINDS = ['n', 'k', 'd', 's', 'y', 'l', 'p'] as const;
 
 /** 32-bit FNV-1a of a string, never 0 (0 marks a missing key). */
 function hash32(s: string): number {
@@ -140,7 +145,7 @@ class Blocks {
     const kinds = KEY_KINDS.length;
     this.keys = new Uint32Array(persons.length * kinds);
     persons.forEach((p, r) => {
-      for (const key of personBlockingKeys(p)) {
+      for (const key of listBlockingKeys(p)) {
         const kind = KEY_KINDS.indexOf(key[0] as (typeof KEY_KINDS)[number]);
         const h = hash32(key);
         this.keys[r * kinds + kind] = h;
@@ -184,6 +189,19 @@ class Blocks {
       }
     }
   }
+}
+
+/**
+ * The match weight at which a pair is more likely one person than two among all `allPairs` pairs of
+ * the input: log2 of the prior odds against a match, the prior being `matches` (the pairs the
+ * asked-for threshold merges) spread over every pair. EM's own prior is no estimate of it: it
+ * counts the relatives blocking brings together. The weight grows by one for every doubling of a
+ * list's pairs (about 15 at 19,000 records, 20 at 635,000); 0 when nothing was matched.
+ */
+export function mergeWeightFor(matches: number, allPairs: number): number {
+  if (matches <= 0 || allPairs <= 0) return 0;
+  const prior = Math.min(0.5, matches / allPairs);
+  return Math.log2((1 - prior) / prior);
 }
 
 /**
@@ -254,10 +272,18 @@ export function linkPersons(left: PersonFields[], right: PersonFields[] | null, 
   options.onProgress?.('scoring', total, total);
   kept.sort((a, b) => b.score - a.score);
 
+  // The larger the list, the more pairs of two people agree by chance: a merge needs at least the
+  // weight at which a pair is more likely one person than two among all pairs of the input
+  // (`mergeWeightFor`); matches below it go to review.
+  const allPairs = split === null ? (persons.length * (persons.length - 1)) / 2 : split * (persons.length - split);
+  const mergeAt = Math.max(options.mergeAt, mergeWeightFor(kept.filter((p) => p.decision === 'match').length, allPairs));
+  for (const p of kept) if (p.decision === 'match' && p.score < mergeAt) p.decision = 'review';
+
   const warnings: string[] = report.fellBack
     .filter((f) => !f.reason.startsWith('no session'))
     .map((f) => (f.comparison === '*' ? `small list: ${f.reason}; the trained defaults are used` : `the estimate for ${f.comparison} was refused (${f.reason}); the trained default is used`));
   const skippedTotal = Object.values(blocks.skipped).reduce((a, b) => a + b, 0);
+  if (mergeAt > options.mergeAt) warnings.push(`a list this large pairs many people by chance: merges need weight ${mergeAt.toFixed(1)} (asked: ${options.mergeAt}); the pairs in between are listed for review`);
   if (skippedTotal > 0) warnings.push(`${skippedTotal} blocking groups larger than ${options.maxBlock ?? 300} records were skipped (their key is too common to tell people apart)`);
 
   let groups: Array<Array<[number, number]>>;
@@ -320,6 +346,7 @@ export function linkPersons(left: PersonFields[], right: PersonFields[] | null, 
     if (large > 0) warnings.push(`${large} clusters have more than 8 rows: check them before use`);
   }
   return {
+    mergeAt,
     pairs: kept,
     clusters: groups,
     candidatePairs: total,

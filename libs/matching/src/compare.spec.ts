@@ -24,6 +24,15 @@ describe('compareNames', () => {
     expect(names('Budi Santoso', 'Agus Wibowo')).toBe('different');
     expect(names('', 'Budi')).toBeNull();
   });
+
+  it('reads old-spelling abbreviations of Muhammad and letters dropped from short or doubled parts', () => {
+    expect(names('Moeh. Loeprilan', 'Muhammad Luprilan')).toBe('same-spelling');
+    expect(names('Moeh. Moehammad', 'Muhammad Muhammad')).toBe('exact');
+    expect(names('Sii Sujitun', 'Siti Sujitun')).toBe('typo');
+    expect(names('Kkyati Suhyati', 'Kakyati Suhyati')).toBe('typo');
+    // Two three-letter parts one letter apart are two names, not one mistyped.
+    expect(names('Eko Santoso', 'Eka Santoso')).toBe('shares-a-part');
+  });
 });
 
 describe('compareDates', () => {

@@ -19,26 +19,32 @@ export function similarity(a: string, b: string): number {
 }
 
 /**
- * Whether two spelling-folded name parts are one part written twice: equal, an initial of the other
- * ("a" for "agus"), one letter added, dropped or changed in a part of four letters or more, or close
- * by Jaro-Winkler (>= 0.92).
+ * Whether two name parts are one part written twice: equal, an initial of the other ("a" for
+ * "agus"), one letter added, dropped or changed where the longer part has four letters or more
+ * ("Sii" for "Siti"; two parts of three letters, "Eko" and "Eka", stay two names), or close by
+ * Jaro-Winkler (>= 0.92). Compared spelling-folded, and as written too: folding doubled letters
+ * turns a dropped letter ("Kkyati" for "Kakyati") into two.
  */
-export function samePart(a: string, b: string): boolean {
+export function samePart(a: string, b: string, rawA?: string, rawB?: string): boolean {
   if (a === b) return true;
   if (a.length === 1 || b.length === 1) return a[0] === b[0];
-  if (Math.min(a.length, b.length) >= 4 && levenshtein(a, b) <= 1) return true;
+  const oneLetter = (x: string, y: string) => Math.min(x.length, y.length) >= 3 && Math.max(x.length, y.length) >= 4 && levenshtein(x, y) <= 1;
+  if (oneLetter(a, b) || (rawA !== undefined && rawB !== undefined && oneLetter(rawA, rawB))) return true;
   return similarity(a, b) >= 0.92;
 }
 
-/** How many parts of `short` find a distinct part of `long` they are written as (greedy, in order of closeness). */
-function partsFound(short: readonly string[], long: readonly string[]): number {
+/**
+ * How many parts of `short` find a distinct part of `long` they are written as (greedy, in order of
+ * closeness); folded parts, with the parts as written beside them.
+ */
+function partsFound(short: readonly string[], long: readonly string[], rawShort: readonly string[], rawLong: readonly string[]): number {
   const used = new Set<number>();
   let found = 0;
-  for (const p of short) {
+  for (const [i, p] of short.entries()) {
     let best = -1;
     let bestSim = -1;
     long.forEach((q, j) => {
-      if (used.has(j) || !samePart(p, q)) return;
+      if (used.has(j) || !samePart(p, q, rawShort[i], rawLong[j])) return;
       const s = similarity(p, q);
       if (s > bestSim) {
         best = j;
@@ -72,8 +78,8 @@ export function compareNames(a: NormalisedName, b: NormalisedName): Level {
   const sb = b.parts.map(spellingKey);
   if (sa.join(' ') === sb.join(' ') || sa.join('') === sb.join('')) return 1;
   if (sa.length === sb.length && [...sa].sort().join(' ') === [...sb].sort().join(' ')) return 1;
-  const [short, long] = sa.length <= sb.length ? [sa, sb] : [sb, sa];
-  const found = partsFound(short, long);
+  const [short, long, rawShort, rawLong] = sa.length <= sb.length ? [sa, sb, a.parts, b.parts] : [sb, sa, b.parts, a.parts];
+  const found = partsFound(short, long, rawShort, rawLong);
   if (found === short.length) return short.length === long.length ? 2 : 3;
   if (similarity(sa.join(''), sb.join('')) >= 0.95) return 2;
   return found > 0 ? 4 : 5;

@@ -25,8 +25,8 @@ const MUHAMMAD = new Set([
   'm', 'mhd', 'md', 'muh', 'muhd', 'moh', 'mohd', 'moch', 'mochd', 'mch', 'mukhammad', 'muhammad', 'muhamad', 'muhammed', 'muhamed', 'mohammad', 'mohamad', 'mohammed', 'mohamed', 'mochammad', 'mochamad', 'mokhammad', 'muchammad', 'muchamad', 'mahmmad',
 ]);
 
-/** The same forms in old spelling too ("Moehammad", "Motjhammad"). */
-const MUHAMMAD_FOLDED = new Set([...MUHAMMAD].filter((t) => t.length > 4).map((t) => spellingKey(t)));
+/** The same forms in old spelling too ("Moehammad", "Motjhammad", "Moeh."); "m" alone is left to the rule below. */
+const MUHAMMAD_FOLDED = new Set([...MUHAMMAD].filter((t) => t.length > 1).map((t) => spellingKey(t)));
 
 /** Splits a raw name into lower-case Latin tokens; a dot ends a token ("M.Yusuf" -> m, yusuf). */
 function tokens(raw: string): string[] {

@@ -161,6 +161,21 @@ export function personBlockingKeys(p: MatchablePerson): string[] {
 }
 
 /**
+ * Blocking keys of a person in a list: those of `personBlockingKeys`, and the sound of the name's
+ * core and last parts within the district with no date at all (a mistyped year or month, "1947"
+ * for "1946", breaks every key with a date). Lists cap their blocks (`maxBlock`); a registry index
+ * would let this key grow with the district, so the registry does not use it.
+ */
+export function listBlockingKeys(p: MatchablePerson): string[] {
+  const keys = personBlockingKeys(p);
+  const core = phoneticKey(corePart(p));
+  const last = phoneticKey(p.name.parts[p.name.parts.length - 1] ?? '');
+  const district = p.villageCode?.slice(0, 8);
+  if (core && last && last !== core && district) keys.push(`p|${core}|${last}|${district}`);
+  return keys;
+}
+
+/**
  * The mother of a child (relationship 4, anak) on a KK, for the family-context comparison: the wife
  * (3, istri), else a female head. Null for anyone else.
  */
