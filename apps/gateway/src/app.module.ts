@@ -12,6 +12,8 @@ import { RateLimits } from './auth/rate-limits';
 import { ACCESS_SETTINGS, type AccessSettings } from './config/access.config';
 import { GATEWAY } from './config/service';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { DciController } from './dci/dci.controller';
+import { DciService } from './dci/dci.service';
 import { EligibilityConsumer } from './eligibility/eligibility.consumer';
 import { EligibilityController } from './eligibility/eligibility.controller';
 import { EligibilityService } from './eligibility/eligibility.service';
@@ -46,7 +48,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
       OpenApiController, DashboardController, AdminController, MeController,
       SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer,
       ReviewController, ReviewConsumer, IndicatorsController, RegionIndicatorsConsumer, RegistryController, RegistryConsumer,
-      SubscriptionsController, WebhookStatusConsumer, ImportsController,
+      SubscriptionsController, WebhookStatusConsumer, ImportsController, DciController,
     ],
     providers: [
       { provide: ACCESS_SETTINGS, useValue: access },
@@ -59,7 +61,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
       AuditService, PrincipalsService,
       { provide: APP_GUARD, useClass: AccessGuard },
       { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, GrantsService, ImportsService, ImportRunner,
+      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, GrantsService, ImportsService, ImportRunner, DciService,
     ],
   })
   class GatewayModule {}

@@ -44,6 +44,10 @@ export const PERMISSIONS = {
   'subscription:manage': ['admin'],
   /** An agency system's own grant and webhook delivery state. */
   'subscription:self': ['agency', 'admin'],
+  /** Search the registry through the DCI Social Registry API, cut to the agency's grant (personal data, audited). */
+  'dci:search': ['agency', 'admin'],
+  /** Register DCI senders (an agency's system) and their signing keys. */
+  'dci:manage': ['admin'],
   /** Read and verify the audit trail. */
   'audit:read': ['admin'],
   /** The indicator catalogue and one's own principal. */

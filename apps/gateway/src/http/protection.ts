@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import { dciBodyErrors } from '../dci/dci.controller';
 import helmet from 'helmet';
 import type { AccessSettings } from '../config/access.config';
 import { RateLimits } from '../auth/rate-limits';
@@ -33,4 +34,6 @@ export function protectHttp(app: INestApplication, settings: AccessSettings): vo
     res.setHeader('retry-after', String(verdict.retryAfterSeconds));
     res.status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests from this address; try again later', details: { retryAfterSeconds: verdict.retryAfterSeconds } } });
   });
+  // DCI envelopes: parsed here, so that a body that is not JSON gets the spec's error shape.
+  app.use('/registry', json({ limit: '256kb', strict: true }), dciBodyErrors);
 }

@@ -27,7 +27,7 @@ const KEY_PARAMETER = { name: 'keyId', in: 'path', required: true, schema: { typ
 const jsonBody = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
 
 /** Paths anyone may call; every other operation needs a bearer credential. */
-const PUBLIC_PATHS = new Set(['/dashboard', '/v1/openapi.json']);
+const PUBLIC_PATHS = new Set(['/dashboard', '/v1/openapi.json', '/.well-known/jwks.json']);
 
 export function openApiDocument() {
   const doc = {
@@ -346,6 +346,18 @@ export function openApiDocument() {
         post: { summary: 'Send dead-lettered deliveries again (all, or `deliveryIds`)', parameters: [{ name: 'agencyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' } }], responses: { '202': { description: 'commandId' }, '404': errorResponse('AGENCY_NOT_FOUND') } },
       },
       '/v1/subscription': { get: { summary: "An agency system's own grant and webhook delivery state", responses: { '200': { description: 'grant (null before one is made), delivery' }, '404': errorResponse('AGENCY_NOT_FOUND') } } },
+      '/registry/sync/search': {
+        post: {
+          summary: 'DCI (SPDCI Social Registry API v1.0.0) synchronous search: a signed envelope in, a signed on-search envelope out, cut to the agency grant (docs/dci.md; schemas in the SPDCI specification)',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['header', 'message'], properties: { signature: { type: 'string' }, header: { type: 'object' }, message: { type: 'object' } } } } } },
+          responses: { '200': { description: 'on-search envelope (header.status succ, or rjct with a reason code)' }, '400': { description: '{ errors: [{ code: err.request.bad | err.receiver_id.invalid | err.encryption.invalid }] }' } },
+        },
+      },
+      '/.well-known/jwks.json': { get: { summary: "The platform's DCI signing keys (JWKS, Ed25519)", responses: { '200': { description: 'JWKS' } } } },
+      '/v1/admin/dci/senders': { get: { summary: 'DCI senders and their key ids', responses: { '200': { description: 'senders' } } } },
+      '/v1/admin/dci/senders/{senderId}': {
+        put: { summary: "Register a DCI sender for an agency: its public keys (Ed25519 or RSA, PEM) and callback base URL", parameters: [{ name: 'senderId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{3,100}$' } }], responses: { '200': { description: 'sender' }, '400': errorResponse('INVALID_KEY, INVALID_CALLBACK_URL, INVALID_BODY') } },
+      },
       '/dashboard': { get: { summary: 'The family dashboard (HTML page; Indonesian, English switch)', responses: { '200': { description: 'HTML' } } } },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     } as Record<string, Record<string, Record<string, unknown>>>,

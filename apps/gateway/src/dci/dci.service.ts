@@ -1,0 +1,295 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AgencyId, type AgencyGrant, type FamilyState } from '@satupintu/contracts';
+import { projectFamily } from '@satupintu/domain';
+import { ApiError, DATA_SOURCE } from '@satupintu/platform';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { SCOPE_SQL, type Caller } from '../auth/caller';
+import { ACCESS_SETTINGS, type AccessSettings } from '../config/access.config';
+import { parseBody } from '../http/params';
+import { GrantsService } from '../subscriptions/grants.service';
+import { toDciGroup, toDciMember } from './mapping';
+import { QueryProblem, readCriteria, regionsOutside, toSql, ungrantedAttributes, type RegistryQuery } from './queries';
+import { checkPublicKey, signEnvelope, verifyEnvelope, SIGNATURE_ALGORITHMS, type SenderKey } from './signature';
+
+/** An error of the DCI communication layer, answered as the spec's HttpErrorResponse `{ errors: [{ code, message }] }`. */
+export class DciError extends ApiError {
+  constructor(status: number, dciCode: string, message: string) {
+    super(status, dciCode, message);
+  }
+}
+
+const SenderBody = z.strictObject({
+  agencyId: AgencyId,
+  callbackBaseUrl: z.url().max(500).nullable().optional(),
+  keys: z.array(z.strictObject({ keyId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/), algorithm: z.enum(SIGNATURE_ALGORITHMS), publicKeyPem: z.string().min(40).max(4000) })).min(1).max(5),
+});
+
+const Envelope = z.object({
+  signature: z.string().max(4096).optional(),
+  header: z.object({
+    version: z.string().max(20).optional(),
+    message_id: z.string().min(1).max(99),
+    message_ts: z.string().max(40),
+    action: z.string().max(40),
+    sender_id: z.string().min(1).max(100),
+    sender_uri: z.string().max(500).optional(),
+    receiver_id: z.string().max(100).optional(),
+    total_count: z.number().int(),
+    is_msg_encrypted: z.boolean().optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  }),
+  message: z.record(z.string(), z.unknown()),
+});
+type Envelope = z.infer<typeof Envelope>;
+
+const SearchItem = z.object({
+  reference_id: z.string().min(1).max(99),
+  timestamp: z.string().max(40),
+  search_criteria: z.object({
+    version: z.string().optional(),
+    reg_type: z.string().optional(),
+    reg_record_type: z.string().optional(),
+    query_type: z.string(),
+    response_entity: z.enum(['Group', 'Member']).optional(),
+    query: z.unknown(),
+    sort: z.array(z.object({ attribute_name: z.string().max(40), sort_order: z.enum(['asc', 'desc']).optional() })).max(3).optional(),
+    pagination: z.object({ page_size: z.number(), page_number: z.number().optional() }).optional(),
+  }).passthrough(),
+  locale: z.string().max(10).optional(),
+});
+type SearchItem = z.infer<typeof SearchItem>;
+const SearchMessage = z.object({ transaction_id: z.string().min(1).max(99), search_request: z.array(z.unknown()).min(1) });
+
+/** Requests one message may carry (header.total_count). */
+export const MAX_REQUESTS = 20;
+/** Records one page may hold. */
+export const MAX_PAGE_SIZE = 100;
+/** How far a message's timestamp may be from now. */
+const MESSAGE_TS_WINDOW_MS = 24 * 3600_000;
+const SORTABLE: Record<string, string> = { family_id: 'f.family_id', kk: 'f.kk', region: 'f.village_code', group_size: "jsonb_array_length(f.state->'members')", desil: "(f.state->'attributes'->>'welfareDecile')::numeric" };
+
+const isoNow = () => new Date().toISOString();
+
+/**
+ * The registry side of the DCI Social Registry API, on what the gateway already has: the registry
+ * read model (gateway.registry_families), the agencies' grants and the audit trail. A DCI caller is
+ * an agency principal speaking through a sender an admin registered (its keys, its callback base
+ * URL). Every answer is cut to the agency's grant, exactly as its Kafka topics are.
+ */
+@Injectable()
+export class DciService {
+  private readonly signingKey: KeyObject | null;
+  private readonly keyId: string;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(GrantsService) private readonly grants: GrantsService,
+    @Inject(ACCESS_SETTINGS) private readonly settings: AccessSettings,
+  ) {
+    const pem = settings.dci.signingKeyPem;
+    this.signingKey = pem ? createPrivateKey(pem) : settings.dci.generateKey ? generateKeyPairSync('ed25519').privateKey : null;
+    if (this.signingKey && this.signingKey.asymmetricKeyType !== 'ed25519') throw new Error('DCI_SIGNING_KEY must be an Ed25519 private key');
+    const spki = this.signingKey ? createPublicKey(this.signingKey).export({ type: 'spki', format: 'der' }) : Buffer.alloc(0);
+    this.keyId = createHash('sha256').update(spki).digest('base64url').slice(0, 16);
+  }
+
+  /** The platform's public signing key as a JSON Web Key Set. */
+  jwks() {
+    if (!this.signingKey) return { keys: [] };
+    const jwk = createPublicKey(this.signingKey).export({ format: 'jwk' });
+    return { keys: [{ ...jwk, kid: this.keyId, alg: 'EdDSA', use: 'sig' }] };
+  }
+
+  async putSender(senderId: string, body: unknown, by: Caller) {
+    if (!/^[A-Za-z0-9._:-]{3,100}$/.test(senderId)) throw new ApiError(400, 'INVALID_SENDER_ID', 'a sender id is 3 to 100 letters, digits and . _ : -');
+    const b = parseBody(SenderBody, body);
+    for (const k of b.keys) {
+      const problem = checkPublicKey(k.publicKeyPem, k.algorithm);
+      if (problem) throw new ApiError(400, 'INVALID_KEY', `${k.keyId}: ${problem}`);
+    }
+    if (b.callbackBaseUrl && !/^https:\/\//.test(b.callbackBaseUrl) && !(this.settings.webhookAllowHttp && /^http:\/\//.test(b.callbackBaseUrl))) throw new ApiError(400, 'INVALID_CALLBACK_URL', 'the callback base URL must be https');
+    await this.db.transaction(async (m) => {
+      await m.query(
+        `insert into gateway.dci_senders (sender_id, agency_id, callback_base_url, status, registered_by) values ($1, $2, $3, 'active', $4)
+         on conflict (sender_id) do update set agency_id = excluded.agency_id, callback_base_url = excluded.callback_base_url, status = 'active', registered_by = excluded.registered_by, registered_at = now()`,
+        [senderId, b.agencyId, b.callbackBaseUrl ?? null, by.principal.id],
+      );
+      await m.query('delete from gateway.dci_sender_keys where sender_id = $1', [senderId]);
+      for (const k of b.keys) await m.query('insert into gateway.dci_sender_keys (sender_id, key_id, algorithm, public_key_pem) values ($1, $2, $3, $4)', [senderId, k.keyId, k.algorithm, k.publicKeyPem]);
+    });
+    by.detail = { senderId, agencyId: b.agencyId, keys: b.keys.map((k) => k.keyId) };
+    return { senderId, agencyId: b.agencyId, callbackBaseUrl: b.callbackBaseUrl ?? null, keys: b.keys.map(({ keyId, algorithm }) => ({ keyId, algorithm })) };
+  }
+
+  async listSenders() {
+    const rows: Array<{ sender_id: string; agency_id: string; callback_base_url: string | null; status: string; keys: Array<{ keyId: string; algorithm: string }> | null }> = await this.db.query(
+      `select s.*, (select json_agg(json_build_object('keyId', k.key_id, 'algorithm', k.algorithm) order by k.key_id) from gateway.dci_sender_keys k where k.sender_id = s.sender_id) as keys
+         from gateway.dci_senders s order by s.sender_id`,
+    );
+    return { senders: rows.map((r) => ({ senderId: r.sender_id, agencyId: r.agency_id, callbackBaseUrl: r.callback_base_url, status: r.status, keys: r.keys ?? [] })) };
+  }
+
+  /**
+   * Checks an envelope before anything in it is read: its shape, the sender (registered, active,
+   * speaking for the caller's agency), the receiver, and the signature. Throws the spec's
+   * communication-layer errors.
+   */
+  async authenticate(body: unknown, caller: Caller): Promise<{ envelope: Envelope; grant: AgencyGrant }> {
+    if (!this.signingKey) throw new DciError(503, 'err.service.unavailable', 'the DCI API is not configured (DCI_SIGNING_KEY)');
+    const parsed = Envelope.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new DciError(400, 'err.request.bad', `malformed envelope: ${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    }
+    const envelope = parsed.data;
+    if (envelope.header.is_msg_encrypted) throw new DciError(400, 'err.encryption.invalid', 'encrypted messages are not supported; send is_msg_encrypted false over TLS');
+    if (envelope.header.receiver_id !== undefined && envelope.header.receiver_id !== this.settings.dci.platformId) throw new DciError(400, 'err.receiver_id.invalid', `receiver_id must be ${this.settings.dci.platformId}`);
+    const [sender]: Array<{ agency_id: string; status: string }> = await this.db.query('select agency_id, status from gateway.dci_senders where sender_id = $1', [envelope.header.sender_id]);
+    if (!sender || sender.status !== 'active' || (caller.principal.role !== 'admin' && sender.agency_id !== caller.principal.agency)) {
+      throw new DciError(403, 'err.sender_id.invalid', 'sender_id is not registered for your agency');
+    }
+    const keys: Array<{ key_id: string; algorithm: SenderKey['algorithm']; public_key_pem: string }> = await this.db.query('select key_id, algorithm, public_key_pem from gateway.dci_sender_keys where sender_id = $1', [envelope.header.sender_id]);
+    const problem = verifyEnvelope(envelope, keys.map((k) => ({ keyId: k.key_id, algorithm: k.algorithm, publicKeyPem: k.public_key_pem })), new Date());
+    if (problem) throw new DciError(401, problem.code, problem.message);
+    const grant = await this.grants.find(sender.agency_id);
+    if (!grant || grant.status !== 'active') throw new DciError(403, 'err.request.forbidden', 'your agency has no grant in force');
+    return { envelope, grant };
+  }
+
+  /**
+   * The header checks the spec answers in the callback header (status rjct and a reason code)
+   * rather than as a communication error; the message id is claimed here (taken once per sender).
+   */
+  private async headerProblem(envelope: Envelope, action: string, requests: number): Promise<{ code: string; message: string } | null> {
+    const h = envelope.header;
+    if (h.version !== undefined && h.version !== '1.0.0') return { code: 'rjct.version.invalid', message: 'version 1.0.0 is supported' };
+    if (h.action !== action) return { code: 'rjct.action.invalid', message: `this endpoint takes action "${action}"` };
+    const ts = Date.parse(h.message_ts);
+    if (!Number.isFinite(ts) || Math.abs(ts - Date.now()) > MESSAGE_TS_WINDOW_MS) return { code: 'rjct.message_ts.invalid', message: 'message_ts must be an ISO 8601 time within a day of now' };
+    if (h.total_count > MAX_REQUESTS) return { code: 'rjct.total_count.limit_exceeded', message: `at most ${MAX_REQUESTS} requests per message` };
+    if (h.total_count !== requests) return { code: 'rjct.total_count.invalid', message: 'total_count must be the number of requests in the message' };
+    const claimed: unknown[] = await this.db.query(
+      'insert into gateway.dci_messages (sender_id, message_id, action) values ($1, $2, $3) on conflict do nothing returning message_id',
+      [h.sender_id, h.message_id, action],
+    );
+    if (claimed.length === 0) return { code: 'rjct.message_id.duplicate', message: 'this message_id was received before' };
+    return null;
+  }
+
+  /** POST /registry/sync/search: every search request of the message answered in the response. */
+  async syncSearch(body: unknown, caller: Caller) {
+    const { envelope, grant } = await this.authenticate(body, caller);
+    const message = SearchMessage.safeParse(envelope.message);
+    if (!message.success) throw new DciError(400, 'err.request.bad', `malformed search message: ${message.error.issues[0].path.join('.')}: ${message.error.issues[0].message}`);
+    const correlationId = randomUUID();
+    const rejected = await this.headerProblem(envelope, 'search', message.data.search_request.length);
+    if (rejected) return this.answer(envelope, 'on-search', { transaction_id: message.data.transaction_id, correlation_id: correlationId, search_response: [] }, { status: 'rjct', reason: rejected, total: message.data.search_request.length, completed: 0 });
+
+    const seen = new Set<string>();
+    const responses = [];
+    let found = 0;
+    for (const raw of message.data.search_request) {
+      const item = SearchItem.safeParse(raw);
+      const referenceId = typeof (raw as { reference_id?: unknown })?.reference_id === 'string' ? (raw as { reference_id: string }).reference_id.slice(0, 99) : 'unknown';
+      if (!item.success) {
+        responses.push(this.rejected(referenceId, 'rjct.search_criteria.invalid', `${item.error.issues[0].path.join('.')}: ${item.error.issues[0].message}`));
+        continue;
+      }
+      if (seen.has(item.data.reference_id)) {
+        responses.push(this.rejected(referenceId, 'rjct.reference_id.duplicate', 'this reference_id appears twice in the message'));
+        continue;
+      }
+      seen.add(item.data.reference_id);
+      const result = await this.searchOne(item.data, grant, caller);
+      if ('code' in result) responses.push(this.rejected(referenceId, result.code, result.message, item.data.locale));
+      else {
+        found += result.records.length;
+        responses.push(result.response);
+      }
+    }
+    caller.detail = { transactionId: message.data.transaction_id, requests: responses.length, found, agency: grant.agencyId };
+    return this.answer(envelope, 'on-search', { transaction_id: message.data.transaction_id, correlation_id: correlationId, search_response: responses }, { status: 'succ', total: responses.length, completed: responses.length });
+  }
+
+  private rejected(referenceId: string, code: string, message: string, locale?: string) {
+    return { reference_id: referenceId, timestamp: isoNow(), status: 'rjct', status_reason_code: code, status_reason_message: message.slice(0, 999), locale: locale ?? 'eng' };
+  }
+
+  private async searchOne(item: SearchItem, grant: AgencyGrant, caller: Caller): Promise<{ code: string; message: string } | { records: unknown[]; response: Record<string, unknown> }> {
+    let query: RegistryQuery;
+    try {
+      query = readCriteria(item.search_criteria);
+    } catch (e) {
+      if (e instanceof QueryProblem) return { code: e.code, message: e.message };
+      throw e;
+    }
+    const outside = regionsOutside(query, grant.regions);
+    if (outside.length > 0) return { code: 'rjct.filter.invalid', message: `region ${outside.join(', ')} lies outside the regions granted to your agency` };
+    const ungranted = ungrantedAttributes(query, grant.fields);
+    if (ungranted.length > 0) return { code: 'rjct.search_criteria.invalid', message: `your grant does not include what ${ungranted.join(', ')} reads; it cannot be queried` };
+    const page = item.search_criteria.pagination ?? { page_size: MAX_PAGE_SIZE, page_number: 1 };
+    const pageNumber = page.page_number ?? 1;
+    if (!Number.isInteger(page.page_size) || page.page_size < 1 || page.page_size > MAX_PAGE_SIZE || !Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > 10_000) {
+      return { code: 'rjct.pagination.invalid', message: `page_size 1 to ${MAX_PAGE_SIZE}, page_number from 1` };
+    }
+    const sort = item.search_criteria.sort ?? [];
+    if (sort.some((s) => !SORTABLE[s.attribute_name] || query.entity === 'Member')) return { code: 'rjct.sort.invalid', message: `Group answers sort by ${Object.keys(SORTABLE).join(', ')}; Member answers by their family and person` };
+
+    // Inside the agency's granted regions and the principal's scope, both.
+    const params: unknown[] = [grant.regions.includes('ID') ? null : grant.regions, caller.scopeRegions()];
+    const where = `f.state is not null and ${SCOPE_SQL('f.village_code', '$1')} and ${SCOPE_SQL('f.village_code', '$2')} and ${toSql(query.where, query.entity, params)}`;
+    const from = query.entity === 'Member' ? `gateway.registry_families f cross join lateral jsonb_array_elements(f.state->'members') m` : 'gateway.registry_families f';
+    const order = query.entity === 'Member' ? `f.family_id, m->>'personId'` : [...sort.map((s) => `${SORTABLE[s.attribute_name]} ${s.sort_order === 'desc' ? 'desc' : 'asc'}`), 'f.family_id'].join(', ');
+    const [{ n }]: Array<{ n: string }> = await this.db.query(`select count(*) as n from ${from} where ${where}`, params);
+    const total = Number(n);
+    const rows: Array<{ state: FamilyState; person_id: string | null }> = await this.db.query(
+      `select f.state, ${query.entity === 'Member' ? `m->>'personId'` : 'null'} as person_id from ${from} where ${where} order by ${order} limit ${page.page_size} offset ${(pageNumber - 1) * page.page_size}`,
+      params,
+    );
+    const records: Array<Record<string, unknown>> = [];
+    for (const row of rows) {
+      const family = projectFamily(row.state, grant);
+      if (!family) continue;
+      if (query.entity === 'Group') {
+        records.push(toDciGroup(family));
+        caller.touched([family.familyId]);
+      } else {
+        const member = family.members?.find((x) => x.personId === row.person_id) ?? { personId: row.person_id! };
+        records.push(toDciMember(member, family));
+        caller.touched([member.personId]);
+      }
+    }
+    return {
+      records,
+      response: {
+        reference_id: item.reference_id,
+        timestamp: isoNow(),
+        status: 'succ',
+        data: { version: '1.0.0', reg_type: 'ns:org:RegistryType:Social', reg_record_type: query.entity, reg_records: records },
+        pagination: { page_size: page.page_size, page_number: pageNumber, total_count: total },
+        locale: item.locale ?? 'eng',
+      },
+    };
+  }
+
+  /** A signed answer envelope (callback header) to the envelope's sender. */
+  private answer(request: Envelope, action: string, message: Record<string, unknown>, s: { status: 'succ' | 'rjct'; reason?: { code: string; message: string }; total: number; completed: number }) {
+    const header = {
+      version: '1.0.0',
+      message_id: randomUUID(),
+      message_ts: isoNow(),
+      action,
+      status: s.status,
+      ...(s.reason ? { status_reason_code: s.reason.code, status_reason_message: s.reason.message } : {}),
+      total_count: s.total,
+      completed_count: s.completed,
+      sender_id: this.settings.dci.platformId,
+      receiver_id: request.header.sender_id,
+      is_msg_encrypted: false,
+    };
+    const signature = signEnvelope({ header, message }, { privateKey: this.signingKey!, senderId: this.settings.dci.platformId, keyId: this.keyId, algorithm: 'ed25519' }, new Date());
+    return { signature, header, message };
+  }
+}
