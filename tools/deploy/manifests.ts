@@ -64,6 +64,7 @@ export const SERVICES: ServiceSizing[] = [
     secrets: {
       AUTH_TOKEN_SECRET: ['satupintu-gateway', 'token-secret'],
       AUTH_BOOTSTRAP_ADMIN_KEY: ['satupintu-gateway', 'bootstrap-admin-key'],
+      DCI_SIGNING_KEY: ['satupintu-gateway', 'dci-signing-key'],
       WEBHOOK_SIGNING_KEY: ['satupintu-webhook', 'signing-key'],
     },
   },

@@ -33,6 +33,9 @@ ensure_secrets() {
   if [[ ! -s "$SECRETS/webhook.key" ]]; then
     (umask 077; "$NODE" -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" >"$SECRETS/webhook.key")
   fi
+  if [[ ! -s "$SECRETS/dci-signing.key" ]]; then # the gateway's DCI signing key (Ed25519, PEM in base64)
+    (umask 077; "$NODE" -e "const c=require('node:crypto');process.stdout.write(Buffer.from(c.generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'pem'})).toString('base64'))" >"$SECRETS/dci-signing.key")
+  fi
   if [[ ! -s "$SECRETS/token.secret" ]]; then
     (umask 077; "$NODE" -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" >"$SECRETS/token.secret")
   fi
@@ -46,7 +49,7 @@ start_one() { # service instance
   if pid_alive "$pidfile"; then say "$svc #$i already running (pid $(cat "$pidfile"), port $port)"; return; fi
   [[ -f "$ROOT/dist/apps/$svc/src/main.js" ]] || die "dist/apps/$svc is missing: run 'npm run build' first"
   local auth=()
-  [[ $svc == gateway ]] && auth=(AUTH_BOOTSTRAP_ADMIN_KEY="$(cat "$SECRETS/admin.key")" AUTH_TOKEN_SECRET="$(cat "$SECRETS/token.secret")")
+  [[ $svc == gateway ]] && auth=(AUTH_BOOTSTRAP_ADMIN_KEY="$(cat "$SECRETS/admin.key")" AUTH_TOKEN_SECRET="$(cat "$SECRETS/token.secret")" DCI_SIGNING_KEY="$(cat "$SECRETS/dci-signing.key")")
   [[ $svc == gateway || $svc == subscriptions ]] && auth+=(WEBHOOK_SIGNING_KEY="$(cat "$SECRETS/webhook.key")")
   # Each service signs in to Kafka as its own principal (svc-<service>), allowed only its topics.
   # shellcheck disable=SC2046
