@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 const ROOT = join(__dirname, '..');
 const SERVICES = { gateway: 3000, validation: 3001, dedup: 3002, aggregation: 3003, eligibility: 3004, subscriptions: 3005 };
 /** Variables a service reads besides the base ones (the gateway's secrets, set from .env in compose). */
-const OWN_VARIABLES: Record<string, string[]> = { gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'WEBHOOK_SIGNING_KEY'], subscriptions: ['WEBHOOK_SIGNING_KEY'] };
+const OWN_VARIABLES: Record<string, string[]> = { gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'DCI_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY'], subscriptions: ['WEBHOOK_SIGNING_KEY'] };
 
 interface ComposeService {
   ports?: string[];

@@ -13,7 +13,10 @@ import { ACCESS_SETTINGS, type AccessSettings } from './config/access.config';
 import { GATEWAY } from './config/service';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DciController } from './dci/dci.controller';
+import { DciCallbacks } from './dci/callbacks';
 import { DciService } from './dci/dci.service';
+import { DciNotifier } from './dci/notifier';
+import { DciSigner } from './dci/signer';
 import { EligibilityConsumer } from './eligibility/eligibility.consumer';
 import { EligibilityController } from './eligibility/eligibility.controller';
 import { EligibilityService } from './eligibility/eligibility.service';
@@ -61,7 +64,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
       AuditService, PrincipalsService,
       { provide: APP_GUARD, useClass: AccessGuard },
       { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, GrantsService, ImportsService, ImportRunner, DciService,
+      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, GrantsService, ImportsService, ImportRunner, DciSigner, DciCallbacks, DciNotifier, DciService,
     ],
   })
   class GatewayModule {}

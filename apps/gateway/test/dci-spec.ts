@@ -54,7 +54,9 @@ export function requestProblems(path: string, body: unknown): string[] {
 /** Problems of an answer against the path's default response schema, or the HttpErrorResponse for an error status. */
 export function responseProblems(path: string, status: number, body: unknown): string[] {
   const responses = doc.paths[path].post.responses;
-  const schema = status >= 400 ? ((doc.components as { responses: Record<string, { content: { 'application/json': { schema: Schema } } }> }).responses.HttpErrorResponse.content['application/json'].schema) : responses.default.content!['application/json'].schema;
+  const named = (doc.components as { responses: Record<string, { content: { 'application/json': { schema: Schema } } }> }).responses;
+  const answer = responses.default.$ref ? named[responses.default.$ref.split('/').pop()!] : responses.default;
+  const schema = status >= 400 ? named.HttpErrorResponse.content['application/json'].schema : answer.content!['application/json'].schema;
   const v = validator(`res ${path} ${status >= 400 ? 'error' : 'ok'}`, schema);
   return v(body) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }

@@ -2,6 +2,8 @@ import type { FamilyRecord } from '@satupintu/contracts';
 import { officialRegions } from '@satupintu/domain';
 import { authFetch, createPrincipal, eventually, family, submit, TestStack, type TestPrincipal } from '@satupintu/testing';
 import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { signEnvelope, verifyEnvelope } from '../src/dci/signature';
 import { requestProblems, responseProblems } from './dci-spec';
 
@@ -17,7 +19,7 @@ import { requestProblems, responseProblems } from './dci-spec';
 type Json = any;
 type Answer = { status: number; body: Record<string, Json> };
 
-describe('DCI Social Registry API: sync search', () => {
+describe('DCI Social Registry API', () => {
   const stack = new TestStack('dci');
   let url: string;
   let agency: TestPrincipal;
@@ -31,9 +33,60 @@ describe('DCI Social Registry API: sync search', () => {
   const fa: FamilyRecord = { ...family({ village: v1, members: 4 }), welfareDecile: 2 };
   const fb: FamilyRecord = family({ village: v2, members: 3 });
   const fc: FamilyRecord = family({ village: v3, members: 3 });
+  const platformSigningKey = Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' })).toString('base64');
+
+  // The agency's callback receiver: a real HTTP server. It fails the first attempt at every
+  // message (so every callback is retried) and keeps what it accepted.
+  type Received = { path: string; body: Record<string, Json> };
+  const received: Received[] = [];
+  const attemptsOf = new Map<string, number>();
+  let receiver: Server;
+  let callbackBase: string;
+  const startReceiver = () =>
+    new Promise<void>((resolve) => {
+      receiver = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, Json>;
+          const id = String(body.header?.message_id);
+          const attempt = (attemptsOf.get(id) ?? 0) + 1;
+          attemptsOf.set(id, attempt);
+          if (attempt === 1) return void res.writeHead(503).end();
+          received.push({ path: req.url ?? '', body });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ message: { ack_status: 'ACK', timestamp: new Date().toISOString(), correlation_id: randomUUID() } }));
+        });
+      }).listen(0, '127.0.0.1', () => {
+        callbackBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/dci`;
+        resolve();
+      });
+    });
+  const platformKeys = async () => {
+    const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, string>> };
+    return jwks.keys.map((k) => ({ keyId: k.kid, algorithm: 'ed25519' as const, publicKeyPem: createPublicKey({ key: k, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string }));
+  };
+  /** The callbacks received at a path, each checked against the spec's schema for it and its signature. */
+  const callbacksAt = async (path: string, where: (b: Record<string, Json>) => boolean = () => true) => {
+    const keys = await platformKeys();
+    const found = received.filter((r) => r.path === `/dci${path}` && where(r.body));
+    for (const r of found) {
+      expect(requestProblems(path, r.body)).toEqual([]);
+      expect(verifyEnvelope(r.body as never, keys, new Date())).toBeNull();
+    }
+    return found.map((r) => r.body);
+  };
+  const send = async (path: string, body: unknown, key = agency.key): Promise<Answer> => {
+    const res = await authFetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, Json> };
+  };
+  const registered = async (f: FamilyRecord) =>
+    eventually(async () => {
+      const found = (await (await authFetch(`${url}/v1/families?kk=${f.kk}`)).json()) as { families: Array<{ version: number }> };
+      return found.families.length === 1 ? found.families[0] : undefined;
+    }, 180_000, 300);
 
   const envelope = (message: Record<string, unknown>, o: { action?: string; messageId?: string; total?: number; sender?: string; key?: KeyObject; now?: Date; ttl?: number } = {}) => {
-    const header = { version: '1.0.0', message_id: o.messageId ?? randomUUID(), message_ts: new Date().toISOString(), action: o.action ?? 'search', sender_id: o.sender ?? SENDER, receiver_id: 'satupintu.go.id', total_count: o.total ?? ((message.search_request as unknown[] | undefined)?.length ?? 1), is_msg_encrypted: false };
+    const header = { version: '1.0.0', message_id: o.messageId ?? randomUUID(), message_ts: new Date().toISOString(), action: o.action ?? 'search', sender_id: o.sender ?? SENDER, receiver_id: 'satupintu.go.id', total_count: o.total ?? (((message.search_request ?? message.subscribe_request) as unknown[] | undefined)?.length ?? 1), is_msg_encrypted: false };
     const signature = signEnvelope({ header, message }, { privateKey: o.key ?? privateKey, senderId: o.sender ?? SENDER, keyId: 'k1', algorithm: 'ed25519' }, o.now ?? new Date(), o.ttl ?? 300);
     return { signature, header, message };
   };
@@ -60,9 +113,12 @@ describe('DCI Social Registry API: sync search', () => {
   };
   const records = (body: Record<string, Json>) => body.message.search_response[0].data.reg_records as Array<Record<string, Json>>;
 
+  const GATEWAY_ENV = { DCI_SIGNING_KEY: platformSigningKey, DCI_CALLBACK_RETRY_BASE_MS: '200', DCI_CALLBACK_MAX_ATTEMPTS: '3', DCI_CALLBACK_POLL_MS: '50', DCI_CALLBACK_TIMEOUT_MS: '2000' };
+
   beforeAll(async () => {
     await stack.setUp();
-    url = (await stack.start('gateway')).url;
+    await startReceiver();
+    url = (await stack.start('gateway', { extraEnv: GATEWAY_ENV })).url;
     await Promise.all([stack.start('validation'), stack.start('dedup')]);
     agency = await createPrincipal(url, { role: 'agency', kind: 'system', regions: ['31.71'], agency: AGENCY, purposes: ['social-protection'] });
     analyst = await createPrincipal(url, { role: 'analyst', regions: ['31.71'] });
@@ -75,7 +131,7 @@ describe('DCI Social Registry API: sync search', () => {
     const sender = await authFetch(`${url}/v1/admin/dci/senders/${SENDER}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ agencyId: AGENCY, keys: [{ keyId: 'k1', algorithm: 'ed25519', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) }] }),
+      body: JSON.stringify({ agencyId: AGENCY, callbackBaseUrl: callbackBase, keys: [{ keyId: 'k1', algorithm: 'ed25519', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) }] }),
     });
     expect(sender.status).toBe(200);
     const res = await submit(url, [fa, fb, fc].map((f, i) => ({ idempotencyKey: `dci-${i}`, family: f })));
@@ -89,7 +145,10 @@ describe('DCI Social Registry API: sync search', () => {
     }, 180_000, 500);
   }, 300_000);
 
-  afterAll(() => stack.tearDown());
+  afterAll(async () => {
+    await stack.tearDown();
+    receiver?.close();
+  });
 
   it('finds a person by NIK as a Member, with only the granted fields, in a signed answer', async () => {
     const wife = fa.members[1];
@@ -205,9 +264,140 @@ describe('DCI Social Registry API: sync search', () => {
     expect(wrongAction.body.header).toMatchObject({ status: 'rjct', status_reason_code: 'rjct.action.invalid' });
   });
 
+  it('acknowledges an async search and answers it at the callback, retried until taken, signed and conforming', async () => {
+    const body = envelope(search({ query_type: 'idtype-value', response_entity: 'Member', query: { type: 'NIK', value: fb.members[1].nik } }));
+    expect(requestProblems('/registry/search', body)).toEqual([]);
+    const ack = await send('/registry/search', body);
+    expect(ack.status).toBe(200);
+    expect(responseProblems('/registry/search', 200, ack.body)).toEqual([]);
+    expect(ack.body.message.ack_status).toBe('ACK');
+    const correlationId = ack.body.message.correlation_id;
+    const [answer] = await eventually(async () => {
+      const found = await callbacksAt('/registry/on-search', (b) => b.message?.correlation_id === correlationId);
+      return found.length > 0 ? found : undefined;
+    }, 30_000, 100);
+    expect(answer.header).toMatchObject({ action: 'on-search', status: 'succ', receiver_id: SENDER });
+    expect(answer.message.search_response[0].data.reg_records[0].demographic_info.name.given_name).toBe(fb.members[1].name);
+    expect(attemptsOf.get(answer.header.message_id)).toBe(2);
+
+    // Its status, asked synchronously.
+    const status = envelope({ transaction_id: body.message.transaction_id, txnstatus_request: { reference_id: 'q1', txn_type: 'search', attribute_type: 'correlation_id', attribute_value: correlationId } }, { action: 'txn-status', total: 1 });
+    expect(requestProblems('/registry/sync/txn/status', status)).toEqual([]);
+    const txn = await send('/registry/sync/txn/status', status);
+    expect(txn.status).toBe(200);
+    expect(responseProblems('/registry/sync/txn/status', 200, txn.body)).toEqual([]);
+    expect(txn.body.message.txnstatus_response.txn_status.search_response).toEqual([expect.objectContaining({ reference_id: 'r1', status: 'succ' })]);
+  });
+
+  it('refuses a callback address outside the registered base URL', async () => {
+    const body = envelope(search({ query_type: 'idtype-value', query: { type: 'KK', value: fa.kk } }));
+    const elsewhere = { ...body, header: { ...body.header, sender_uri: 'http://169.254.169.254/latest' } };
+    const signed = { ...elsewhere, signature: signEnvelope({ header: elsewhere.header, message: elsewhere.message }, { privateKey, senderId: SENDER, keyId: 'k1', algorithm: 'ed25519' }, new Date()) };
+    await refusal(await send('/registry/search', signed), 400, 'err.sender_uri.invalid');
+  });
+
+  it('keeps subscriptions across a restart, notifies each registration and update in the granted regions once, and nothing after unsubscribing', async () => {
+    const subscribe = envelope(
+      {
+        transaction_id: randomUUID(),
+        subscribe_request: ['REGISTER', 'UPDATE'].map((type, i) => ({
+          reference_id: `s${i}`,
+          timestamp: new Date().toISOString(),
+          subscribe_criteria: { version: '1.0.0', reg_type: 'ns:org:RegistryType:Social', reg_event_type: type, filter_type: 'predicate', filter: [{ seq_num: 1, expression1: { attribute_name: 'region', operator: 'eq', attribute_value: granted } }], notify_record_type: 'spdci:Group' },
+          locale: 'ind',
+        })),
+      },
+      { action: 'subscribe' },
+    );
+    expect(requestProblems('/registry/subscribe', subscribe)).toEqual([]);
+    const ack = await send('/registry/subscribe', subscribe);
+    expect(responseProblems('/registry/subscribe', 200, ack.body)).toEqual([]);
+    expect(ack.body.message.ack_status).toBe('ACK');
+    const [onSubscribe] = await eventually(async () => {
+      const found = await callbacksAt('/registry/on-subscribe', (b) => b.message?.correlation_id === ack.body.message.correlation_id);
+      return found.length > 0 ? found : undefined;
+    }, 30_000, 100);
+    const codes: string[] = onSubscribe.message.subscribe_response.map((r: Json) => r.subscriptions[0].code);
+    expect(codes).toHaveLength(2);
+
+    // The gateway restarts; the subscriptions are kept in PostgreSQL.
+    await stack.stop('gateway');
+    url = (await stack.start('gateway', { extraEnv: GATEWAY_ENV })).url;
+
+    const fd: FamilyRecord = family({ village: v2, members: 2 });
+    const fe: FamilyRecord = family({ village: v3, members: 2 });
+    expect((await submit(url, [fd, fe].map((f, i) => ({ idempotencyKey: `dci-sub-${i}`, family: f })))).body.records.every((r) => r.status === 'accepted')).toBe(true);
+    await registered(fe);
+    const first = await registered(fd);
+    // A member is added: an update.
+    const grown: FamilyRecord = { ...fd, members: [...fd.members, { ...family({ village: v2, members: 3 }).members[2], relationship: 4 }] };
+    expect((await submit(url, [{ idempotencyKey: 'dci-sub-grown', family: grown }])).body.records[0].status).toBe('accepted');
+    await eventually(async () => ((await registered(fd)).version > first.version ? true : undefined), 60_000, 300);
+
+    const notifies = await eventually(async () => {
+      const found = await callbacksAt('/registry/notify');
+      return found.length >= 2 ? found : undefined;
+    }, 60_000, 200);
+    await new Promise((r) => setTimeout(r, 2000)); // nothing more arrives
+    const all = await callbacksAt('/registry/notify');
+    expect(all).toHaveLength(notifies.length);
+    const events = all.flatMap((n) => n.message.notify_event);
+    const kkOf = (e: Json) => e.data.reg_records.group_identifier.find((i: Json) => i.identifier_type === 'KK').identifier_value;
+    // Only the family in the granted region; the registration once, the update once.
+    expect(events.every((e) => kkOf(e) === fd.kk)).toBe(true);
+    expect(events.map((e) => e.data.reg_event_type)).toEqual(['REGISTER', 'NewHouseHoldMember']);
+    expect(events[1].data.reg_records.group_size).toBe(3);
+    expect(JSON.stringify(all)).not.toContain('poverty_score');
+
+    // Unsubscribed: nothing more.
+    const unsubscribe = envelope({ transaction_id: randomUUID(), timestamp: new Date().toISOString(), subscription_codes: codes }, { action: 'unsubscribe', total: codes.length });
+    expect(requestProblems('/registry/unsubscribe', unsubscribe)).toEqual([]);
+    const unAck = await send('/registry/unsubscribe', unsubscribe);
+    expect(unAck.body.message.ack_status).toBe('ACK');
+    const [onUnsubscribe] = await eventually(async () => {
+      const found = await callbacksAt('/registry/on-unsubscribe', (b) => b.message?.correlation_id === unAck.body.message.correlation_id);
+      return found.length > 0 ? found : undefined;
+    }, 30_000, 100);
+    expect(onUnsubscribe.message).toMatchObject({ status: 'succ', subscription_status: codes.map((code) => ({ code, status: 'unsubscribe' })) });
+    const ff: FamilyRecord = family({ village: v1, members: 2 });
+    expect((await submit(url, [{ idempotencyKey: 'dci-sub-after', family: ff }])).body.records[0].status).toBe('accepted');
+    await registered(ff);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await callbacksAt('/registry/notify')).toHaveLength(all.length);
+    const again = await send('/registry/unsubscribe', envelope({ transaction_id: randomUUID(), timestamp: new Date().toISOString(), subscription_codes: [codes[0]] }, { action: 'unsubscribe', total: 1 }));
+    expect(again.body.message.ack_status).toBe('ACK');
+  });
+
+  it('dead-letters a callback its receiver never takes, shows it to the admin, and sends it again on request', async () => {
+    const dead = 'dinsos.dead.example';
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const put = await authFetch(`${url}/v1/admin/dci/senders/${dead}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agencyId: AGENCY, callbackBaseUrl: `http://127.0.0.1:${port}`, keys: [{ keyId: 'k1', algorithm: 'ed25519', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) }] }),
+    });
+    expect(put.status).toBe(200);
+    const ack = await send('/registry/search', envelope(search({ query_type: 'idtype-value', query: { type: 'KK', value: fa.kk } }), { sender: dead }));
+    expect(ack.body.message.ack_status).toBe('ACK');
+    const status = await eventually(async () => {
+      const s = (await (await authFetch(`${url}/v1/admin/dci/callbacks?sender=${dead}`)).json()) as { senders: Record<string, { dead: number }>; dead: Array<{ seq: number; attempts: number; lastError: string }> };
+      return s.senders[dead]?.dead === 1 ? s : undefined;
+    }, 30_000, 200);
+    expect(status.dead[0]).toMatchObject({ attempts: 3, lastError: 'connection failed' });
+    const redeliver = await authFetch(`${url}/v1/admin/dci/senders/${dead}/callbacks/redeliver`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(redeliver.status).toBe(202);
+    expect(await redeliver.json()).toEqual({ redelivering: 1 });
+  });
+
   it('audits every answer with the records it carried, never their NIK', async () => {
     const rows = await stack.db.query(`select outcome, record_ids, purpose, detail::text as detail from gateway.audit_log where action = 'dci.search' and actor_id = $1 order by at`, [agency.id]);
     expect(rows.rows.length).toBeGreaterThanOrEqual(8);
+    // Every callback that carried personal data left an entry when it was delivered.
+    const delivered = await stack.db.query(`select count(*) as n from gateway.audit_log where action in ('dci.on-search', 'dci.notify')`);
+    expect(Number(delivered.rows[0].n)).toBeGreaterThanOrEqual(3);
     expect(rows.rows.some((r: { outcome: string; record_ids: string[] }) => r.outcome === 'ok' && r.record_ids.length > 0)).toBe(true);
     expect(rows.rows.every((r: { purpose: string }) => r.purpose === 'social-protection')).toBe(true);
     for (const f of [fa, fb]) for (const m of f.members) expect(JSON.stringify(rows.rows)).not.toContain(m.nik!);

@@ -24,9 +24,15 @@ const AccessConfigSchema = z.object({
   /** Smallest count of a sensitive category (health, stunting, disability, welfare deciles) an indicator answer shows. */
   SMALL_CELL_MIN: z.coerce.number().int().min(1).max(100).default(5),
   /** The platform's DCI signing key: an Ed25519 private key, PEM (PKCS#8) or that PEM in base64. Without it the DCI API is off in production (503) and uses a key generated at start elsewhere. */
-  DCI_SIGNING_KEY: z.string().min(40).optional(),
+  DCI_SIGNING_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(40).optional()),
   /** The platform's id in DCI envelopes (sender_id of its answers, the receiver_id callers name). */
   DCI_PLATFORM_ID: z.string().min(3).max(100).default('satupintu.go.id'),
+  /** DCI callbacks (on-search, notify ...): attempts before dead-lettering, exponential backoff, receiver timeout, queue poll. */
+  DCI_CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  DCI_CALLBACK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+  DCI_CALLBACK_RETRY_MAX_MS: z.coerce.number().int().min(10).default(900_000),
+  DCI_CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  DCI_CALLBACK_POLL_MS: z.coerce.number().int().min(10).default(250),
   /** Allow http:// webhook URLs (development and tests on loopback only). */
   WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
@@ -42,7 +48,7 @@ export interface AccessSettings {
   webhookSigningKey: string | null;
   webhookAllowHttp: boolean;
   minCellSize: number;
-  dci: { signingKeyPem: string | null; generateKey: boolean; platformId: string };
+  dci: { signingKeyPem: string | null; generateKey: boolean; platformId: string; callbacks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; pollMs: number } };
 }
 
 export const ACCESS_SETTINGS = Symbol('ACCESS_SETTINGS');
@@ -62,6 +68,7 @@ export function loadAccessSettings(env: Record<string, string | undefined> = pro
     webhookSigningKey: c.WEBHOOK_SIGNING_KEY ?? null,
     webhookAllowHttp: c.WEBHOOK_ALLOW_HTTP,
     minCellSize: c.SMALL_CELL_MIN,
-    dci: { signingKeyPem: c.DCI_SIGNING_KEY ? (c.DCI_SIGNING_KEY.includes('BEGIN') ? c.DCI_SIGNING_KEY : Buffer.from(c.DCI_SIGNING_KEY, 'base64').toString('utf8')) : null, generateKey: c.NODE_ENV !== 'production', platformId: c.DCI_PLATFORM_ID },
+    dci: { signingKeyPem: c.DCI_SIGNING_KEY ? (c.DCI_SIGNING_KEY.includes('BEGIN') ? c.DCI_SIGNING_KEY : Buffer.from(c.DCI_SIGNING_KEY, 'base64').toString('utf8')) : null, generateKey: c.NODE_ENV !== 'production', platformId: c.DCI_PLATFORM_ID,
+      callbacks: { maxAttempts: c.DCI_CALLBACK_MAX_ATTEMPTS, retryBaseMs: c.DCI_CALLBACK_RETRY_BASE_MS, retryMaxMs: c.DCI_CALLBACK_RETRY_MAX_MS, timeoutMs: c.DCI_CALLBACK_TIMEOUT_MS, pollMs: c.DCI_CALLBACK_POLL_MS } },
   };
 }

@@ -1,8 +1,9 @@
-import { ArgumentsHost, Body, Catch, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Put, UseFilters, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Body, Catch, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Put, Query, UseFilters, type ExceptionFilter } from '@nestjs/common';
 import { ApiError, Public } from '@satupintu/platform';
 import type { Response } from 'express';
 import { Audited, CurrentCaller, Requires } from '../auth/access.decorators';
 import type { Caller } from '../auth/caller';
+import { DciCallbacks } from './callbacks';
 import { DciError, DciService } from './dci.service';
 
 /** The DCI code of a gateway refusal that happens before the DCI handler runs (credentials, rate limits). */
@@ -36,14 +37,19 @@ export class DciErrorFilter implements ExceptionFilter {
 }
 
 /**
- * The registry side of the DCI (SPDCI) Social Registry API v1.0.0 (docs/dci.md): synchronous
- * search, the platform's signing keys, and the admin's registry of senders. Callers are agency
+ * The registry side of the DCI (SPDCI) Social Registry API v1.0.0 (docs/dci.md): search (sync, and
+ * async with the answer as a callback), subscribe / unsubscribe (notifications follow as
+ * callbacks), transaction status, the platform's signing keys, and the admin's senders and callback
+ * queue. Callers are agency
  * principals (Authorization: Bearer, as every API call); answers are cut to the agency's grant and
  * audited.
  */
 @Controller()
 export class DciController {
-  constructor(@Inject(DciService) private readonly dci: DciService) {}
+  constructor(
+    @Inject(DciService) private readonly dci: DciService,
+    @Inject(DciCallbacks) private readonly callbacks: DciCallbacks,
+  ) {}
 
   @Post('registry/sync/search')
   @HttpCode(200)
@@ -52,6 +58,49 @@ export class DciController {
   @Audited('dci.search', 'family')
   syncSearch(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     return this.dci.syncSearch(body, caller);
+  }
+
+  @Post('registry/search')
+  @HttpCode(200)
+  @UseFilters(DciErrorFilter)
+  @Requires('dci:search')
+  @Audited('dci.search', 'family')
+  search(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.dci.asyncSearch(body, caller);
+  }
+
+  @Post('registry/subscribe')
+  @HttpCode(200)
+  @UseFilters(DciErrorFilter)
+  @Requires('dci:search')
+  @Audited('dci.subscribe', 'dci-subscription')
+  subscribe(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.dci.subscribe(body, caller);
+  }
+
+  @Post('registry/unsubscribe')
+  @HttpCode(200)
+  @UseFilters(DciErrorFilter)
+  @Requires('dci:search')
+  @Audited('dci.unsubscribe', 'dci-subscription')
+  unsubscribe(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.dci.unsubscribe(body, caller);
+  }
+
+  @Post('registry/txn/status')
+  @HttpCode(200)
+  @UseFilters(DciErrorFilter)
+  @Requires('dci:search')
+  txnStatus(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.dci.asyncTxnStatus(body, caller);
+  }
+
+  @Post('registry/sync/txn/status')
+  @HttpCode(200)
+  @UseFilters(DciErrorFilter)
+  @Requires('dci:search')
+  syncTxnStatus(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.dci.syncTxnStatus(body, caller);
   }
 
   @Get('.well-known/jwks.json')
@@ -71,6 +120,19 @@ export class DciController {
   @Requires('dci:manage')
   senders() {
     return this.dci.listSenders();
+  }
+
+  @Get('v1/admin/dci/callbacks')
+  @Requires('dci:manage')
+  callbackStatus(@Query('sender') sender?: string) {
+    return this.callbacks.status(typeof sender === 'string' ? sender : undefined);
+  }
+
+  @Post('v1/admin/dci/senders/:senderId/callbacks/redeliver')
+  @HttpCode(202)
+  @Requires('dci:manage')
+  redeliver(@Param('senderId') senderId: string, @Body() body: unknown) {
+    return this.callbacks.redeliver(senderId, body);
   }
 }
 

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AgencyId, type AgencyGrant, type FamilyState } from '@satupintu/contracts';
 import { projectFamily } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE } from '@satupintu/platform';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { SCOPE_SQL, type Caller } from '../auth/caller';
 import { ACCESS_SETTINGS, type AccessSettings } from '../config/access.config';
@@ -11,7 +11,9 @@ import { parseBody } from '../http/params';
 import { GrantsService } from '../subscriptions/grants.service';
 import { toDciGroup, toDciMember } from './mapping';
 import { QueryProblem, readCriteria, regionsOutside, toSql, ungrantedAttributes, type RegistryQuery } from './queries';
-import { checkPublicKey, signEnvelope, verifyEnvelope, SIGNATURE_ALGORITHMS, type SenderKey } from './signature';
+import { checkPublicKey, verifyEnvelope, SIGNATURE_ALGORITHMS, type SenderKey } from './signature';
+import { DciSigner } from './signer';
+import { CALLBACK_PATHS, DciCallbacks, type CallbackKind } from './callbacks';
 
 /** An error of the DCI communication layer, answered as the spec's HttpErrorResponse `{ errors: [{ code, message }] }`. */
 export class DciError extends ApiError {
@@ -61,6 +63,36 @@ const SearchItem = z.object({
 });
 type SearchItem = z.infer<typeof SearchItem>;
 const SearchMessage = z.object({ transaction_id: z.string().min(1).max(99), search_request: z.array(z.unknown()).min(1) });
+const SubscribeMessage = z.object({ transaction_id: z.string().min(1).max(99), subscribe_request: z.array(z.unknown()).min(1) });
+const SubscribeItem = z.object({
+  reference_id: z.string().min(1).max(99),
+  timestamp: z.string().max(40),
+  subscribe_criteria: z.object({
+    reg_type: z.string().max(200).optional(),
+    reg_event_type: z.string().max(200),
+    filter_type: z.enum(['idtype-value', 'expression', 'predicate']).optional(),
+    filter: z.unknown(),
+    notify_record_type: z.string().max(200),
+  }).passthrough(),
+  locale: z.string().max(10).optional(),
+});
+const UnsubscribeMessage = z.object({ transaction_id: z.string().min(1).max(99), timestamp: z.string().max(40), subscription_codes: z.array(z.string().max(99)).min(1).max(100) });
+const TxnStatusMessage = z.object({
+  transaction_id: z.string().min(1).max(99),
+  txnstatus_request: z.object({
+    reference_id: z.string().max(99),
+    txn_type: z.enum(['search', 'subscribe', 'receipt']),
+    attribute_type: z.enum(['transaction_id', 'reference_id_list', 'correlation_id']),
+    attribute_value: z.union([z.string().max(99), z.array(z.string().max(99)).max(100)]),
+  }),
+});
+
+interface SenderRow {
+  sender_id: string;
+  agency_id: string;
+  status: string;
+  callback_base_url: string | null;
+}
 
 /** Requests one message may carry (header.total_count). */
 export const MAX_REQUESTS = 20;
@@ -80,26 +112,17 @@ const isoNow = () => new Date().toISOString();
  */
 @Injectable()
 export class DciService {
-  private readonly signingKey: KeyObject | null;
-  private readonly keyId: string;
-
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(GrantsService) private readonly grants: GrantsService,
     @Inject(ACCESS_SETTINGS) private readonly settings: AccessSettings,
-  ) {
-    const pem = settings.dci.signingKeyPem;
-    this.signingKey = pem ? createPrivateKey(pem) : settings.dci.generateKey ? generateKeyPairSync('ed25519').privateKey : null;
-    if (this.signingKey && this.signingKey.asymmetricKeyType !== 'ed25519') throw new Error('DCI_SIGNING_KEY must be an Ed25519 private key');
-    const spki = this.signingKey ? createPublicKey(this.signingKey).export({ type: 'spki', format: 'der' }) : Buffer.alloc(0);
-    this.keyId = createHash('sha256').update(spki).digest('base64url').slice(0, 16);
-  }
+    @Inject(DciSigner) private readonly signer: DciSigner,
+    @Inject(DciCallbacks) private readonly callbacks: DciCallbacks,
+  ) {}
 
   /** The platform's public signing key as a JSON Web Key Set. */
   jwks() {
-    if (!this.signingKey) return { keys: [] };
-    const jwk = createPublicKey(this.signingKey).export({ format: 'jwk' });
-    return { keys: [{ ...jwk, kid: this.keyId, alg: 'EdDSA', use: 'sig' }] };
+    return this.signer.jwks();
   }
 
   async putSender(senderId: string, body: unknown, by: Caller) {
@@ -136,8 +159,8 @@ export class DciService {
    * speaking for the caller's agency), the receiver, and the signature. Throws the spec's
    * communication-layer errors.
    */
-  async authenticate(body: unknown, caller: Caller): Promise<{ envelope: Envelope; grant: AgencyGrant }> {
-    if (!this.signingKey) throw new DciError(503, 'err.service.unavailable', 'the DCI API is not configured (DCI_SIGNING_KEY)');
+  async authenticate(body: unknown, caller: Caller): Promise<{ envelope: Envelope; grant: AgencyGrant; sender: SenderRow }> {
+    if (!this.signer.enabled) throw new DciError(503, 'err.service.unavailable', 'the DCI API is not configured (DCI_SIGNING_KEY)');
     const parsed = Envelope.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -146,7 +169,7 @@ export class DciService {
     const envelope = parsed.data;
     if (envelope.header.is_msg_encrypted) throw new DciError(400, 'err.encryption.invalid', 'encrypted messages are not supported; send is_msg_encrypted false over TLS');
     if (envelope.header.receiver_id !== undefined && envelope.header.receiver_id !== this.settings.dci.platformId) throw new DciError(400, 'err.receiver_id.invalid', `receiver_id must be ${this.settings.dci.platformId}`);
-    const [sender]: Array<{ agency_id: string; status: string }> = await this.db.query('select agency_id, status from gateway.dci_senders where sender_id = $1', [envelope.header.sender_id]);
+    const [sender]: SenderRow[] = await this.db.query('select sender_id, agency_id, status, callback_base_url from gateway.dci_senders where sender_id = $1', [envelope.header.sender_id]);
     if (!sender || sender.status !== 'active' || (caller.principal.role !== 'admin' && sender.agency_id !== caller.principal.agency)) {
       throw new DciError(403, 'err.sender_id.invalid', 'sender_id is not registered for your agency');
     }
@@ -155,7 +178,7 @@ export class DciService {
     if (problem) throw new DciError(401, problem.code, problem.message);
     const grant = await this.grants.find(sender.agency_id);
     if (!grant || grant.status !== 'active') throw new DciError(403, 'err.request.forbidden', 'your agency has no grant in force');
-    return { envelope, grant };
+    return { envelope, grant, sender };
   }
 
   /**
@@ -181,18 +204,53 @@ export class DciService {
   /** POST /registry/sync/search: every search request of the message answered in the response. */
   async syncSearch(body: unknown, caller: Caller) {
     const { envelope, grant } = await this.authenticate(body, caller);
+    const message = this.searchMessage(envelope);
+    const correlationId = randomUUID();
+    const rejected = await this.headerProblem(envelope, 'search', message.search_request.length);
+    if (rejected) return this.answer(envelope, 'on-search', { transaction_id: message.transaction_id, correlation_id: correlationId, search_response: [] }, { status: 'rjct', reason: rejected, total: message.search_request.length, completed: 0 });
+    const responses = await this.answerSearches(message, grant, caller);
+    await this.recordTransaction(this.db, correlationId, envelope, 'search', message.transaction_id, responses);
+    return this.answer(envelope, 'on-search', { transaction_id: message.transaction_id, correlation_id: correlationId, search_response: responses }, { status: 'succ', total: responses.length, completed: responses.length });
+  }
+
+  /**
+   * POST /registry/search: the message is checked and acknowledged (ACK with its correlation id);
+   * the answer goes to the sender's callback (`{base}/registry/on-search`, or the `sender_uri` it
+   * gave under its registered base URL) through the callback queue.
+   */
+  async asyncSearch(body: unknown, caller: Caller) {
+    const { envelope, grant, sender } = await this.authenticate(body, caller);
+    const message = this.searchMessage(envelope);
+    const url = this.callbackUrl(sender, envelope, 'on-search');
+    const rejected = await this.headerProblem(envelope, 'search', message.search_request.length);
+    if (rejected) return this.nack(rejected);
+    const correlationId = randomUUID();
+    const responses = await this.answerSearches(message, grant, caller);
+    await this.db.transaction(async (m) => {
+      await this.recordTransaction(m, correlationId, envelope, 'search', message.transaction_id, responses);
+      await this.callbacks.enqueue(m, [{
+        senderId: envelope.header.sender_id, kind: 'on-search', url,
+        header: this.callbackHeader(envelope, 'on-search', { status: 'succ', total: responses.length, completed: responses.length }),
+        message: { transaction_id: message.transaction_id, correlation_id: correlationId, search_response: responses },
+        recordIds: caller.recordIds,
+      }]);
+    });
+    return this.ack(correlationId);
+  }
+
+  private searchMessage(envelope: Envelope) {
     const message = SearchMessage.safeParse(envelope.message);
     if (!message.success) throw new DciError(400, 'err.request.bad', `malformed search message: ${message.error.issues[0].path.join('.')}: ${message.error.issues[0].message}`);
-    const correlationId = randomUUID();
-    const rejected = await this.headerProblem(envelope, 'search', message.data.search_request.length);
-    if (rejected) return this.answer(envelope, 'on-search', { transaction_id: message.data.transaction_id, correlation_id: correlationId, search_response: [] }, { status: 'rjct', reason: rejected, total: message.data.search_request.length, completed: 0 });
+    return message.data;
+  }
 
+  private async answerSearches(message: z.infer<typeof SearchMessage>, grant: AgencyGrant, caller: Caller) {
     const seen = new Set<string>();
-    const responses = [];
+    const responses: Array<Record<string, unknown>> = [];
     let found = 0;
-    for (const raw of message.data.search_request) {
+    for (const raw of message.search_request) {
       const item = SearchItem.safeParse(raw);
-      const referenceId = typeof (raw as { reference_id?: unknown })?.reference_id === 'string' ? (raw as { reference_id: string }).reference_id.slice(0, 99) : 'unknown';
+      const referenceId = referenceOf(raw);
       if (!item.success) {
         responses.push(this.rejected(referenceId, 'rjct.search_criteria.invalid', `${item.error.issues[0].path.join('.')}: ${item.error.issues[0].message}`));
         continue;
@@ -209,8 +267,203 @@ export class DciService {
         responses.push(result.response);
       }
     }
-    caller.detail = { transactionId: message.data.transaction_id, requests: responses.length, found, agency: grant.agencyId };
-    return this.answer(envelope, 'on-search', { transaction_id: message.data.transaction_id, correlation_id: correlationId, search_response: responses }, { status: 'succ', total: responses.length, completed: responses.length });
+    caller.detail = { transactionId: message.transaction_id, requests: responses.length, found, agency: grant.agencyId };
+    return responses;
+  }
+
+  /** What was asked in an accepted message and how each request stands (for txn/status); no personal data. */
+  private async recordTransaction(m: EntityManager | DataSource, correlationId: string, envelope: Envelope, action: string, transactionId: string, responses: ReadonlyArray<Record<string, unknown>>) {
+    const requests = responses.map((r) => ({ reference_id: r.reference_id, status: r.status, ...(r.status_reason_code ? { status_reason_code: r.status_reason_code } : {}), timestamp: r.timestamp }));
+    await m.query('insert into gateway.dci_transactions (correlation_id, sender_id, transaction_id, action, requests) values ($1, $2, $3, $4, $5)', [correlationId, envelope.header.sender_id, transactionId, action, JSON.stringify(requests)]);
+  }
+
+  /** Where a sender's callback of this kind goes: under its registered base URL, never elsewhere. */
+  callbackUrl(sender: SenderRow, envelope: Envelope | null, kind: CallbackKind): string {
+    const base = sender.callback_base_url?.replace(/\/+$/, '');
+    if (!base) throw new DciError(400, 'err.sender_uri.invalid', 'this sender has no callback base URL registered; ask the admin to register one');
+    const given = envelope?.header.sender_uri;
+    if (given !== undefined) {
+      if (given !== base && !given.startsWith(`${base}/`)) throw new DciError(400, 'err.sender_uri.invalid', "sender_uri must lie under the sender's registered callback base URL");
+      if (/[?#]|\/\.\.?(\/|$)/.test(given.slice(base.length))) throw new DciError(400, 'err.sender_uri.invalid', 'sender_uri may not carry a query, a fragment or dot segments');
+      return given;
+    }
+    return `${base}${CALLBACK_PATHS[kind]}`;
+  }
+
+  /** The Response of an accepted asynchronous message. */
+  private ack(correlationId: string) {
+    return { message: { ack_status: 'ACK', timestamp: isoNow(), correlation_id: correlationId } };
+  }
+
+  /** A message refused on its header (duplicate id, counts, action ...): ERR with the reason code in the message. */
+  private nack(reason: { code: string; message: string }) {
+    return { message: { ack_status: 'ERR', timestamp: isoNow(), correlation_id: randomUUID(), error: { code: 'err.request.bad', message: `${reason.code}: ${reason.message}` } } };
+  }
+
+  /** POST /registry/subscribe: subscriptions kept (until unsubscribed), answered by on-subscribe. */
+  async subscribe(body: unknown, caller: Caller) {
+    const { envelope, grant, sender } = await this.authenticate(body, caller);
+    const message = SubscribeMessage.safeParse(envelope.message);
+    if (!message.success) throw new DciError(400, 'err.request.bad', `malformed subscribe message: ${message.error.issues[0].path.join('.')}: ${message.error.issues[0].message}`);
+    const url = this.callbackUrl(sender, envelope, 'on-subscribe');
+    this.callbackUrl(sender, null, 'notify');
+    const rejected = await this.headerProblem(envelope, 'subscribe', message.data.subscribe_request.length);
+    if (rejected) return this.nack(rejected);
+    const correlationId = randomUUID();
+    const responses: Array<Record<string, unknown>> = [];
+    await this.db.transaction(async (m) => {
+      const seen = new Set<string>();
+      for (const raw of message.data.subscribe_request) {
+        const referenceId = referenceOf(raw);
+        const item = SubscribeItem.safeParse(raw);
+        if (!item.success) {
+          responses.push(this.rejected(referenceId, 'rjct.notify_details.invalid', `${item.error.issues[0].path.join('.')}: ${item.error.issues[0].message}`));
+          continue;
+        }
+        if (seen.has(referenceId)) {
+          responses.push(this.rejected(referenceId, 'rjct.reference_id.duplicate', 'this reference_id appears twice in the message'));
+          continue;
+        }
+        seen.add(referenceId);
+        const c = item.data.subscribe_criteria;
+        const eventTypes = readEventTypes(c.reg_event_type);
+        if (!eventTypes) {
+          responses.push(this.rejected(referenceId, 'rjct.notify_types.invalid', `reg_event_type must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}`, item.data.locale));
+          continue;
+        }
+        const entity = /member$/i.test(c.notify_record_type) ? 'Member' : 'Group';
+        let query: RegistryQuery;
+        try {
+          query = readCriteria({ query_type: c.filter_type ?? (Array.isArray(c.filter) ? 'predicate' : 'idtype-value'), query: c.filter, response_entity: entity });
+        } catch (e) {
+          if (!(e instanceof QueryProblem)) throw e;
+          responses.push(this.rejected(referenceId, 'rjct.notify_details.invalid', e.message, item.data.locale));
+          continue;
+        }
+        const refused = this.grantRefusal(query, grant);
+        if (refused) {
+          responses.push(this.rejected(referenceId, 'rjct.notify_details.invalid', refused.message, item.data.locale));
+          continue;
+        }
+        const [existing]: Array<{ code: string }> = await m.query(
+          `select code from gateway.dci_subscriptions where sender_id = $1 and status = 'subscribe' and event_types = $2 and entity = $3 and query = $4::jsonb`,
+          [envelope.header.sender_id, eventTypes, query.entity, JSON.stringify(query)],
+        );
+        if (existing) {
+          responses.push({ ...this.rejected(referenceId, 'rjct.event.already_subscribed', `subscription ${existing.code} is the same`, item.data.locale) });
+          continue;
+        }
+        const code = randomUUID();
+        const locale = item.data.locale ?? 'eng';
+        await m.query(
+          `insert into gateway.dci_subscriptions (code, sender_id, agency_id, event_types, entity, filter_type, filter, query, locale, status) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'subscribe')`,
+          [code, envelope.header.sender_id, grant.agencyId, eventTypes, query.entity, c.filter_type ?? 'predicate', JSON.stringify(c.filter), JSON.stringify(query), locale],
+        );
+        responses.push({
+          reference_id: referenceId, timestamp: isoNow(), status: 'succ', locale,
+          subscriptions: [{ version: '1.0.0', code, status: 'subscribe', timestamp: isoNow(), reg_type: c.reg_type ?? 'ns:org:RegistryType:Social', reg_event_type: c.reg_event_type, filter_type: c.filter_type ?? 'predicate', filter: c.filter, notify_record_type: c.notify_record_type, locale }],
+        });
+      }
+      await this.recordTransaction(m, correlationId, envelope, 'subscribe', message.data.transaction_id, responses);
+      await this.callbacks.enqueue(m, [{
+        senderId: envelope.header.sender_id, kind: 'on-subscribe', url,
+        header: this.callbackHeader(envelope, 'on-subscribe', { status: 'succ', total: responses.length, completed: responses.length }),
+        message: { transaction_id: message.data.transaction_id, correlation_id: correlationId, subscribe_response: responses },
+      }]);
+    });
+    caller.detail = { transactionId: message.data.transaction_id, subscriptions: responses.filter((r) => r.status === 'succ').length, agency: grant.agencyId };
+    return this.ack(correlationId);
+  }
+
+  /** POST /registry/unsubscribe: the sender's subscriptions ended, answered by on-unsubscribe. */
+  async unsubscribe(body: unknown, caller: Caller) {
+    const { envelope, sender } = await this.authenticate(body, caller);
+    const message = UnsubscribeMessage.safeParse(envelope.message);
+    if (!message.success) throw new DciError(400, 'err.request.bad', `malformed unsubscribe message: ${message.error.issues[0].path.join('.')}: ${message.error.issues[0].message}`);
+    const url = this.callbackUrl(sender, envelope, 'on-unsubscribe');
+    const rejected = await this.headerProblem(envelope, 'unsubscribe', message.data.subscription_codes.length);
+    if (rejected) return this.nack(rejected);
+    const correlationId = randomUUID();
+    await this.db.transaction(async (m) => {
+      const statuses: Array<{ code: string; status: 'unsubscribe' }> = [];
+      let problem: { code: string; message: string } | null = null;
+      for (const code of message.data.subscription_codes) {
+        const [row]: Array<{ status: string }> = /^[0-9a-f-]{36}$/i.test(code) ? await m.query('select status from gateway.dci_subscriptions where code = $1 and sender_id = $2 for update', [code, envelope.header.sender_id]) : [];
+        if (!row) problem ??= { code: 'rjct.subscription_code.invalid', message: `no subscription of this sender has the code ${code.slice(0, 40)}` };
+        else if (row.status === 'unsubscribe') problem ??= { code: 'rjct.event.already_unsubscribed', message: `${code} was unsubscribed before` };
+        else {
+          await m.query(`update gateway.dci_subscriptions set status = 'unsubscribe', ended_at = now() where code = $1`, [code]);
+          statuses.push({ code, status: 'unsubscribe' });
+        }
+      }
+      const answer = {
+        transaction_id: message.data.transaction_id, correlation_id: correlationId, timestamp: isoNow(),
+        status: problem && statuses.length === 0 ? 'rjct' : 'succ',
+        ...(problem ? { status_reason_code: problem.code, status_reason_message: problem.message } : {}),
+        subscription_status: statuses,
+      };
+      await this.recordTransaction(m, correlationId, envelope, 'unsubscribe', message.data.transaction_id, [{ reference_id: message.data.transaction_id, status: answer.status, status_reason_code: problem?.code, timestamp: answer.timestamp }]);
+      await this.callbacks.enqueue(m, [{
+        senderId: envelope.header.sender_id, kind: 'on-unsubscribe', url,
+        header: this.callbackHeader(envelope, 'on-unsubscribe', { status: 'succ', total: message.data.subscription_codes.length, completed: message.data.subscription_codes.length }),
+        message: answer,
+      }]);
+      caller.detail = { transactionId: message.data.transaction_id, unsubscribed: statuses.length };
+    });
+    return this.ack(correlationId);
+  }
+
+  /** POST /registry/sync/txn/status: how the requests of an earlier message stand. */
+  async syncTxnStatus(body: unknown, caller: Caller) {
+    const { envelope } = await this.authenticate(body, caller);
+    const request = this.txnStatusMessage(envelope);
+    const correlationId = randomUUID();
+    const rejected = await this.headerProblem(envelope, 'txn-status', 1);
+    if (rejected) return this.answer(envelope, 'txn-on-status', { transaction_id: request.transaction_id, correlation_id: correlationId, txnstatus_response: { txn_type: request.txnstatus_request.txn_type, txn_status: {} } }, { status: 'rjct', reason: rejected, total: 1, completed: 0 });
+    const txnstatus = await this.txnStatus(envelope.header.sender_id, request);
+    return this.answer(envelope, 'txn-on-status', { transaction_id: request.transaction_id, correlation_id: correlationId, txnstatus_response: txnstatus }, { status: 'succ', total: 1, completed: 1 });
+  }
+
+  /** POST /registry/txn/status: acknowledged, answered by txn/on-status. */
+  async asyncTxnStatus(body: unknown, caller: Caller) {
+    const { envelope, sender } = await this.authenticate(body, caller);
+    const request = this.txnStatusMessage(envelope);
+    const url = this.callbackUrl(sender, envelope, 'txn/on-status');
+    const rejected = await this.headerProblem(envelope, 'txn-status', 1);
+    if (rejected) return this.nack(rejected);
+    const correlationId = randomUUID();
+    const txnstatus = await this.txnStatus(envelope.header.sender_id, request);
+    await this.callbacks.enqueue(this.db, [{
+      senderId: envelope.header.sender_id, kind: 'txn/on-status', url,
+      header: this.callbackHeader(envelope, 'txn-on-status', { status: 'succ', total: 1, completed: 1 }),
+      message: { transaction_id: request.transaction_id, correlation_id: correlationId, txnstatus_response: txnstatus },
+    }]);
+    return this.ack(correlationId);
+  }
+
+  private txnStatusMessage(envelope: Envelope) {
+    const message = TxnStatusMessage.safeParse(envelope.message);
+    if (!message.success) throw new DciError(400, 'err.request.bad', `malformed txn status message: ${message.error.issues[0].path.join('.')}: ${message.error.issues[0].message}`);
+    return message.data;
+  }
+
+  private async txnStatus(senderId: string, request: z.infer<typeof TxnStatusMessage>) {
+    const r = request.txnstatus_request;
+    const action = r.txn_type === 'subscribe' ? 'subscribe' : 'search';
+    const value = r.attribute_value;
+    const rows: Array<{ transaction_id: string; correlation_id: string; requests: Array<Record<string, unknown>> }> =
+      r.attribute_type === 'correlation_id'
+        ? typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value) ? await this.db.query('select * from gateway.dci_transactions where sender_id = $1 and correlation_id = $2 and action = $3', [senderId, value, action]) : []
+        : r.attribute_type === 'transaction_id'
+          ? await this.db.query('select * from gateway.dci_transactions where sender_id = $1 and transaction_id = $2 and action = $3 order by created_at', [senderId, String(value), action])
+          : await this.db.query('select * from gateway.dci_transactions where sender_id = $1 and transaction_id = $2 and action = $3 order by created_at', [senderId, request.transaction_id, action]);
+    const wanted = r.attribute_type === 'reference_id_list' && Array.isArray(value) ? new Set(value.map(String)) : null;
+    const requests = rows.flatMap((t) => t.requests).filter((q) => !wanted || wanted.has(String(q.reference_id)));
+    const key = action === 'subscribe' ? 'subscribe_response' : 'search_response';
+    return {
+      txn_type: r.txn_type,
+      txn_status: { transaction_id: rows[0]?.transaction_id ?? request.transaction_id, correlation_id: rows[0]?.correlation_id ?? '', [key]: requests },
+    };
   }
 
   private rejected(referenceId: string, code: string, message: string, locale?: string) {
@@ -225,10 +478,8 @@ export class DciService {
       if (e instanceof QueryProblem) return { code: e.code, message: e.message };
       throw e;
     }
-    const outside = regionsOutside(query, grant.regions);
-    if (outside.length > 0) return { code: 'rjct.filter.invalid', message: `region ${outside.join(', ')} lies outside the regions granted to your agency` };
-    const ungranted = ungrantedAttributes(query, grant.fields);
-    if (ungranted.length > 0) return { code: 'rjct.search_criteria.invalid', message: `your grant does not include what ${ungranted.join(', ')} reads; it cannot be queried` };
+    const refused = this.grantRefusal(query, grant);
+    if (refused) return refused;
     const page = item.search_criteria.pagination ?? { page_size: MAX_PAGE_SIZE, page_number: 1 };
     const pageNumber = page.page_number ?? 1;
     if (!Number.isInteger(page.page_size) || page.page_size < 1 || page.page_size > MAX_PAGE_SIZE || !Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > 10_000) {
@@ -274,9 +525,9 @@ export class DciService {
     };
   }
 
-  /** A signed answer envelope (callback header) to the envelope's sender. */
-  private answer(request: Envelope, action: string, message: Record<string, unknown>, s: { status: 'succ' | 'rjct'; reason?: { code: string; message: string }; total: number; completed: number }) {
-    const header = {
+  /** The header of an answer or callback to the envelope's sender. */
+  callbackHeader(request: Envelope, action: string, s: { status: 'succ' | 'rjct'; reason?: { code: string; message: string }; total: number; completed: number }) {
+    return {
       version: '1.0.0',
       message_id: randomUUID(),
       message_ts: isoNow(),
@@ -285,11 +536,37 @@ export class DciService {
       ...(s.reason ? { status_reason_code: s.reason.code, status_reason_message: s.reason.message } : {}),
       total_count: s.total,
       completed_count: s.completed,
-      sender_id: this.settings.dci.platformId,
+      sender_id: this.signer.platformId,
       receiver_id: request.header.sender_id,
       is_msg_encrypted: false,
     };
-    const signature = signEnvelope({ header, message }, { privateKey: this.signingKey!, senderId: this.settings.dci.platformId, keyId: this.keyId, algorithm: 'ed25519' }, new Date());
-    return { signature, header, message };
   }
+
+  /** A signed answer envelope (callback header) to the envelope's sender. */
+  private answer(request: Envelope, action: string, message: Record<string, unknown>, s: { status: 'succ' | 'rjct'; reason?: { code: string; message: string }; total: number; completed: number }) {
+    return this.signer.envelope(this.callbackHeader(request, action, s), message);
+  }
+
+  /** Why a query may not run under a grant: a region outside it, or an attribute it does not hold. */
+  grantRefusal(query: RegistryQuery, grant: Pick<AgencyGrant, 'regions' | 'fields'>): { code: string; message: string } | null {
+    const outside = regionsOutside(query, grant.regions);
+    if (outside.length > 0) return { code: 'rjct.filter.invalid', message: `region ${outside.join(', ')} lies outside the regions granted to your agency` };
+    const ungranted = ungrantedAttributes(query, grant.fields);
+    if (ungranted.length > 0) return { code: 'rjct.search_criteria.invalid', message: `your grant does not include what ${ungranted.join(', ')} reads; it cannot be queried` };
+    return null;
+  }
+}
+
+const referenceOf = (raw: unknown) => (typeof (raw as { reference_id?: unknown })?.reference_id === 'string' ? (raw as { reference_id: string }).reference_id.slice(0, 99) : 'unknown');
+
+/** The registry events a subscription can name (reg_event_type; a namespaced form ends with one). */
+export const SUBSCRIBABLE_EVENTS = ['REGISTER', 'UPDATE', 'NewHouseHoldMember', 'ANY'] as const;
+
+function readEventTypes(raw: string): string[] | null {
+  const name = raw.split(':').pop()!.trim().toLowerCase();
+  const found = SUBSCRIBABLE_EVENTS.find((e) => e.toLowerCase() === name);
+  if (!found) return null;
+  // An update is any change after registration, a member added included.
+  if (found === 'ANY') return ['REGISTER', 'UPDATE', 'NewHouseHoldMember'];
+  return found === 'UPDATE' ? ['UPDATE', 'NewHouseHoldMember'] : [found];
 }

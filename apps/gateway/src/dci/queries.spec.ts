@@ -1,4 +1,4 @@
-import { QueryProblem, readCriteria, regionsOutside, toSql, ungrantedAttributes } from './queries';
+import { matches, QueryProblem, readCriteria, regionsOutside, toSql, ungrantedAttributes } from './queries';
 
 describe('DCI search criteria', () => {
   it('reads idtype-value, predicate and expression queries into one tree', () => {
@@ -50,5 +50,33 @@ describe('DCI search criteria', () => {
     expect(ungrantedAttributes(q, ['attributes.welfareDecile'])).toEqual([]);
     expect(regionsOutside(q, ['31.71.01'])).toEqual(['31.72.01', '32']);
     expect(regionsOutside(q, ['ID'])).toEqual([]);
+  });
+});
+
+describe('matches (subscription filters on a registry event)', () => {
+  const family = {
+    familyId: '7b0a4c1e-0000-4000-8000-000000000001',
+    kk: '3171010101200001',
+    address: { villageCode: '31.71.01.1001' },
+    attributes: { welfareDecile: 2 },
+    members: [
+      { personId: 'p1', nik: '3171011203700001', sex: 'M' as const, birthDate: '1970-03-12' },
+      { personId: 'p2', nik: '3171014506720002', sex: 'F' as const, birthDate: '1972-06-05' },
+      { personId: 'p3', nik: '3171010101230003', sex: 'F' as const, birthDate: '2023-01-01' },
+    ],
+  };
+  const today = new Date('2026-12-03T00:00:00Z');
+  const where = (query: unknown) => readCriteria({ query_type: 'predicate', query }).where;
+
+  it('agrees with the search attributes on a family and on each member', () => {
+    expect(matches(where([{ expression1: { attribute_name: 'region', operator: 'eq', attribute_value: '31.71' } }]), family, null, today)).toBe(true);
+    expect(matches(where([{ expression1: { attribute_name: 'region', operator: 'eq', attribute_value: '31.72' } }]), family, null, today)).toBe(false);
+    expect(matches(where([{ expression1: { attribute_name: 'group_size', operator: 'ge', attribute_value: 3 }, condition: 'and', expression2: { attribute_name: 'desil', operator: 'le', attribute_value: 2 } }]), family, null, today)).toBe(true);
+    const under5 = where([{ expression1: { attribute_name: 'age', operator: 'lt', attribute_value: 5 } }]);
+    expect(matches(under5, family, null, today)).toBe(true);
+    expect(family.members.filter((m) => matches(under5, family, m, today)).map((m) => m.personId)).toEqual(['p3']);
+    const women = where([{ expression1: { attribute_name: 'sex', operator: 'eq', attribute_value: 'female' }, condition: 'not', expression2: { attribute_name: 'age', operator: 'lt', attribute_value: 18 } }]);
+    expect(family.members.filter((m) => matches(women, family, m, today)).map((m) => m.personId)).toEqual(['p2']);
+    expect(matches(where([{ expression1: { attribute_name: 'nik', operator: 'in', attribute_value: ['3171014506720002', '3171010000000000'] } }]), family, null, today)).toBe(true);
   });
 });

@@ -239,3 +239,64 @@ export function regionsOutside(query: RegistryQuery, granted: readonly string[])
   const named = conditionsOf(query.where).filter((c) => c.attribute === 'region').flatMap((c) => (Array.isArray(c.value) ? c.value : [c.value]).map(String));
   return [...new Set(named.filter((r) => !granted.some((g) => overlaps(r, g))))];
 }
+
+type FamilyLike = { familyId: string; kk: string; address: { villageCode: string }; members: ReadonlyArray<MemberLike>; attributes?: { welfareDecile?: number } };
+type MemberLike = { personId: string; nik?: string | null; sex?: 'M' | 'F' | null; birthDate?: string | null };
+
+/** Whole years between a birth date and a day. */
+function ageOn(birthDate: string, day: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number);
+  let age = day.getUTCFullYear() - y;
+  if (day.getUTCMonth() + 1 < m || (day.getUTCMonth() + 1 === m && day.getUTCDate() < d)) age -= 1;
+  return age;
+}
+
+function compareValue(actual: Value | null | undefined, op: Operator, expected: Value | Value[]): boolean {
+  if (actual === null || actual === undefined) return false;
+  if (op === 'in') return (expected as Value[]).includes(actual);
+  const e = expected as Value;
+  switch (op) {
+    case 'eq': return actual === e;
+    case 'lt': return actual < e;
+    case 'gt': return actual > e;
+    case 'le': return actual <= e;
+    case 'ge': return actual >= e;
+  }
+}
+
+/**
+ * Whether a family (and, for a Member, one of its members) meets a query, as `toSql` would have
+ * it: for subscriptions, whose filter is checked on each registry event rather than in SQL. On a
+ * family without a member given, a member's attribute means "a member with it".
+ */
+export function matches(tree: Tree, family: FamilyLike, member: MemberLike | null, today: Date): boolean {
+  if ('all' in tree) return tree.all.every((t) => matches(t, family, member, today));
+  if ('any' in tree) return tree.any.some((t) => matches(t, family, member, today));
+  if ('not' in tree) return !matches(tree.not, family, member, today);
+  const values = Array.isArray(tree.value) ? tree.value : [tree.value];
+  const village = family.address.villageCode;
+  const onMember = (read: (m: MemberLike) => Value | null | undefined) =>
+    member ? compareValue(read(member), tree.op, tree.value) : family.members.some((m) => compareValue(read(m), tree.op, tree.value));
+  switch (tree.attribute) {
+    case 'region':
+      return values.some((r) => village === r || village.startsWith(`${String(r)}.`));
+    case 'kk':
+      return compareValue(family.kk, tree.op, tree.value);
+    case 'family_id':
+      return compareValue(family.familyId.toLowerCase(), tree.op, tree.value);
+    case 'group_size':
+      return compareValue(family.members.length, tree.op, tree.value);
+    case 'desil':
+      return compareValue(family.attributes?.welfareDecile, tree.op, tree.value);
+    case 'nik':
+      return onMember((m) => m.nik);
+    case 'person_id':
+      return onMember((m) => m.personId.toLowerCase());
+    case 'sex':
+      return onMember((m) => m.sex);
+    case 'birth_date':
+      return onMember((m) => m.birthDate);
+    case 'age':
+      return onMember((m) => (m.birthDate ? ageOn(m.birthDate, today) : null));
+  }
+}

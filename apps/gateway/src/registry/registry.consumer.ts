@@ -4,15 +4,20 @@ import { TOPICS, type FamilyChangedV1 } from '@satupintu/contracts';
 import type { ConsumedEvent } from '@satupintu/kafka';
 import { DATA_SOURCE } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
+import { DciNotifier } from '../dci/notifier';
 
 /**
  * Keeps the gateway's read model of the registry, which search by NIK or KK and family lookups
  * answer from: each family's newest state (a higher version wins, so replays and late messages
- * change nothing) and its members' NIKs.
+ * change nothing) and its members' NIKs. In the same transaction, every event newer than what the
+ * read model held is handed to the DCI notifier (notifications to subscribed agencies).
  */
 @Controller()
 export class RegistryConsumer {
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(DciNotifier) private readonly notifier: DciNotifier,
+  ) {}
 
   @EventPattern(TOPICS.familyChanged)
   async onFamilyChanged(@Payload() batch: ConsumedEvent<FamilyChangedV1>[]) {
@@ -23,6 +28,11 @@ export class RegistryConsumer {
     }
     const events = [...newest.values()].sort((a, b) => a.familyId.localeCompare(b.familyId));
     await this.db.transaction(async (m) => {
+      const held: Array<{ family_id: string; version: number }> = await m.query(
+        'select family_id, version from gateway.registry_families where family_id = any($1::uuid[]) for update',
+        [events.map((e) => e.familyId)],
+      );
+      const heldVersion = new Map(held.map((r) => [r.family_id, r.version]));
       // One statement per table for the whole batch: the families whose version is newer, then their members.
       const applied: Array<{ family_id: string }> = await m.query(
         `insert into gateway.registry_families (family_id, version, kk, village_code, state)
@@ -35,6 +45,10 @@ export class RegistryConsumer {
           events.map((e) => e.after?.address.villageCode ?? null), events.map((e) => (e.after ? JSON.stringify(e.after) : null)),
         ],
       );
+      // Every event of the batch newer than what was held (not only the newest), oldest first.
+      const fresh = new Map<string, FamilyChangedV1>();
+      for (const { value: e } of batch) if (e.version > (heldVersion.get(e.familyId.toLowerCase()) ?? 0)) fresh.set(`${e.familyId}:${e.version}`, e);
+      await this.notifier.queue(m, [...fresh.values()].sort((a, b) => a.familyId.localeCompare(b.familyId) || a.version - b.version));
       if (applied.length === 0) return;
       const ids = new Set(applied.map((r) => r.family_id));
       await m.query('delete from gateway.registry_members where family_id = any($1::uuid[])', [[...ids]]);
