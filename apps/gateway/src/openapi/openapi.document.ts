@@ -353,6 +353,13 @@ export function openApiDocument() {
           responses: { '200': { description: 'on-search envelope (header.status succ, or rjct with a reason code)' }, '400': { description: '{ errors: [{ code: err.request.bad | err.receiver_id.invalid | err.encryption.invalid }] }' } },
         },
       },
+      '/registry/search': { post: { summary: 'DCI asynchronous search: ACK at once, the signed answer sent to the sender at {callback base}/registry/on-search (docs/dci.md)', responses: { '200': { description: 'Response { message: { ack_status, timestamp, correlation_id } }' } } } },
+      '/registry/subscribe': { post: { summary: 'DCI subscribe to registry events in the granted regions: ACK, confirmed at on-subscribe, notifications at {callback base}/registry/notify', responses: { '200': { description: 'Response (ACK / ERR)' } } } },
+      '/registry/unsubscribe': { post: { summary: 'DCI unsubscribe by subscription code: ACK, confirmed at on-unsubscribe', responses: { '200': { description: 'Response (ACK / ERR)' } } } },
+      '/registry/txn/status': { post: { summary: 'DCI transaction status, answered at txn/on-status', responses: { '200': { description: 'Response (ACK / ERR)' } } } },
+      '/registry/sync/txn/status': { post: { summary: 'DCI transaction status, answered at once', responses: { '200': { description: 'txn-on-status envelope' } } } },
+      '/v1/admin/dci/callbacks': { get: { summary: 'DCI callbacks per sender (pending, delivered, dead) and the dead letters', parameters: [{ name: 'sender', in: 'query', required: false, schema: { type: 'string' } }], responses: { '200': { description: 'queue state' } } } },
+      '/v1/admin/dci/senders/{senderId}/callbacks/redeliver': { post: { summary: "Send a sender's dead callbacks again (all, or `seqs`)", parameters: [{ name: 'senderId', in: 'path', required: true, schema: { type: 'string' } }], responses: { '202': { description: 'redelivering' }, '404': errorResponse('NOT_FOUND') } } },
       '/.well-known/jwks.json': { get: { summary: "The platform's DCI signing keys (JWKS, Ed25519)", responses: { '200': { description: 'JWKS' } } } },
       '/v1/admin/dci/senders': { get: { summary: 'DCI senders and their key ids', responses: { '200': { description: 'senders' } } } },
       '/v1/admin/dci/senders/{senderId}': {
