@@ -1,6 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -11,7 +11,13 @@ import { parse } from 'yaml';
  * object for a value can never hold for an integer (it is both an integer and a number), so it is
  * read as `anyOf`; and OpenAPI's `format: int32` is known to Ajv.
  */
-const SPEC = join(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'dci', 'social_api_v1.0.0.yaml');
+const SPEC_FILE = join('reference', 'dci', 'social_api_v1.0.0.yaml');
+/** The team's shared folder: SATUPINTU_SHARED_DIR, else ../shared beside the checkout, else /work/shared. */
+const SPEC = [process.env.SATUPINTU_SHARED_DIR, join(__dirname, '..', '..', '..', '..', 'shared'), '/work/shared']
+  .filter((d): d is string => Boolean(d))
+  .map((d) => join(d, SPEC_FILE))
+  .find((f) => existsSync(f));
+if (!SPEC) throw new Error(`the SPDCI specification (${SPEC_FILE}) is needed: set SATUPINTU_SHARED_DIR to the folder that holds reference/dci`);
 
 type Schema = Record<string, unknown>;
 

@@ -14,6 +14,16 @@
       credential: 'Kunci API atau token', signIn: 'Masuk', signOut: 'Keluar', forbidden: 'Wilayah ini di luar wilayah tugas Anda',
       signInHelp: 'Minta kunci atau token kepada admin SatuPintu. Kunci hanya disimpan di tab ini.',
       suppressed: 'Disembunyikan: jumlah kecil (perlindungan data pribadi)',
+      review: 'Tinjauan duplikat', openTasks: 'Tugas terbuka', decidedToday: 'Diputus hari ini', byReviewer: 'Oleh', village: 'Desa/kelurahan',
+      reason: 'Alasan', allReasons: 'Semua', 'probable-match': 'Kemungkinan orang yang sama', 'nik-conflict': 'NIK dipakai orang lain',
+      status: 'Status', statusOpen: 'Terbuka', statusSame: 'Digabung', statusDifferent: 'Berbeda', allVillages: 'Semua wilayah',
+      keysQueue: 'Tombol: J/K pilih, Enter buka.', keysTask: 'Tombol: S sama, D berbeda, N catatan, U batalkan, Esc kembali.',
+      back: '‹ Kembali ke antrean', weights: 'Bobot per perbandingan', note: 'Catatan', decideSame: 'Orang yang sama (S)', decideDifferent: 'Orang berbeda (D)',
+      undoReason: 'Alasan pembatalan', undo: 'Batalkan penggabungan (U)', opened: 'Dibuka', score: 'Skor', field: 'Data', recordA: 'Catatan A', recordB: 'Catatan B',
+      comparison: 'Perbandingan', level: 'Tingkat', weight: 'Bobot', nikSays: 'Menurut NIK', agrees: 'sesuai', differs: 'tidak sesuai', none: 'tidak ada',
+      merged: 'Digabung oleh', decidedDifferent: 'Diputus berbeda oleh', unmerged: 'Penggabungan dibatalkan', pending: 'Keputusan sedang diproses…', noTasks: 'Tidak ada tugas',
+      needReason: 'Tulis alasan pembatalan', decided: 'diputus', sameShort: 'sama', differentShort: 'berbeda',
+      f_nik: 'NIK', f_name: 'Nama', f_sex: 'Jenis kelamin', f_birthDate: 'Tanggal lahir', f_kk: 'No. KK', f_villageCode: 'Desa/kelurahan', f_relationship: 'Hubungan dalam KK',
     },
     en: {
       title: 'Family Dashboard', indicators: 'Indicators', progress: 'Collection progress', children: 'Regions below',
@@ -24,11 +34,23 @@
       suppressed: 'Hidden: a small count (personal data protection)',
       credential: 'API key or token', signIn: 'Sign in', signOut: 'Sign out', forbidden: 'This region lies outside the regions you are assigned',
       signInHelp: 'Ask a SatuPintu admin for a key or token. It is kept in this tab only.',
+      review: 'Duplicate review', openTasks: 'Open tasks', decidedToday: 'Decided today', byReviewer: 'By', village: 'Village',
+      reason: 'Reason', allReasons: 'All', 'probable-match': 'Probably the same person', 'nik-conflict': 'NIK used by someone else',
+      status: 'Status', statusOpen: 'Open', statusSame: 'Merged', statusDifferent: 'Different', allVillages: 'All regions',
+      keysQueue: 'Keys: J/K select, Enter open.', keysTask: 'Keys: S same, D different, N note, U undo, Esc back.',
+      back: '‹ Back to the queue', weights: 'Weight by comparison', note: 'Note', decideSame: 'Same person (S)', decideDifferent: 'Different persons (D)',
+      undoReason: 'Reason for undoing', undo: 'Undo the merge (U)', opened: 'Opened', score: 'Score', field: 'Field', recordA: 'Record A', recordB: 'Record B',
+      comparison: 'Comparison', level: 'Level', weight: 'Weight', nikSays: 'The NIK says', agrees: 'agrees', differs: 'differs', none: 'none',
+      merged: 'Merged by', decidedDifferent: 'Decided different by', unmerged: 'Merge undone', pending: 'The decision is being carried out…', noTasks: 'No tasks',
+      needReason: 'Write a reason for undoing', decided: 'decided', sameShort: 'same', differentShort: 'different',
+      f_nik: 'NIK', f_name: 'Name', f_sex: 'Sex', f_birthDate: 'Birth date', f_kk: 'KK number', f_villageCode: 'Village', f_relationship: 'Relationship on the KK',
     },
   };
 
   const $ = (id) => document.getElementById(id);
-  const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null };
+  const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null, task: null, reason: '', status: 'open' };
+  const VIEWS = ['indicators', 'progress', 'review'];
+  let me = null;
   let catalogue = null;
   const charts = {};
 
@@ -79,15 +101,27 @@
     const p = new URLSearchParams(location.hash.slice(1));
     state.region = p.get('region') || 'ID';
     state.theme = p.get('theme') || 'population';
-    state.view = p.get('view') === 'progress' ? 'progress' : 'indicators';
+    state.view = VIEWS.includes(p.get('view')) ? p.get('view') : 'indicators';
+    state.task = p.get('task');
+    state.reason = p.get('reason') || '';
+    state.status = ['open', 'same', 'different'].includes(p.get('status')) ? p.get('status') : 'open';
     state.lang = p.get('lang') === 'en' ? 'en' : 'id';
     state.campaign = p.get('campaign');
   }
+  function linkTo(changes) {
+    const next = { ...state, ...changes };
+    const p = new URLSearchParams({ region: next.region, theme: next.theme, view: next.view, lang: next.lang });
+    if (next.campaign) p.set('campaign', next.campaign);
+    if (next.view === 'review') {
+      if (next.task) p.set('task', next.task);
+      if (next.reason) p.set('reason', next.reason);
+      if (next.status !== 'open') p.set('status', next.status);
+    }
+    return p.toString();
+  }
   function go(changes) {
     Object.assign(state, changes);
-    const p = new URLSearchParams({ region: state.region, theme: state.theme, view: state.view, lang: state.lang });
-    if (state.campaign) p.set('campaign', state.campaign);
-    location.hash = p.toString();
+    location.hash = linkTo({});
   }
 
   function translateStatic() {
@@ -99,13 +133,13 @@
   }
 
   function breadcrumb(region) {
-    // The chain of codes from the country down to this region: ID, 31, 31.71, 31.71.01, 31.71.01.1001.
-    const parts = region.code === 'ID' ? [] : region.code.split('.');
-    const codes = ['ID', ...parts.map((_, i) => parts.slice(0, i + 1).join('.'))];
+    // From the country down to this region, each ancestor by its name (the API gives them).
+    const ancestors = region.ancestors || [];
     $('breadcrumb').replaceChildren(
-      ...codes.map((code) => el('li', {}, code === region.code ? el('span', {}, region.name || code) : el('a', { 'data-testid': `crumb-${code}`, onclick: () => go({ region: code }) }, code === 'ID' ? 'Indonesia' : code))),
+      ...ancestors.map((a) => el('li', {}, el('a', { href: `#${linkTo({ region: a.code })}`, 'data-testid': `crumb-${a.code}`, title: a.code }, a.name || a.code))),
+      ...(region.code === 'ID' ? [] : [el('li', { 'aria-current': 'page' }, el('span', {}, region.name || region.code))]),
     );
-    $('region-name').textContent = `${region.name || region.code} (${region.code})`;
+    $('region-name').textContent = region.code === 'ID' ? 'Indonesia' : `${region.name || region.code} (${region.code})`;
   }
 
   function draw(id, config) {
@@ -205,6 +239,176 @@
     $('behind-table').replaceChildren(head(false), ...p.behind.map((r) => regionRow(r, false)));
   }
 
+  // ---- Duplicate review desk (supervisors): the queue of their regions, one task side by side,
+  // decide same / different with a note, undo a merge with a reason; keyboard first.
+  const reviewHome = () => (me && me.regions.length === 1 ? me.regions[0] : 'ID');
+  let queue = [];
+  let selected = 0;
+  let currentTask = null;
+
+  async function post(path, body) {
+    const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential()}` }, body: JSON.stringify(body) });
+    const answer = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(answer.error ? answer.error.message : `${res.status}`);
+    return answer;
+  }
+
+  async function showReview() {
+    const region = state.region === 'ID' ? reviewHome() : state.region;
+    const summary = await api(`/v1/review-tasks/summary?region=${encodeURIComponent(region)}`);
+    $('review-open').textContent = fmt(summary.open);
+    $('review-today').textContent = fmt(summary.decidedToday);
+    $('review-by').textContent = summary.byReviewer.map((r) => `${r.reviewer}: ${r.same} ${t('sameShort')}, ${r.different} ${t('differentShort')}`).join(' · ') || '–';
+    $('review-reason').value = state.reason;
+    $('review-status').value = state.status;
+    $('review-queue').hidden = Boolean(state.task);
+    $('review-task').hidden = !state.task;
+    $('breadcrumb').replaceChildren();
+    $('region-name').textContent = t('review');
+    $('updated').textContent = '';
+    if (state.task) return showTask(state.task);
+    const params = new URLSearchParams({ region, status: state.status });
+    if (state.reason) params.set('reason', state.reason);
+    const { tasks } = await api(`/v1/review-tasks?${params}`);
+    queue = tasks;
+    selected = Math.min(selected, Math.max(0, queue.length - 1));
+    // Villages to filter by: those of the caller's region seen in the queue, and the region itself.
+    const villages = [...new Set(tasks.map((x) => x.villageCode))].sort();
+    const current = state.region !== 'ID' && state.region !== reviewHome() ? state.region : '';
+    $('review-village').replaceChildren(el('option', { value: '' }, t('allVillages')), ...[...new Set([...villages, ...(current ? [current] : [])])].map((v) => el('option', { value: v }, v)));
+    $('review-village').value = current;
+    $('review-table').replaceChildren(
+      el('tr', {}, el('th', {}, t('opened')), el('th', {}, t('village')), el('th', {}, t('reason')), el('th', { class: 'num' }, t('score')), ...(state.status === 'open' ? [] : [el('th', {}, t('decided'))])),
+      ...(queue.length === 0 ? [el('tr', {}, el('td', { colspan: '5', 'data-testid': 'review-empty' }, t('noTasks')))] : []),
+      ...queue.map((task, i) =>
+        el('tr', { 'data-task': task.taskId, 'data-testid': `task-row-${task.taskId}`, class: i === selected ? 'selected' : '', tabindex: '0', onclick: () => go({ task: task.taskId }) },
+          el('td', {}, new Date(task.openedAt).toLocaleString(locale())),
+          el('td', {}, task.villageCode),
+          el('td', {}, t(task.reason)),
+          el('td', { class: 'num' }, fmt(task.score)),
+          ...(state.status === 'open' ? [] : [el('td', {}, task.decision ? task.decision.reviewer : '')]))),
+    );
+  }
+
+  const SEX = { M: { id: 'Laki-laki', en: 'Male' }, F: { id: 'Perempuan', en: 'Female' } };
+  const shownValue = (field, v) => (v === null || v === undefined ? '–' : field === 'sex' ? SEX[v][state.lang] : String(v));
+
+  async function showTask(taskId) {
+    const task = await api(`/v1/review-tasks/${encodeURIComponent(taskId)}`);
+    currentTask = task;
+    $('task-title').textContent = `${t(task.reason)} · ${t('score')} ${fmt(task.match.score)} · ${task.villageCode}`;
+    const nikRow = (side) => {
+      const n = task.nik[side];
+      if (!n) return t('none');
+      return `${n.birth} ${SEX[n.sex][state.lang]} (${n.agreesWithBirthDate && n.agreesWithSex ? t('agrees') : t('differs')})`;
+    };
+    $('task-fields').replaceChildren(
+      el('tr', {}, el('th', {}, t('field')), el('th', {}, t('recordA')), el('th', {}, t('recordB'))),
+      ...task.fields.map((f) =>
+        el('tr', { 'data-testid': `field-${f.field}` },
+          el('th', {}, t(`f_${f.field}`)),
+          el('td', { class: f.same ? 'agree' : 'disagree' }, shownValue(f.field, f.a)),
+          el('td', { class: f.same ? 'agree' : 'disagree' }, shownValue(f.field, f.b)))),
+      el('tr', { 'data-testid': 'field-nik-says' }, el('th', {}, t('nikSays')), el('td', {}, nikRow('a')), el('td', {}, nikRow('b'))),
+    );
+    $('task-weights').replaceChildren(
+      el('tr', {}, el('th', {}, t('comparison')), el('th', {}, t('level')), el('th', { class: 'num' }, t('weight'))),
+      ...task.match.parts.map((p) => el('tr', { 'data-testid': `weight-${p.comparison}` }, el('td', {}, p.comparison), el('td', {}, p.level || '–'), el('td', { class: 'num' }, fmt(p.weight)))),
+    );
+    const open = task.status === 'open';
+    $('task-decide').hidden = !open || task.decisionPending;
+    $('task-undo').hidden = open && !task.decisionPending;
+    $('task-unmerge').parentElement.hidden = true;
+    $('undo-reason').parentElement.hidden = true;
+    if (task.decisionPending) $('task-outcome').textContent = t('pending');
+    else if (task.status === 'same' && task.decision && task.decision.mergeId) {
+      const merge = await api(`/v1/merges/${encodeURIComponent(task.decision.mergeId)}`);
+      const undone = merge.unmergedAt !== null;
+      $('task-outcome').textContent = undone ? t('unmerged') : `${t('merged')} ${task.decision.reviewer}${task.decision.note ? ` — ${task.decision.note}` : ''}`;
+      $('task-unmerge').parentElement.hidden = undone || merge.unmergePending;
+      $('undo-reason').parentElement.hidden = undone || merge.unmergePending;
+      if (merge.unmergePending) $('task-outcome').textContent = t('pending');
+    } else if (task.status === 'different' && task.decision) $('task-outcome').textContent = `${t('decidedDifferent')} ${task.decision.reviewer}`;
+    if (open && !task.decisionPending) $('task-same').focus();
+  }
+
+  /** Waits until the registry has carried out a decision (the task or merge changes), then shows it. */
+  async function settle(check) {
+    for (let i = 0; i < 60; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      if (await check()) break;
+    }
+    await render();
+  }
+
+  async function decide(decision) {
+    if (!currentTask || currentTask.status !== 'open') return;
+    const note = $('task-note').value.trim();
+    try {
+      await post(`/v1/review-tasks/${currentTask.taskId}/decision`, { decision, ...(note ? { note } : {}) });
+      $('task-note').value = '';
+      $('task-decide').hidden = true;
+      $('task-undo').hidden = false;
+      $('task-outcome').textContent = t('pending');
+      const id = currentTask.taskId;
+      await settle(async () => (await api(`/v1/review-tasks/${id}`)).status !== 'open');
+    } catch (err) {
+      $('error').textContent = err.message;
+      $('error').hidden = false;
+    }
+  }
+
+  async function unmerge() {
+    if (!currentTask || !currentTask.decision || !currentTask.decision.mergeId) return;
+    const reason = $('undo-reason').value.trim();
+    if (!reason) {
+      $('error').textContent = t('needReason');
+      $('error').hidden = false;
+      $('undo-reason').focus();
+      return;
+    }
+    try {
+      const mergeId = currentTask.decision.mergeId;
+      await post(`/v1/merges/${mergeId}/unmerge`, { reason });
+      $('undo-reason').value = '';
+      $('task-outcome').textContent = t('pending');
+      await settle(async () => (await api(`/v1/merges/${mergeId}`)).unmergedAt !== null);
+    } catch (err) {
+      $('error').textContent = err.message;
+      $('error').hidden = false;
+    }
+  }
+
+  function reviewKeys(e) {
+    if (state.view !== 'review' || e.ctrlKey || e.metaKey || e.altKey) return;
+    const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement && document.activeElement.tagName);
+    if (typing) {
+      if (e.key === 'Escape') document.activeElement.blur();
+      return;
+    }
+    const key = e.key.toLowerCase();
+    if (!state.task) {
+      if (key === 'j' || key === 'arrowdown') selected = Math.min(selected + 1, queue.length - 1);
+      else if (key === 'k' || key === 'arrowup') selected = Math.max(selected - 1, 0);
+      else if (key === 'enter' && queue[selected]) return go({ task: queue[selected].taskId });
+      else return;
+      e.preventDefault();
+      for (const row of document.querySelectorAll('#review-table tr[data-task]')) row.classList.toggle('selected', row.dataset.task === (queue[selected] && queue[selected].taskId));
+      const row = document.querySelector('#review-table tr.selected');
+      if (row) row.focus();
+      return;
+    }
+    if (key === 'escape') return go({ task: null });
+    if (key === 's') decide('same');
+    else if (key === 'd') decide('different');
+    else if (key === 'n') $('task-note').focus();
+    else if (key === 'u') {
+      if ($('undo-reason').value.trim()) unmerge();
+      else $('undo-reason').focus();
+    } else return;
+    e.preventDefault();
+  }
+
   async function render() {
     readHash();
     translateStatic();
@@ -218,17 +422,23 @@
     }
     $('indicators-view').hidden = state.view !== 'indicators';
     $('progress-view').hidden = state.view !== 'progress';
+    $('review-view').hidden = state.view !== 'review';
     $('error').hidden = true;
     document.body.dataset.ready = 'false';
     try {
+      me = me || (await api('/v1/me'));
+      const reviewer = me.role === 'supervisor' || me.role === 'admin';
+      $('nav-review').hidden = !reviewer;
       if (!new URLSearchParams(location.hash.slice(1)).has('region')) {
         // Start in the caller's own region when it has exactly one.
-        const me = await api('/v1/me');
         if (me.regions.length === 1 && me.regions[0] !== 'ID') state.region = me.regions[0];
       }
-      catalogue = catalogue || (await api('/v1/indicators'));
-      if (state.view === 'indicators') await showIndicators();
-      else await showProgress();
+      if (state.view === 'review' && reviewer) await showReview();
+      else {
+        catalogue = catalogue || (await api('/v1/indicators'));
+        if (state.view === 'progress') await showProgress();
+        else await showIndicators();
+      }
     } catch (err) {
       if (err instanceof SignInNeeded) return render();
       $('error').textContent = `${t('error')} (${err.message})`;
@@ -250,8 +460,17 @@
     });
     $('signout').addEventListener('click', () => {
       sessionStorage.removeItem(CREDENTIAL);
+      me = null;
       void render();
     });
+    $('review-reason').addEventListener('change', (e) => go({ reason: e.target.value, task: null }));
+    $('review-status').addEventListener('change', (e) => go({ status: e.target.value, task: null }));
+    $('review-village').addEventListener('change', (e) => go({ region: e.target.value || reviewHome(), task: null }));
+    $('review-back').addEventListener('click', (e) => { e.preventDefault(); go({ task: null }); });
+    $('task-same').addEventListener('click', () => decide('same'));
+    $('task-different').addEventListener('click', () => decide('different'));
+    $('task-unmerge').addEventListener('click', () => unmerge());
+    document.addEventListener('keydown', reviewKeys);
     window.addEventListener('hashchange', render);
     void render();
   });

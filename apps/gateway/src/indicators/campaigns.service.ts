@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { parseBody } from '../http/params';
-import { knownRegion } from '../regions/known-region';
+import { ancestorsOf, knownRegion } from '../regions/known-region';
 
 const Day = z.string().refine(isRealDate, 'a date (YYYY-MM-DD)');
 export const CampaignBody = z
@@ -161,7 +161,7 @@ export class CampaignsService {
       .slice(0, MAX_BEHIND);
     return {
       campaign: view(campaign),
-      region: { code, name: catalogue.get(code)?.name ?? null, level },
+      region: { code, name: catalogue.get(code)?.name ?? null, level, ancestors: ancestorsOf(code, catalogue) },
       target,
       registered,
       coverage: pct(registered, target),

@@ -4,7 +4,7 @@ import { ApiError, CONFIG, DATA_SOURCE, REDIS, type BaseConfig } from '@satupint
 import { stringify } from 'csv-stringify/sync';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { knownRegion } from '../regions/known-region';
+import { ancestorsOf, knownRegion } from '../regions/known-region';
 
 export interface IndicatorRow {
   id: string;
@@ -20,7 +20,7 @@ export interface IndicatorRow {
 }
 
 export interface RegionIndicators {
-  region: { code: string; name: string | null; level: string; parentCode: string | null };
+  region: { code: string; name: string | null; level: string; parentCode: string | null; ancestors: Array<{ code: string; name: string | null }> };
   theme: Theme | null;
   /** The day asked for (the latest counters of that day or before), or null: now. */
   at: string | null;
@@ -122,7 +122,7 @@ export class IndicatorsService {
         return hide.has(d.id) ? { ...row, numerator: null, value: null, suppressed: true } : row;
       });
     return {
-      region: { code, name: region?.name ?? null, level, parentCode: region?.parentCode ?? null },
+      region: { code, name: region?.name ?? null, level, parentCode: region?.parentCode ?? null, ancestors: ancestorsOf(code, catalogue) },
       theme,
       at,
       updatedAt: table.own?.updatedAt ?? null,

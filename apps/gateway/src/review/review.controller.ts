@@ -17,14 +17,25 @@ export class ReviewController {
   /** Tasks of a region inside the caller's (or, without `region`, of all the caller's regions). */
   @Get('review-tasks')
   @Requires('review:read')
-  list(@CurrentCaller() caller: Caller, @Query('region') region?: unknown, @Query('status') status?: unknown, @Query('after') after?: unknown) {
+  list(@CurrentCaller() caller: Caller, @Query('region') region?: unknown, @Query('status') status?: unknown, @Query('after') after?: unknown, @Query('reason') reason?: unknown) {
+    if (reason !== undefined && reason !== 'probable-match' && reason !== 'nik-conflict') throw new ApiError(400, 'INVALID_QUERY', 'reason must be probable-match or nik-conflict');
     if (region !== undefined && typeof region !== 'string') throw new ApiError(400, 'INVALID_QUERY', 'region must be one region code');
     if (status !== undefined && (typeof status !== 'string' || !STATUSES.has(status))) throw new ApiError(400, 'INVALID_QUERY', `status must be one of ${[...STATUSES].join(', ')}`);
     if (after !== undefined && (typeof after !== 'string' || Number.isNaN(Date.parse(after)) || after.length > 40)) throw new ApiError(400, 'INVALID_QUERY', 'after must be a timestamp (the `next` of a previous page)');
     if (region !== undefined) caller.assertRegion(region);
     if (region !== undefined && region !== 'ID') knownRegion(region);
     const regions = region === undefined || region === 'ID' ? caller.scopeRegions() : [region];
-    return this.review.list(regions, status ?? 'open', after ?? null);
+    return this.review.list(regions, status ?? 'open', after ?? null, (reason as string | undefined) ?? null);
+  }
+
+  /** Counts for the review desk: open tasks, decided today and by whom, in a region inside the caller's. */
+  @Get('review-tasks/summary')
+  @Requires('review:read')
+  summary(@CurrentCaller() caller: Caller, @Query('region') region?: unknown) {
+    if (region !== undefined && typeof region !== 'string') throw new ApiError(400, 'INVALID_QUERY', 'region must be one region code');
+    if (region !== undefined) caller.assertRegion(region);
+    if (region !== undefined && region !== 'ID') knownRegion(region);
+    return this.review.summary(region === undefined || region === 'ID' ? caller.scopeRegions() : [region]);
   }
 
   @Get('review-tasks/:id')

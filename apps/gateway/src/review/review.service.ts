@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type PersonMergedV1, type PersonSnapshot, type RegistryCommandV1, type ReviewTaskV1 } from '@satupintu/contracts';
 import { enqueueOutbox } from '@satupintu/persistence';
+import { parseNik } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -31,6 +32,18 @@ function sideBySide(a: PersonSnapshot, b: PersonSnapshot) {
 }
 
 /**
+ * What a person's NIK says of them (district of first registration, birth day, month and two-digit
+ * year, sex) and whether it agrees with the record: a reviewer's quickest check of a mistyped NIK.
+ */
+export function nikFacts(p: Pick<PersonSnapshot, 'nik' | 'sex' | 'birthDate'>) {
+  const parts = p.nik ? parseNik(p.nik) : null;
+  if (!parts) return null;
+  const birth = `${String(parts.day).padStart(2, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.yy).padStart(2, '0')}`;
+  const [y, m, d] = p.birthDate.split('-');
+  return { districtCode: parts.districtCode, birth, sex: parts.sex, serial: parts.serial, agreesWithBirthDate: `${d}-${m}-${y.slice(2)}` === birth, agreesWithSex: parts.sex === p.sex };
+}
+
+/**
  * Duplicate review through the gateway: open tasks by region, one task side by side with its score
  * by comparison, and reviewers' decisions and unmerges, which go to the dedup service as commands
  * (Kafka, through the outbox) and are answered 202.
@@ -39,18 +52,49 @@ function sideBySide(a: PersonSnapshot, b: PersonSnapshot) {
 export class ReviewService {
   constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
 
-  /** Tasks in the given regions (null: everywhere). */
-  async list(regions: string[] | null, status: string, after: string | null) {
+  /** Tasks in the given regions (null: everywhere), oldest first, of one reason or all. */
+  async list(regions: string[] | null, status: string, after: string | null, reason: string | null = null) {
     const rows: Array<{ task: ReviewTaskV1 }> = await this.db.query(
       `select task from gateway.review_tasks
         where status = $1 and ${SCOPE_SQL('village_code', '$2')}
           and ($3::timestamptz is null or opened_at > $3)
+          and ($4::text is null or task->>'reason' = $4)
         order by opened_at, task_id limit ${PAGE}`,
-      [status, regions, after],
+      [status, regions, after, reason],
     );
     return {
-      tasks: rows.map(({ task: t }) => ({ taskId: t.taskId, status: t.status, reason: t.reason, villageCode: t.villageCode, openedAt: t.openedAt, score: t.match.score, probability: t.match.probability })),
+      tasks: rows.map(({ task: t }) => ({
+        taskId: t.taskId, status: t.status, reason: t.reason, villageCode: t.villageCode, openedAt: t.openedAt, score: t.match.score, probability: t.match.probability,
+        ...(t.decision ? { decision: { reviewer: t.decision.reviewer, decidedAt: t.decision.decidedAt, mergeId: t.decision.mergeId } } : {}),
+      })),
       next: rows.length === PAGE ? rows[rows.length - 1].task.openedAt : null,
+    };
+  }
+
+  /** The review desk's counts in the given regions: open tasks, tasks decided today (Asia/Jakarta), and by whom. */
+  async summary(regions: string[] | null) {
+    const [open]: Array<{ n: string; oldest: Date | null }> = await this.db.query(
+      `select count(*) as n, min(opened_at) as oldest from gateway.review_tasks where status = 'open' and ${SCOPE_SQL('village_code', '$1')}`,
+      [regions],
+    );
+    const decided: Array<{ reviewer: string; status: string; n: string }> = await this.db.query(
+      `select task->'decision'->>'reviewer' as reviewer, status, count(*) as n from gateway.review_tasks
+        where status in ('same', 'different') and ${SCOPE_SQL('village_code', '$1')}
+          and (task->'decision'->>'decidedAt')::timestamptz >= date_trunc('day', now() at time zone 'Asia/Jakarta') at time zone 'Asia/Jakarta'
+        group by 1, 2 order by 1, 2`,
+      [regions],
+    );
+    const byReviewer = new Map<string, { reviewer: string; same: number; different: number }>();
+    for (const d of decided) {
+      const r = byReviewer.get(d.reviewer) ?? { reviewer: d.reviewer, same: 0, different: 0 };
+      r[d.status as 'same' | 'different'] = Number(d.n);
+      byReviewer.set(d.reviewer, r);
+    }
+    return {
+      open: Number(open.n),
+      oldestOpenedAt: open.oldest?.toISOString() ?? null,
+      decidedToday: decided.reduce((s, d) => s + Number(d.n), 0),
+      byReviewer: [...byReviewer.values()],
     };
   }
 
@@ -69,6 +113,7 @@ export class ReviewService {
       a: t.a,
       b: t.b,
       fields: sideBySide(t.a, t.b),
+      nik: { a: nikFacts(t.a), b: nikFacts(t.b) },
       match: t.match,
       decision: t.decision,
       decisionPending: t.status === 'open' && decision_requested_at !== null,
