@@ -64,11 +64,21 @@ program
       keyPrefix: `demo-${o.seed}`,
     });
     const families = new Set(truth.filter((t) => t.expected === 'registered').map((t) => t.kk)).size;
-    // A collection campaign over the demo region, with a target per village a little above what the
-    // demo brings, so the dashboard's progress view has a target, a coverage and villages behind.
+    // A collection campaign over the demo region that began two weeks ago, with a target per village
+    // a little above what the demo brings, so the dashboard's progress view has a target, a daily
+    // curve, a coverage and villages behind. Each family is recorded on a day of those two weeks (the
+    // cadre's app sends the day it was recorded: collectedOn), more of them as the campaign goes on.
     const villages = villagesUnder(o.region);
     const today = todayIn('Asia/Jakarta');
-    const end = new Date(Date.parse(today) + 30 * 86_400_000).toISOString().slice(0, 10);
+    const day = (offset: number) => new Date(Date.parse(today) + offset * 86_400_000).toISOString().slice(0, 10);
+    const DAYS = 14;
+    const end = day(30);
+    let state = Number(o.seed) >>> 0 || 1;
+    const random = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    for (const r of records as Array<{ collectedOn?: string }>) r.collectedOn = day(-Math.floor(DAYS * (1 - Math.sqrt(random()))));
     const perVillage = new Map<string, number>();
     for (const r of records) {
       const v = (r.family as { address?: { villageCode?: string } }).address?.villageCode;
@@ -76,7 +86,7 @@ program
     }
     await defineCampaign(
       o.gateway,
-      { id: 'pendataan-demo', name: 'Pendataan Keluarga (demo)', startsOn: today, endsOn: end },
+      { id: 'pendataan-demo', name: 'Pendataan Keluarga (demo)', startsOn: day(-(DAYS - 1)), endsOn: end },
       villages.map((v, i) => ({ regionCode: v, families: Math.max(1, Math.round((perVillage.get(v) ?? 1) * (1.05 + (i % 4) * 0.1))) })),
     );
     await postInBatches(o.gateway, records, 250, 2);

@@ -43,6 +43,8 @@ describe('dashboard and indicator API', () => {
   let gateway: string;
   let browser: Browser;
   let page: Page;
+  /** Console errors, page errors and failed requests the page met (none is expected). */
+  const problems: string[] = [];
   const villages = demoVillages();
   const records = generateFamilies({ count: 120, villages, seed: 5150, keyPrefix: 'dash' }).records;
   const get = async <T>(path: string): Promise<T> => {
@@ -57,14 +59,21 @@ describe('dashboard and indicator API', () => {
     const [g] = await Promise.all([stack.start('gateway'), stack.start('validation'), stack.start('dedup'), stack.start('aggregation')]);
     gateway = g.url;
     const today = todayIn('Asia/Jakarta');
+    // The campaign began three days ago; each family was recorded on one of those four days (the
+    // app sends collectedOn), so the daily series has a point per day.
+    const dayBefore = (n: number) => new Date(Date.parse(today) - n * 86_400_000).toISOString().slice(0, 10);
+    records.forEach((r, i) => ((r as { collectedOn?: string }).collectedOn = dayBefore(i % 4)));
     const put = (path: string, body: unknown) => authFetch(`${gateway}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect((await put('/v1/campaigns/pendataan-2026', { name: 'Pendataan Keluarga 2026', startsOn: today, endsOn: '2099-12-31' })).status).toBe(200);
+    expect((await put('/v1/campaigns/pendataan-2026', { name: 'Pendataan Keluarga 2026', startsOn: dayBefore(3), endsOn: '2099-12-31' })).status).toBe(200);
     expect((await put('/v1/campaigns/pendataan-2026/targets', { targets: villages.map((v, i) => ({ regionCode: v, families: 10 + i * 3 })) })).status).toBe(200);
     for (let i = 0; i < records.length; i += 40) expect((await submit(gateway, records.slice(i, i + 40))).status).toBe(202);
     const kks = new Set(records.map((r) => (r.family as FamilyRecord).kk));
     await eventually(async () => (await get<RegionIndicators>('/v1/regions/ID/indicators?theme=population').then((r) => value(r, 'population.families').value)) === kks.size, 120_000, 500);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
     mkdirSync(ARTEFACTS, { recursive: true });
   }, 240_000);
 
@@ -110,6 +119,13 @@ describe('dashboard and indicator API', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('refuses a collection day in the future or over a year ago, record by record', async () => {
+    const [one, two] = generateFamilies({ count: 2, villages: ['31.72.01.1001'], seed: 77, keyPrefix: 'collected' }).records;
+    const res = await submit(gateway, [{ ...one, collectedOn: '2099-01-01' }, { ...two, collectedOn: '2001-01-01' }]);
+    expect(res.status).toBe(202);
+    expect(res.body.records.map((r) => [r.status, r.errors?.[0]?.code])).toEqual([['invalid', 'INVALID_COLLECTED_ON'], ['invalid', 'INVALID_COLLECTED_ON']]);
+  });
+
   it('drops a cached answer when the region changes', async () => {
     const first = value(await get<RegionIndicators>('/v1/regions/31.72/indicators?theme=population'), 'population.families').value!;
     const more = generateFamilies({ count: 1, villages: ['31.72.01.1001'], seed: 99, keyPrefix: 'late' }).records;
@@ -126,6 +142,9 @@ describe('dashboard and indicator API', () => {
     expect(p.target).toBe(villages.reduce((s, _, i) => s + 10 + i * 3, 0));
     expect(p.coverage).toBeCloseTo((100 * p.registered) / p.target, 2);
     expect(p.daily[p.daily.length - 1].cumulative).toBe(p.registered);
+    // A point for each day the families were recorded on, growing.
+    expect(p.daily.map((d) => (d as unknown as { day: string }).day)).toEqual([3, 2, 1, 0].map((n) => new Date(Date.parse(todayIn('Asia/Jakarta')) - n * 86_400_000).toISOString().slice(0, 10)));
+    for (let i = 1; i < p.daily.length; i++) expect(p.daily[i].cumulative).toBeGreaterThan(p.daily[i - 1].cumulative);
     expect(p.children.map((c) => c.code).sort()).toEqual(['31.71', '31.72']);
     expect(p.children[0].coverage).toBeGreaterThanOrEqual(p.children[1].coverage);
     expect(p.behind.length).toBe(villages.length);
@@ -169,6 +188,13 @@ describe('dashboard and indicator API', () => {
       }
     }
     await page.screenshot({ path: join(ARTEFACTS, 'dashboard-village.png'), fullPage: true });
+    // The breadcrumb names every region above, as the API names them (not their codes).
+    const here = await get<RegionIndicators & { region: { ancestors: Array<{ code: string; name: string }> } }>(`/v1/regions/${village}/indicators?theme=population`);
+    expect(here.region.ancestors.map((a) => a.code)).toEqual(['ID', ...path.slice(0, -1)]);
+    for (const a of here.region.ancestors) {
+      expect(a.name).toBeTruthy();
+      expect(await shown(`crumb-${a.code}`)).toBe(a.name);
+    }
 
     // Up again with the breadcrumb, another theme, and English.
     await page.getByTestId('crumb-31.71').click();
@@ -209,5 +235,18 @@ describe('dashboard and indicator API', () => {
     expect(await shown('kpi-coverage')).toBe(fmt('id', p.coverage, 'percent'));
     for (const c of p.children) expect(await shown(`coverage-${c.code}`)).toBe(fmt('id', c.coverage, 'percent'));
     await page.screenshot({ path: join(ARTEFACTS, 'dashboard-progress.png'), fullPage: true });
+  });
+
+  it('fits a 360 px phone, and met no console error, page error or failed request on the way', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    for (const [hash, file] of [['region=31.71&theme=population&view=indicators&lang=id', 'dashboard-indicators-360.png'], ['region=31&view=progress&lang=id', 'dashboard-progress-360.png']] as const) {
+      await page.goto(`${gateway}/dashboard#${hash}`);
+      await ready();
+      expect(await page.getByTestId('signin').isVisible()).toBe(false);
+      const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(360);
+      await page.screenshot({ path: join(ARTEFACTS, file), fullPage: true });
+    }
+    expect(problems).toEqual([]);
   });
 });

@@ -120,6 +120,12 @@ export const SubmissionRecordEnvelope = z.strictObject({
     .max(LIMITS.idempotencyKeyLength)
     .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
   family: z.record(z.string(), z.unknown()),
+  /**
+   * The day the family was recorded in the field (YYYY-MM-DD, Asia/Jakarta), when the app sends it
+   * later (offline): collection progress counts the family on that day. Not in the future, at most
+   * 366 days ago; without it, the day the gateway receives it.
+   */
+  collectedOn: z.iso.date().optional(),
 });
 export type SubmissionRecordEnvelope = z.infer<typeof SubmissionRecordEnvelope>;
 

@@ -77,4 +77,15 @@ describe('planChanges', () => {
     const wider = recount(counted(plan).values(), { ...settings, campaigns: [{ id: 'pk-26', startsOn: '2026-06-01', endsOn: '2026-07-31' }] });
     expect(wider.deltas.get('ID')!.counters).toEqual({ 'cmp.pk-26.2026-06-30': 1, 'cmp.pk-26.2026-07-02': -1 });
   });
+
+  it('counts a submission for collection on the day it was recorded in the field, when the app said', () => {
+    const withCampaign = { ...settings, campaigns: [{ id: 'pk-26', startsOn: '2026-07-01', endsOn: '2026-07-31' }] };
+    const recorded = { ...event(null, state('31.01.01.1001', 3), '2026-07-20T03:00:00.000Z'), cause: { type: 'submission' as const, recordId: '00000000-0000-4000-8000-0000000000aa', revision: 1, collectedOn: '2026-07-04' } };
+    const plan = planChanges(new Map(), [recorded], withCampaign);
+    expect(plan.deltas.get('ID')!.counters).toEqual(expect.objectContaining({ 'cmp.pk-26': 1, 'cmp.pk-26.2026-07-04': 1 }));
+    expect(plan.deltas.get('ID')!.counters['cmp.pk-26.2026-07-20']).toBeUndefined();
+    // Recorded before the window opened, sent during it: not counted for the campaign.
+    const early = { ...recorded, cause: { ...recorded.cause, collectedOn: '2026-06-28' } };
+    expect(planChanges(new Map(), [early], withCampaign).deltas.get('ID')!.counters['cmp.pk-26']).toBeUndefined();
+  });
 });

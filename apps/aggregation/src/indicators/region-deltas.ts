@@ -86,7 +86,9 @@ export function planChanges(counted: ReadonlyMap<string, CountedFamily>, events:
       continue;
     }
     const days = [...(previous?.submissionDays ?? [])];
-    if (e.cause.type === 'submission' && !days.includes(day)) days.push(day);
+    // A submission counts for collection on the day it was recorded in the field, when the app said.
+    const collected = e.cause.type === 'submission' ? (e.cause.collectedOn ?? day) : null;
+    if (collected !== null && !days.includes(collected)) days.push(collected);
     const next = e.after && e.after.members.length > 0 ? countFamily(e.after, day, days.sort(), settings) : null;
     if (previous) addToRegions(deltas, previous.villageCode, previous.counters, -1);
     if (next) addToRegions(deltas, next.villageCode, next.counters, 1);

@@ -44,7 +44,7 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
   for (;;) {
     const rows: Array<{ id: string; state: FamilyState; recorded_on: string; submission_days: string[] | null }> = await db.query(
       `select f.id, h.after as state, to_char((h.recorded_at at time zone $3)::date, 'YYYY-MM-DD') as recorded_on,
-              (select array_agg(distinct to_char((s.recorded_at at time zone $3)::date, 'YYYY-MM-DD'))
+              (select array_agg(distinct coalesce(s.cause->>'collectedOn', to_char((s.recorded_at at time zone $3)::date, 'YYYY-MM-DD')))
                  from ${R}.family_history s where s.family_id = f.id and s.cause->>'type' = 'submission') as submission_days
          from ${R}.families f join ${R}.family_history h on h.family_id = f.id and h.version = f.version
         where f.id > $1 order by f.id limit $2`,

@@ -33,6 +33,8 @@ export interface ValidatedSubmission {
   family: FamilyRecord;
   correlationId?: string;
   provenance?: Provenance;
+  /** The day the family was recorded in the field (carried to the change's cause). */
+  collectedOn?: string;
   /** Match only: what the registry would do, never saved. */
   dryRun?: boolean;
 }
@@ -278,7 +280,7 @@ export function applySubmissions(snapshot: RegistrySnapshot, submissions: Valida
       out.newFamilyIds.add(familyId);
     }
     const before = families.get(familyId) ?? null;
-    const cause: ChangeCause = { type: 'submission', recordId: s.recordId, revision: s.revision };
+    const cause: ChangeCause = { type: 'submission', recordId: s.recordId, revision: s.revision, ...(s.collectedOn ? { collectedOn: s.collectedOn } : {}) };
     const taken = new Set<string>();
     /** Persons this record takes from other families, by the family they leave. */
     const leaving = new Map<string, string[]>();

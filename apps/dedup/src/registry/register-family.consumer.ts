@@ -43,7 +43,7 @@ export class RegisterFamilyConsumer {
       const received: ValidatedSubmission[] = [];
       for (const { value, correlationId } of batch) {
         if (!claimed.delete(value.eventId)) continue; // seen before, or twice in this batch
-        received.push({ eventId: value.eventId, recordId: value.recordId, revision: value.revision, family: value.family, correlationId, provenance: value.provenance, dryRun: value.dryRun });
+        received.push({ eventId: value.eventId, recordId: value.recordId, revision: value.revision, family: value.family, correlationId, provenance: value.provenance, dryRun: value.dryRun, collectedOn: value.collectedOn });
       }
       // Dry runs are matched after the batch's real records, in the same transaction, and never saved.
       const dry = received.filter((s) => s.dryRun);

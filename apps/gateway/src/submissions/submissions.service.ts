@@ -8,7 +8,7 @@ import {
 } from '@satupintu/contracts';
 import { currentCorrelationId } from '@satupintu/observability';
 import { enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
-import { nestsDeeperThan } from '@satupintu/domain';
+import { nestsDeeperThan, todayIn } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
@@ -25,7 +25,11 @@ interface Candidate {
   family: Record<string, unknown>;
   hash: string;
   village: string | null;
+  collectedOn?: string;
 }
+
+/** How far back a record's collection day may lie. */
+const COLLECTED_WITHIN_DAYS = 366;
 
 const SCHEMA = 'gateway';
 /** A family record is at most address/members -> member -> field deep; more is not a family. */
@@ -88,9 +92,23 @@ export class SubmissionsService {
         });
         return;
       }
+      const collectedOn = parsed.data.collectedOn;
+      if (collectedOn !== undefined) {
+        const today = todayIn('Asia/Jakarta');
+        const earliest = new Date(Date.parse(today) - COLLECTED_WITHIN_DAYS * 86_400_000).toISOString().slice(0, 10);
+        if (collectedOn > today || collectedOn < earliest) {
+          outcomes.push({
+            index,
+            idempotencyKey: parsed.data.idempotencyKey,
+            status: 'invalid',
+            errors: [{ path: 'collectedOn', code: 'INVALID_COLLECTED_ON', message: `the collection day must lie between ${earliest} and today (${today})` }],
+          });
+          return;
+        }
+      }
       firstIndexOfKey.set(parsed.data.idempotencyKey, index);
       const hash = createHash('sha256').update(stringify(parsed.data.family) ?? '').digest('hex');
-      candidates.push({ index, key: parsed.data.idempotencyKey, family: parsed.data.family, hash, village });
+      candidates.push({ index, key: parsed.data.idempotencyKey, family: parsed.data.family, hash, village, ...(collectedOn ? { collectedOn } : {}) });
     });
     if (candidates.length > 0) outcomes.push(...(await this.store(candidates, clientId, provenance, dryRun)));
     caller.touched(outcomes.flatMap((o) => (o.status === 'accepted' ? [o.id] : [])));
@@ -108,7 +126,7 @@ export class SubmissionsService {
       const byKey = new Map(existing.map((e) => [e.idempotency_key, e]));
       const now = new Date().toISOString();
       const outcomes: RecordOutcome[] = [];
-      const writes: Array<{ id: string; key: string; revision: number; hash: string; kafkaKey: string; family: Record<string, unknown>; village: string | null }> = [];
+      const writes: Array<{ id: string; key: string; revision: number; hash: string; kafkaKey: string; family: Record<string, unknown>; village: string | null; collectedOn?: string }> = [];
       for (const c of candidates) {
         const prior = byKey.get(c.key);
         if (prior && prior.payload_hash === c.hash) {
@@ -118,7 +136,7 @@ export class SubmissionsService {
         const id = prior?.id ?? randomUUID();
         const revision = (prior?.revision ?? 0) + 1;
         const kk = c.family['kk'];
-        writes.push({ id, key: c.key, revision, hash: c.hash, kafkaKey: typeof kk === 'string' && kk.length <= 32 ? kk : id, family: c.family, village: c.village });
+        writes.push({ id, key: c.key, revision, hash: c.hash, kafkaKey: typeof kk === 'string' && kk.length <= 32 ? kk : id, family: c.family, village: c.village, collectedOn: c.collectedOn });
         outcomes.push({ index: c.index, idempotencyKey: c.key, id, revision, status: 'accepted' });
       }
       if (writes.length === 0) return outcomes;
@@ -150,6 +168,7 @@ export class SubmissionsService {
           receivedAt: now,
           family: w.family,
           ...(provenance?.has(w.key) ? { provenance: provenance.get(w.key) } : {}),
+          ...(w.collectedOn ? { collectedOn: w.collectedOn } : {}),
           ...(dryRun ? { dryRun: true as const } : {}),
         };
         return outboxEvent(TOPICS.familySubmitted, w.kafkaKey, event, correlationId);

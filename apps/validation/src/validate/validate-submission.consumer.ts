@@ -41,6 +41,7 @@ export class ValidateSubmissionConsumer {
           family: result.family,
           warnings: result.warnings,
           ...(s.provenance ? { provenance: s.provenance } : {}),
+          ...(s.collectedOn ? { collectedOn: s.collectedOn } : {}),
           ...(s.dryRun ? { dryRun: true as const } : {}),
         };
         return {

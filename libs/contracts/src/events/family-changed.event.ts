@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { FamilyState, FieldChange } from '../family-state';
-import { EventBase } from '../primitives';
+import { EventBase, IsoDate } from '../primitives';
 
 export const ChangeCause = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('submission'), recordId: z.uuid(), revision: z.number().int() }),
+  /** `collectedOn`: the day the family was recorded in the field, when the app said. */
+  z.object({ type: z.literal('submission'), recordId: z.uuid(), revision: z.number().int(), collectedOn: IsoDate.optional() }),
   z.object({ type: z.literal('member-moved'), recordId: z.uuid(), toFamilyId: z.uuid() }),
   /** A new KK took members of this family (the family split). */
   z.object({ type: z.literal('family-split'), recordId: z.uuid(), newFamilyId: z.uuid() }),

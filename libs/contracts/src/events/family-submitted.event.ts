@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventBase, IsoTimestamp, Provenance } from '../primitives';
+import { EventBase, IsoDate, IsoTimestamp, Provenance } from '../primitives';
 
 /** A record accepted by the gateway for processing. The family is still unvalidated input. */
 export const FamilySubmittedV1 = EventBase.extend({
@@ -11,6 +11,8 @@ export const FamilySubmittedV1 = EventBase.extend({
   family: z.record(z.string(), z.unknown()),
   /** Set for records of an imported list (absent for a cadre's submission). */
   provenance: Provenance.optional(),
+  /** The day the family was recorded in the field, when the app said (collection progress counts it then). */
+  collectedOn: IsoDate.optional(),
   /** A dry run (an import's): validated and matched, never written to the registry. */
   dryRun: z.literal(true).optional(),
 });
