@@ -20,7 +20,7 @@ interface Task extends TaskSummary {
 type InPage = { document: { body: { dataset: Record<string, string> }; activeElement: { tagName: string } | null } };
 
 let serial = 900;
-function household(village: string, head: string, child: { nik?: string; name: string; birthDate: string; sex: 'M' | 'F' }): FamilyRecord {
+function household(village: string, head: string, wife: string, child: { nik?: string; name: string; birthDate: string; sex: 'M' | 'F' }): FamilyRecord {
   const district = village.slice(0, 8);
   const s = serial++;
   return {
@@ -28,6 +28,7 @@ function household(village: string, head: string, child: { nik?: string; name: s
     address: { villageCode: village, rt: '002', rw: '003' },
     members: [
       { nik: formatNik(district, '1978-04-04', 'M', s * 3 + 1), name: head, sex: 'M', birthDate: '1978-04-04', relationship: 1 },
+      { nik: formatNik(district, '1982-08-08', 'F', s * 3 + 2), name: wife, sex: 'F', birthDate: '1982-08-08', relationship: 3 },
       { ...child, relationship: 4 },
     ],
   };
@@ -64,14 +65,14 @@ describe('review desk (browser)', () => {
     await Promise.all([stack.start('validation'), stack.start('dedup')]);
     supervisor = await createPrincipal(url, { role: 'supervisor', regions: ['31.01'], label: 'pengawas-31.01' });
     analyst = await createPrincipal(url, { role: 'analyst', regions: ['31.01'] });
-    // Two children recorded twice, the second time without a NIK in another family: two probable matches.
+    // Two children recorded twice, the second time without a NIK in another family (another mother): two probable matches.
     const rina = { nik: formatNik('31.01.02', '2011-06-21', 'F', 7101), name: 'Rina Kartika', birthDate: '2011-06-21', sex: 'F' as const };
     const dimas = { nik: formatNik('31.01.01', '2014-02-11', 'M', 7102), name: 'Dimas Prasetyo', birthDate: '2014-02-11', sex: 'M' as const };
-    expect((await submit(url, [{ idempotencyKey: 'desk-1', family: household('31.01.02.1001', 'Ahmad Fauzi', rina) }, { idempotencyKey: 'desk-2', family: household('31.01.01.1001', 'Budi Santoso', dimas) }])).status).toBe(202);
+    expect((await submit(url, [{ idempotencyKey: 'desk-1', family: household('31.01.02.1001', 'Ahmad Fauzi', 'Nurhayati', rina) }, { idempotencyKey: 'desk-2', family: household('31.01.01.1001', 'Budi Santoso', 'Sri Wahyuni', dimas) }])).status).toBe(202);
     await eventually(async () => (await stack.db.query('select 1 from registry.persons where nik = any($1)', [[rina.nik, dimas.nik]])).rowCount === 2, 90_000);
-    expect((await submit(url, [{ idempotencyKey: 'desk-3', family: household('31.01.01.1002', 'Eko Saputra', { name: 'Rina Kartika', birthDate: '2011-06-21', sex: 'F' }) }])).status).toBe(202);
+    expect((await submit(url, [{ idempotencyKey: 'desk-3', family: household('31.01.01.1002', 'Eko Saputra', 'Fitri Handayani', { name: 'Rina Kartika', birthDate: '2011-06-21', sex: 'F' }) }])).status).toBe(202);
     await eventually(async () => ((await api<{ tasks: TaskSummary[] }>('/v1/review-tasks?region=31.01')).tasks.length === 1 ? true : undefined), 90_000, 300);
-    expect((await submit(url, [{ idempotencyKey: 'desk-4', family: household('31.01.02.1002', 'Joko Widodo', { name: 'Dimas Prasetyo', birthDate: '2014-02-11', sex: 'M' }) }])).status).toBe(202);
+    expect((await submit(url, [{ idempotencyKey: 'desk-4', family: household('31.01.02.1002', 'Joko Widodo', 'Ani Lestari', { name: 'Dimas Prasetyo', birthDate: '2014-02-11', sex: 'M' }) }])).status).toBe(202);
     await eventually(async () => ((await api<{ tasks: TaskSummary[] }>('/v1/review-tasks?region=31.01')).tasks.length === 2 ? true : undefined), 90_000, 300);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

@@ -139,7 +139,7 @@
       ...ancestors.map((a) => el('li', {}, el('a', { href: `#${linkTo({ region: a.code })}`, 'data-testid': `crumb-${a.code}`, title: a.code }, a.name || a.code))),
       ...(region.code === 'ID' ? [] : [el('li', { 'aria-current': 'page' }, el('span', {}, region.name || region.code))]),
     );
-    $('region-name').textContent = region.code === 'ID' ? 'Indonesia' : `${region.name || region.code} (${region.code})`;
+    $('region-name').textContent = `${region.name || region.code} (${region.code})`;
   }
 
   function draw(id, config) {
@@ -291,7 +291,22 @@
   }
 
   const SEX = { M: { id: 'Laki-laki', en: 'Male' }, F: { id: 'Perempuan', en: 'Female' } };
-  const shownValue = (field, v) => (v === null || v === undefined ? '–' : field === 'sex' ? SEX[v][state.lang] : String(v));
+  // Relationship codes on the KK (Dukcapil).
+  const RELATIONSHIP = {
+    1: { id: 'Kepala keluarga', en: 'Head' }, 2: { id: 'Suami', en: 'Husband' }, 3: { id: 'Istri', en: 'Wife' }, 4: { id: 'Anak', en: 'Child' },
+    5: { id: 'Menantu', en: 'Child-in-law' }, 6: { id: 'Cucu', en: 'Grandchild' }, 7: { id: 'Orang tua', en: 'Parent' }, 8: { id: 'Mertua', en: 'Parent-in-law' },
+    9: { id: 'Pembantu', en: 'Domestic helper' }, 10: { id: 'Lainnya', en: 'Other' },
+  };
+  const COMPARISON = {
+    nik: { id: 'NIK', en: 'NIK' }, name: { id: 'Nama', en: 'Name' }, 'birth-date': { id: 'Tanggal lahir', en: 'Birth date' }, sex: { id: 'Jenis kelamin', en: 'Sex' },
+    region: { id: 'Wilayah', en: 'Region' }, kk: { id: 'No. KK', en: 'KK number' }, 'mother-name': { id: 'Nama ibu', en: "Mother's name" },
+  };
+  const shownValue = (field, v) => {
+    if (v === null || v === undefined) return '–';
+    if (field === 'sex') return SEX[v][state.lang];
+    if (field === 'relationship') return RELATIONSHIP[v] ? `${RELATIONSHIP[v][state.lang]} (${v})` : String(v);
+    return String(v);
+  };
 
   async function showTask(taskId) {
     const task = await api(`/v1/review-tasks/${encodeURIComponent(taskId)}`);
@@ -313,7 +328,7 @@
     );
     $('task-weights').replaceChildren(
       el('tr', {}, el('th', {}, t('comparison')), el('th', {}, t('level')), el('th', { class: 'num' }, t('weight'))),
-      ...task.match.parts.map((p) => el('tr', { 'data-testid': `weight-${p.comparison}` }, el('td', {}, p.comparison), el('td', {}, p.level || '–'), el('td', { class: 'num' }, fmt(p.weight)))),
+      ...task.match.parts.map((p) => el('tr', { 'data-testid': `weight-${p.comparison}` }, el('td', {}, COMPARISON[p.comparison] ? COMPARISON[p.comparison][state.lang] : p.comparison), el('td', {}, p.level || '–'), el('td', { class: 'num' }, fmt(p.weight)))),
     );
     const open = task.status === 'open';
     $('task-decide').hidden = !open || task.decisionPending;
