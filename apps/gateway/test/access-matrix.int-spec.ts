@@ -86,6 +86,10 @@ describe('authorisation matrix', () => {
       case 'campaign-define': res = await send('PUT', '/v1/campaigns/matrix', { name: 'Matrix', startsOn: '2026-01-01', endsOn: '2099-12-31' }); break;
       case 'campaign-targets': res = await send('PUT', '/v1/campaigns/matrix/targets', { targets: [{ regionCode: VILLAGE.in, families: 10 }] }); break;
       case 'review-list': res = await send('GET', `/v1/review-tasks?region=${region}`); break;
+      case 'review-summary': res = await send('GET', `/v1/review-tasks/summary?region=${region}`); break;
+      case 'submission-list': res = await send('GET', `/v1/submissions?region=${region}`); break;
+      case 'submission-summary': res = await send('GET', `/v1/submissions/summary?region=${region}`); break;
+      case 'dci-senders': res = await send('GET', '/v1/admin/dci/senders'); break;
       case 'review-read': res = await send('GET', `/v1/review-tasks/${world.tasks[where].taskId}`); break;
       case 'review-decide': res = await send('POST', `/v1/review-tasks/${await fresh('task', where)}/decision`, { decision: 'different' }); break;
       case 'merge-read': res = await send('GET', `/v1/merges/${world.merges[where].mergeId}`); break;

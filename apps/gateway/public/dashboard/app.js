@@ -23,6 +23,8 @@
       comparison: 'Perbandingan', level: 'Tingkat', weight: 'Bobot', nikSays: 'Menurut NIK', agrees: 'sesuai', differs: 'tidak sesuai', none: 'tidak ada',
       merged: 'Digabung oleh', decidedDifferent: 'Diputus berbeda oleh', unmerged: 'Penggabungan dibatalkan', pending: 'Keputusan sedang diproses…', noTasks: 'Tidak ada tugas',
       needReason: 'Tulis alasan pembatalan', decided: 'diputus', sameShort: 'sama', differentShort: 'berbeda',
+      data: 'Data masuk', rejectedByRule: 'Ditolak menurut aturan', rule: 'Aturan', allRules: 'Semua aturan', csvFix: 'Unduh CSV untuk diperbaiki',
+      st_rejected: 'Ditolak', st_registered: 'Terdaftar', st_validated: 'Lolos validasi', st_received: 'Diterima', records: 'Catatan', key: 'Kunci', reasons: 'Alasan penolakan', received: 'Diterima',
       f_nik: 'NIK', f_name: 'Nama', f_sex: 'Jenis kelamin', f_birthDate: 'Tanggal lahir', f_kk: 'No. KK', f_villageCode: 'Desa/kelurahan', f_relationship: 'Hubungan dalam KK',
     },
     en: {
@@ -43,13 +45,15 @@
       comparison: 'Comparison', level: 'Level', weight: 'Weight', nikSays: 'The NIK says', agrees: 'agrees', differs: 'differs', none: 'none',
       merged: 'Merged by', decidedDifferent: 'Decided different by', unmerged: 'Merge undone', pending: 'The decision is being carried out…', noTasks: 'No tasks',
       needReason: 'Write a reason for undoing', decided: 'decided', sameShort: 'same', differentShort: 'different',
+      data: 'Submissions', rejectedByRule: 'Rejected by rule', rule: 'Rule', allRules: 'All rules', csvFix: 'Download CSV to fix',
+      st_rejected: 'Rejected', st_registered: 'Registered', st_validated: 'Validated', st_received: 'Received', records: 'Records', key: 'Key', reasons: 'Why it was rejected', received: 'Received',
       f_nik: 'NIK', f_name: 'Name', f_sex: 'Sex', f_birthDate: 'Birth date', f_kk: 'KK number', f_villageCode: 'Village', f_relationship: 'Relationship on the KK',
     },
   };
 
   const $ = (id) => document.getElementById(id);
-  const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null, task: null, reason: '', status: 'open' };
-  const VIEWS = ['indicators', 'progress', 'review'];
+  const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null, task: null, reason: '', status: 'open', rule: '', records: 'rejected' };
+  const VIEWS = ['indicators', 'progress', 'review', 'data'];
   let me = null;
   let catalogue = null;
   const charts = {};
@@ -105,6 +109,8 @@
     state.task = p.get('task');
     state.reason = p.get('reason') || '';
     state.status = ['open', 'same', 'different'].includes(p.get('status')) ? p.get('status') : 'open';
+    state.rule = p.get('rule') || '';
+    state.records = ['rejected', 'registered', 'validated', 'received'].includes(p.get('records')) ? p.get('records') : 'rejected';
     state.lang = p.get('lang') === 'en' ? 'en' : 'id';
     state.campaign = p.get('campaign');
   }
@@ -112,6 +118,10 @@
     const next = { ...state, ...changes };
     const p = new URLSearchParams({ region: next.region, theme: next.theme, view: next.view, lang: next.lang });
     if (next.campaign) p.set('campaign', next.campaign);
+    if (next.view === 'data') {
+      if (next.rule) p.set('rule', next.rule);
+      if (next.records !== 'rejected') p.set('records', next.records);
+    }
     if (next.view === 'review') {
       if (next.task) p.set('task', next.task);
       if (next.reason) p.set('reason', next.reason);
@@ -237,6 +247,54 @@
     const head = (withRank) => el('tr', {}, ...(withRank ? [el('th', {}, t('rank'))] : []), el('th', {}, t('region')), el('th', { class: 'num' }, t('registered')), el('th', { class: 'num' }, t('target')), el('th', { class: 'num' }, t('coverage')));
     $('ranking-table').replaceChildren(head(true), ...p.children.map((r) => regionRow(r, true)));
     $('behind-table').replaceChildren(head(false), ...p.behind.map((r) => regionRow(r, false)));
+  }
+
+  // ---- Submissions of a region for data officers (and a cadre's own): counts by status, rejected
+  // records by rule, each with its rules' messages; a CSV to fix and resend.
+  const recordsQuery = (format) => {
+    const p = new URLSearchParams({ status: state.records });
+    if (state.region !== 'ID') p.set('region', state.region);
+    if (state.rule && state.records === 'rejected') p.set('rule', state.rule);
+    if (format) p.set('format', format);
+    return `/v1/submissions?${p}`;
+  };
+
+  async function downloadRecords() {
+    const blob = await (await request(recordsQuery('csv'), 'text/csv')).blob();
+    const a = el('a', { href: URL.createObjectURL(blob), download: `submissions-${state.region}-${state.records}${state.rule ? `-${state.rule}` : ''}.csv` });
+    a.click();
+    URL.revokeObjectURL(a.href);
+  }
+
+  async function showData() {
+    const region = state.region !== 'ID' ? `?region=${encodeURIComponent(state.region)}` : '';
+    const summary = await api(`/v1/submissions/summary${region}`);
+    $('breadcrumb').replaceChildren();
+    $('region-name').textContent = `${t('data')} · ${state.region === 'ID' ? (me.regions.join(', ')) : state.region}`;
+    $('updated').textContent = '';
+    $('data-status').replaceChildren(
+      ...['received', 'validated', 'rejected', 'registered'].map((st) =>
+        el('div', { class: 'kpi' }, el('span', {}, t(`st_${st}`)), el('strong', { 'data-testid': `data-count-${st}` }, fmt(summary.byStatus[st] || 0)))),
+    );
+    $('data-rules').replaceChildren(
+      el('tr', {}, el('th', {}, t('rule')), el('th', { class: 'num' }, t('records'))),
+      ...summary.rejectedByRule.map((r) => el('tr', {}, el('td', {}, el('a', { href: `#${linkTo({ records: 'rejected', rule: r.code })}`, 'data-testid': `rule-${r.code}` }, r.code)), el('td', { class: 'num', 'data-testid': `rule-count-${r.code}` }, fmt(r.records)))),
+    );
+    $('data-filter-status').value = state.records;
+    $('data-filter-rule').replaceChildren(el('option', { value: '' }, t('allRules')), ...summary.rejectedByRule.map((r) => el('option', { value: r.code }, r.code)));
+    $('data-filter-rule').value = state.rule;
+    $('data-filter-rule').disabled = state.records !== 'rejected';
+    const { records } = await api(recordsQuery());
+    $('data-records').replaceChildren(
+      el('tr', {}, el('th', {}, t('received')), el('th', {}, t('village')), el('th', {}, t('key')), el('th', {}, t('status')), el('th', {}, t('reasons'))),
+      ...records.map((r) =>
+        el('tr', { 'data-testid': `record-${r.id}` },
+          el('td', {}, new Date(r.receivedAt).toLocaleString(locale())),
+          el('td', {}, r.villageCode || '–'),
+          el('td', {}, r.idempotencyKey),
+          el('td', {}, t(`st_${r.status}`)),
+          el('td', {}, ...(r.errors || []).map((e) => el('div', {}, el('strong', {}, e.code), ` ${e.message[state.lang]}`))))),
+    );
   }
 
   // ---- Duplicate review desk (supervisors): the queue of their regions, one task side by side,
@@ -438,17 +496,21 @@
     $('indicators-view').hidden = state.view !== 'indicators';
     $('progress-view').hidden = state.view !== 'progress';
     $('review-view').hidden = state.view !== 'review';
+    $('data-view').hidden = state.view !== 'data';
     $('error').hidden = true;
     document.body.dataset.ready = 'false';
     try {
       me = me || (await api('/v1/me'));
       const reviewer = me.role === 'supervisor' || me.role === 'admin';
       $('nav-review').hidden = !reviewer;
+      const officer = reviewer || me.role === 'cadre';
+      $('nav-data').hidden = !officer;
       if (!new URLSearchParams(location.hash.slice(1)).has('region')) {
         // Start in the caller's own region when it has exactly one.
         if (me.regions.length === 1 && me.regions[0] !== 'ID') state.region = me.regions[0];
       }
       if (state.view === 'review' && reviewer) await showReview();
+      else if (state.view === 'data' && officer) await showData();
       else {
         catalogue = catalogue || (await api('/v1/indicators'));
         if (state.view === 'progress') await showProgress();
@@ -486,6 +548,9 @@
     $('task-different').addEventListener('click', () => decide('different'));
     $('task-unmerge').addEventListener('click', () => unmerge());
     document.addEventListener('keydown', reviewKeys);
+    $('data-filter-status').addEventListener('change', (e) => go({ records: e.target.value, rule: e.target.value === 'rejected' ? state.rule : '' }));
+    $('data-filter-rule').addEventListener('change', (e) => go({ rule: e.target.value }));
+    $('data-csv').addEventListener('click', () => downloadRecords().catch((err) => { $('error').textContent = err.message; $('error').hidden = false; }));
     window.addEventListener('hashchange', render);
     void render();
   });

@@ -35,6 +35,8 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('submission-status', 'GET /v1/submissions/{id}', '                ok/hidden          ok/hidden        forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('import-create', 'POST /v1/imports', '                           forbidden/-        forbidden/-      forbidden/-      ok/-             ok/-      ok/-'),
   row('import-read', 'GET /v1/imports/{id}, GET /v1/imports/{id}/rows', 'forbidden/- forbidden/- forbidden/- ok/-          ok/-      ok/-'),
+  row('submission-list', 'GET /v1/submissions?region=', '                ok/forbidden       ok/forbidden     forbidden/forbidden forbidden/forbidden ok/forbidden ok/-'),
+  row('submission-summary', 'GET /v1/submissions/summary?region=', '     ok/forbidden       ok/forbidden     forbidden/forbidden forbidden/forbidden ok/forbidden ok/-'),
   row('person-search', 'GET /v1/persons?nik=', '                        forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('family-search', 'GET /v1/families?kk=', '                        forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('family-read', 'GET /v1/families/{id}', '                         forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
@@ -49,6 +51,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('campaign-define', 'PUT /v1/campaigns/{id}', '                    forbidden/-        forbidden/-      forbidden/-      forbidden/-      forbidden/- ok/-'),
   row('campaign-targets', 'PUT /v1/campaigns/{id}/targets', '           forbidden/-        forbidden/-      forbidden/-      forbidden/-      forbidden/- ok/-'),
   row('review-list', 'GET /v1/review-tasks?region=', '                  forbidden/forbidden ok/forbidden forbidden/forbidden forbidden/forbidden ok/forbidden ok/-'),
+  row('review-summary', 'GET /v1/review-tasks/summary?region=', '        forbidden/forbidden ok/forbidden forbidden/forbidden forbidden/forbidden ok/forbidden ok/-'),
   row('review-read', 'GET /v1/review-tasks/{id}', '                     forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('review-decide', 'POST /v1/review-tasks/{id}/decision', '        forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('merge-read', 'GET /v1/merges/{id}', '                           forbidden/forbidden ok/hidden    forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
@@ -57,6 +60,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('principals', 'GET, POST, PATCH /v1/admin/principals...', '     forbidden/-        forbidden/-      forbidden/-      forbidden/-      ok/-      ok/-'),
   row('agency-grants', 'GET, PUT, DELETE /v1/admin/agencies/{id}/grant...', 'forbidden/- forbidden/- forbidden/- forbidden/- ok/- ok/-'),
   row('own-subscription', 'GET /v1/subscription', '                   forbidden/-        forbidden/-      forbidden/-      ok/-             hidden/-  hidden/-'),
+  row('dci-senders', 'GET, PUT /v1/admin/dci/senders..., GET /v1/admin/dci/callbacks', 'forbidden/- forbidden/- forbidden/- forbidden/- ok/- ok/-'),
   row('audit', 'GET /v1/admin/audit', '                                forbidden/-        forbidden/-      forbidden/-      forbidden/-      ok/-      ok/-'),
 ];
 

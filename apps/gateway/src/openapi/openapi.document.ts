@@ -60,6 +60,18 @@ export function openApiDocument() {
     security: [{ bearer: [] }],
     paths: {
       '/v1/submissions': {
+        get: {
+          summary: "A region's records, newest first (a cadre: its own), by status and rule, each rejected one with every rule's message; CSV (one line per rule) to fix and resend",
+          parameters: [
+            { name: 'region', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['received', 'validated', 'rejected', 'registered'] } },
+            { name: 'rule', in: 'query', required: false, schema: { type: 'string' }, description: 'a rule code (docs/validation-rules.md)' },
+            { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'the `next` of the previous page' },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 5000 } },
+            { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv'] } },
+          ],
+          responses: { '200': { description: 'records and the cursor of the next page, or text/csv' }, '400': { description: 'INVALID_QUERY' } },
+        },
         post: {
           summary: `Submit a batch of 1 to ${LIMITS.recordsPerBatch} family records`,
           description:
@@ -88,6 +100,13 @@ export function openApiDocument() {
             '400': { description: 'The body is not a batch', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
             '413': { description: 'The body is over 5 MB', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
           },
+        },
+      },
+      '/v1/submissions/summary': {
+        get: {
+          summary: "A region's records by status, and the rejected ones by rule (a cadre: its own)",
+          parameters: [{ name: 'region', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: { '200': { description: 'byStatus, rejectedByRule' }, '400': { description: 'INVALID_QUERY' } },
         },
       },
       '/v1/submissions/{id}': {
@@ -188,8 +207,16 @@ export function openApiDocument() {
             { name: 'region', in: 'query', required: false, schema: { type: 'string', examples: ['ID', '31.71', '31.71.01.1001'] } },
             { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['open', 'same', 'different', 'withdrawn'], default: 'open' } },
             { name: 'after', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'the `next` of the previous page' },
+            { name: 'reason', in: 'query', required: false, schema: { type: 'string', enum: ['probable-match', 'nik-conflict'] } },
           ],
           responses: { '200': { description: 'Tasks and the cursor of the next page' }, '400': { description: 'INVALID_QUERY' }, '404': { description: 'Unknown region (REGION_NOT_FOUND)' } },
+        },
+      },
+      '/v1/review-tasks/summary': {
+        get: {
+          summary: 'The review desk: open tasks (and the oldest), tasks decided today (Asia/Jakarta), by reviewer',
+          parameters: [{ name: 'region', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: { '200': { description: 'open, oldestOpenedAt, decidedToday, byReviewer' }, '400': { description: 'INVALID_QUERY' } },
         },
       },
       '/v1/review-tasks/{id}': {

@@ -5,15 +5,18 @@ import {
   TOPICS,
   type FamilySubmittedV1,
   type Provenance,
+  type ValidationIssue,
 } from '@satupintu/contracts';
 import { currentCorrelationId } from '@satupintu/observability';
 import { enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
-import { nestsDeeperThan, todayIn } from '@satupintu/domain';
+import { levelOf, nestsDeeperThan, todayIn } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
 import { createHash, randomUUID } from 'node:crypto';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import stringify from 'safe-stable-stringify';
 import type { DataSource } from 'typeorm';
-import type { Caller } from '../auth/caller';
+import { z } from 'zod';
+import { SCOPE_SQL, type Caller } from '../auth/caller';
 
 export type RecordOutcome =
   | { index: number; idempotencyKey: string; id: string; revision: number; status: 'accepted' | 'unchanged' }
@@ -179,6 +182,82 @@ export class SubmissionsService {
   }
 
   /** A cadre sees its own records; others those of villages in their regions; anything else is 404. */
+  /** The scope a list or summary covers: a region inside the caller's (checked), or all of the caller's. */
+  private scopeOf(region: unknown, caller: Caller): { code: string; regions: string[] | null } {
+    if (region !== undefined && (typeof region !== 'string' || levelOf(region) === null)) throw new ApiError(400, 'INVALID_QUERY', 'region must be a region code (ID, 31, 31.71, 31.71.01 or 31.71.01.1001)');
+    if (region !== undefined) caller.assertRegion(region);
+    return region === undefined || region === 'ID' ? { code: (region as string | undefined) ?? 'mine', regions: caller.scopeRegions() } : { code: region, regions: [region] };
+  }
+
+  async list(query: Record<string, unknown>, caller: Caller) {
+    const q = ListQuery.safeParse(query);
+    if (!q.success) throw new ApiError(400, 'INVALID_QUERY', 'status, rule, after, limit or format is not valid', issuesOf(q.error.issues));
+    const scope = this.scopeOf(q.data.region, caller);
+    const csv = q.data.format === 'csv';
+    const limit = q.data.limit ?? (csv ? 5000 : 100);
+    const after = q.data.after ? decodeCursor(q.data.after) : null;
+    const rows: Array<{ id: string; idempotency_key: string; revision: number; status: string; village_code: string | null; received_at: Date; updated_at: Date; family_id: string | null; rejection: { errors?: ValidationIssue[]; ruleSetVersion?: string } | null }> = await this.db.query(
+      `select r.id, r.idempotency_key, r.revision, r.status, r.village_code, r.received_at, r.updated_at, r.family_id,
+              (select e.detail from ${SCHEMA}.submission_events e where e.record_id = r.id and e.revision = r.revision and e.status = 'rejected' order by e.at desc limit 1) as rejection
+         from ${SCHEMA}.submission_records r
+        where ${SCOPE_SQL('r.village_code', '$1')}
+          and ($2::text is null or r.status = $2)
+          and ($3::text is null or exists (select 1 from ${SCHEMA}.submission_events e, jsonb_array_elements(e.detail->'errors') x
+                                             where e.record_id = r.id and e.revision = r.revision and e.status = 'rejected' and x->>'code' = $3))
+          and ($4::uuid is null or r.submitted_by = $4)
+          and ($5::timestamptz is null or (r.updated_at, r.id) < ($5, $6::uuid))
+        order by r.updated_at desc, r.id desc limit ${limit}`,
+      [scope.regions, q.data.status ?? null, q.data.rule ?? null, caller.principal.role === 'cadre' ? caller.principal.id : null, after?.at ?? null, after?.id ?? null],
+    );
+    caller.touched(rows.map((r) => r.id));
+    caller.detail = { region: scope.code, status: q.data.status ?? null, rule: q.data.rule ?? null, found: rows.length };
+    const last = rows[rows.length - 1];
+    return {
+      region: scope.code,
+      status: q.data.status ?? null,
+      records: rows.map((r) => ({
+        id: r.id, idempotencyKey: r.idempotency_key, revision: r.revision, status: r.status, villageCode: r.village_code, familyId: r.family_id,
+        receivedAt: r.received_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+        ...(r.status === 'rejected' && r.rejection ? { errors: (r.rejection.errors ?? []).map((e) => ({ code: e.code, path: e.path, message: e.message })) } : {}),
+      })),
+      next: rows.length === limit && last ? encodeCursor(last.updated_at, last.id) : null,
+    };
+  }
+
+  /** One CSV line per rule a rejected record failed (one line for any other record). */
+  listCsv(answer: Awaited<ReturnType<SubmissionsService['list']>>): string {
+    const lines: unknown[][] = [['record_id', 'idempotency_key', 'village_code', 'status', 'received_at', 'rule_code', 'path', 'message_id', 'message_en']];
+    for (const r of answer.records) {
+      const errors = 'errors' in r && r.errors ? r.errors : [];
+      if (errors.length === 0) lines.push([r.id, r.idempotencyKey, r.villageCode ?? '', r.status, r.receivedAt, '', '', '', '']);
+      for (const e of errors) lines.push([r.id, r.idempotencyKey, r.villageCode ?? '', r.status, r.receivedAt, e.code, e.path, e.message.id, e.message.en]);
+    }
+    return stringifyCsv(lines as string[][]);
+  }
+
+  async summary(region: unknown, caller: Caller) {
+    const scope = this.scopeOf(region, caller);
+    const own = caller.principal.role === 'cadre' ? caller.principal.id : null;
+    const byStatus: Array<{ status: string; n: string }> = await this.db.query(
+      `select status, count(*) as n from ${SCHEMA}.submission_records r where ${SCOPE_SQL('r.village_code', '$1')} and ($2::uuid is null or r.submitted_by = $2) group by status order by status`,
+      [scope.regions, own],
+    );
+    const byRule: Array<{ code: string; n: string }> = await this.db.query(
+      `select x->>'code' as code, count(distinct r.id) as n
+         from ${SCHEMA}.submission_records r
+         join ${SCHEMA}.submission_events e on e.record_id = r.id and e.revision = r.revision and e.status = 'rejected'
+         cross join lateral jsonb_array_elements(e.detail->'errors') x
+        where r.status = 'rejected' and ${SCOPE_SQL('r.village_code', '$1')} and ($2::uuid is null or r.submitted_by = $2)
+        group by 1 order by 2 desc, 1 limit 100`,
+      [scope.regions, own],
+    );
+    return {
+      region: scope.code,
+      byStatus: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])),
+      rejectedByRule: byRule.map((r) => ({ code: r.code, records: Number(r.n) })),
+    };
+  }
+
   async status(id: string, caller: Caller) {
     const [record]: Array<Record<string, unknown> & { submitted_by: string | null; village_code: string | null }> = await this.db.query(
       `select id, idempotency_key, revision, status, family_id, received_at, updated_at, submitted_by, village_code from ${SCHEMA}.submission_records where id = $1`,
@@ -204,6 +283,22 @@ export class SubmissionsService {
       trail: trail.map((t) => ({ status: t.status, revision: t.revision, at: t.at, ...t.detail })),
     };
   }
+}
+
+const ListQuery = z.object({
+  region: z.string().max(20).optional(),
+  status: z.enum(['received', 'validated', 'rejected', 'registered']).optional(),
+  rule: z.string().regex(/^[A-Z0-9_.-]{1,64}$/i).optional(),
+  after: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+});
+
+const encodeCursor = (at: Date, id: string) => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+function decodeCursor(cursor: string): { at: string; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id ?? '')) throw new ApiError(400, 'INVALID_QUERY', 'after must be the `next` of a previous page');
+  return { at, id };
 }
 
 function villageOf(family: Record<string, unknown>): string | null {
