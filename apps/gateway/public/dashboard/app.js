@@ -23,6 +23,9 @@
       comparison: 'Perbandingan', level: 'Tingkat', weight: 'Bobot', nikSays: 'Menurut NIK', agrees: 'sesuai', differs: 'tidak sesuai', none: 'tidak ada',
       merged: 'Digabung oleh', decidedDifferent: 'Diputus berbeda oleh', unmerged: 'Penggabungan dibatalkan', pending: 'Keputusan sedang diproses…', noTasks: 'Tidak ada tugas',
       needReason: 'Tulis alasan pembatalan', decided: 'diputus', sameShort: 'sama', differentShort: 'berbeda',
+      eligibility: 'Kelayakan bantuan', programme: 'Program', eligibleN: 'Layak', notEligibleN: 'Tidak layak', whyFamily: 'Mengapa keluarga ini (tidak) layak? No. KK',
+      explain: 'Jelaskan', person: 'Anggota', familyLevel: 'Keluarga', eligibleYes: 'Layak', eligibleNo: 'Tidak layak', criterion: 'Kriteria', valueSeen: 'Nilai tercatat', passed: 'Terpenuhi',
+      yes: 'ya', no: 'tidak', notFoundKk: 'Tidak ada keluarga dengan No. KK ini di wilayah Anda', noDecisions: 'Belum ada keputusan kelayakan untuk keluarga ini', evaluatedOn: 'dinilai',
       data: 'Data masuk', rejectedByRule: 'Ditolak menurut aturan', rule: 'Aturan', allRules: 'Semua aturan', csvFix: 'Unduh CSV untuk diperbaiki',
       st_rejected: 'Ditolak', st_registered: 'Terdaftar', st_validated: 'Lolos validasi', st_received: 'Diterima', records: 'Catatan', key: 'Kunci', reasons: 'Alasan penolakan', received: 'Diterima',
       f_nik: 'NIK', f_name: 'Nama', f_sex: 'Jenis kelamin', f_birthDate: 'Tanggal lahir', f_kk: 'No. KK', f_villageCode: 'Desa/kelurahan', f_relationship: 'Hubungan dalam KK',
@@ -45,6 +48,9 @@
       comparison: 'Comparison', level: 'Level', weight: 'Weight', nikSays: 'The NIK says', agrees: 'agrees', differs: 'differs', none: 'none',
       merged: 'Merged by', decidedDifferent: 'Decided different by', unmerged: 'Merge undone', pending: 'The decision is being carried out…', noTasks: 'No tasks',
       needReason: 'Write a reason for undoing', decided: 'decided', sameShort: 'same', differentShort: 'different',
+      eligibility: 'Aid eligibility', programme: 'Programme', eligibleN: 'Eligible', notEligibleN: 'Not eligible', whyFamily: 'Why is this family (not) eligible? KK number',
+      explain: 'Explain', person: 'Member', familyLevel: 'Family', eligibleYes: 'Eligible', eligibleNo: 'Not eligible', criterion: 'Criterion', valueSeen: 'Value recorded', passed: 'Met',
+      yes: 'yes', no: 'no', notFoundKk: 'No family with this KK number in your regions', noDecisions: 'No eligibility decision for this family yet', evaluatedOn: 'evaluated',
       data: 'Submissions', rejectedByRule: 'Rejected by rule', rule: 'Rule', allRules: 'All rules', csvFix: 'Download CSV to fix',
       st_rejected: 'Rejected', st_registered: 'Registered', st_validated: 'Validated', st_received: 'Received', records: 'Records', key: 'Key', reasons: 'Why it was rejected', received: 'Received',
       f_nik: 'NIK', f_name: 'Name', f_sex: 'Sex', f_birthDate: 'Birth date', f_kk: 'KK number', f_villageCode: 'Village', f_relationship: 'Relationship on the KK',
@@ -52,8 +58,8 @@
   };
 
   const $ = (id) => document.getElementById(id);
-  const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null, task: null, reason: '', status: 'open', rule: '', records: 'rejected' };
-  const VIEWS = ['indicators', 'progress', 'review', 'data'];
+  const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null, task: null, reason: '', status: 'open', rule: '', records: 'rejected', kk: '' };
+  const VIEWS = ['indicators', 'progress', 'review', 'data', 'eligibility'];
   let me = null;
   let catalogue = null;
   const charts = {};
@@ -110,6 +116,7 @@
     state.reason = p.get('reason') || '';
     state.status = ['open', 'same', 'different'].includes(p.get('status')) ? p.get('status') : 'open';
     state.rule = p.get('rule') || '';
+    state.kk = /^\d{16}$/.test(p.get('kk') || '') ? p.get('kk') : '';
     state.records = ['rejected', 'registered', 'validated', 'received'].includes(p.get('records')) ? p.get('records') : 'rejected';
     state.lang = p.get('lang') === 'en' ? 'en' : 'id';
     state.campaign = p.get('campaign');
@@ -118,6 +125,7 @@
     const next = { ...state, ...changes };
     const p = new URLSearchParams({ region: next.region, theme: next.theme, view: next.view, lang: next.lang });
     if (next.campaign) p.set('campaign', next.campaign);
+    if (next.view === 'eligibility' && next.kk) p.set('kk', next.kk);
     if (next.view === 'data') {
       if (next.rule) p.set('rule', next.rule);
       if (next.records !== 'rejected') p.set('records', next.records);
@@ -247,6 +255,52 @@
     const head = (withRank) => el('tr', {}, ...(withRank ? [el('th', {}, t('rank'))] : []), el('th', {}, t('region')), el('th', { class: 'num' }, t('registered')), el('th', { class: 'num' }, t('target')), el('th', { class: 'num' }, t('coverage')));
     $('ranking-table').replaceChildren(head(true), ...p.children.map((r) => regionRow(r, true)));
     $('behind-table').replaceChildren(head(false), ...p.behind.map((r) => regionRow(r, false)));
+  }
+
+  // ---- Aid eligibility: per region and programme, with drill-down; one family's decisions with
+  // every criterion explained (the value recorded and whether it met the rule), for the officer
+  // answering "why was my family excluded?".
+  async function showEligibility() {
+    const data = await api(`/v1/regions/${encodeURIComponent(state.region)}/eligibility`);
+    breadcrumb({ code: data.code, name: data.name, ancestors: data.ancestors || [] });
+    $('updated').textContent = '';
+    const programmeName = (p) => (p.name ? p.name[state.lang] : p.programmeId);
+    $('eligibility-table').replaceChildren(
+      el('tr', {}, el('th', {}, t('programme')), el('th', { class: 'num' }, t('eligibleN')), el('th', { class: 'num' }, t('notEligibleN'))),
+      ...data.programmes.map((p) => el('tr', {}, el('td', {}, `${programmeName(p)}${p.agency ? ` (${p.agency})` : ''}`), el('td', { class: 'num', 'data-testid': `eligible-${p.programmeId}` }, fmt(p.eligible)), el('td', { class: 'num', 'data-testid': `not-eligible-${p.programmeId}` }, fmt(p.notEligible)))),
+    );
+    $('eligibility-children').replaceChildren(
+      el('tr', {}, el('th', {}, t('region')), ...data.programmes.map((p) => el('th', { class: 'num' }, `${programmeName(p)}: ${t('eligibleN')}`))),
+      ...data.children.map((c) =>
+        el('tr', {},
+          el('td', {}, el('a', { href: `#${linkTo({ region: c.code, kk: '' })}`, 'data-testid': `eligibility-child-${c.code}` }, `${c.name || c.code} (${c.code})`)),
+          ...data.programmes.map((p) => el('td', { class: 'num' }, fmt((c.programmes.find((x) => x.programmeId === p.programmeId) || { eligible: 0 }).eligible))))),
+    );
+    const lookup = me.role === 'supervisor' || me.role === 'admin';
+    $('family-lookup').hidden = !lookup;
+    $('lookup-kk').value = state.kk;
+    $('family-decisions').replaceChildren();
+    if (lookup && state.kk) await showFamilyDecisions(state.kk);
+  }
+
+  async function showFamilyDecisions(kk) {
+    const { families } = await api(`/v1/families?kk=${kk}`);
+    if (families.length === 0) return $('family-decisions').replaceChildren(el('p', { 'data-testid': 'family-not-found' }, t('notFoundKk')));
+    const family = await api(`/v1/families/${families[0].familyId}`);
+    const res = await fetch(`/v1/families/${families[0].familyId}/eligibility`, { headers: { accept: 'application/json', authorization: `Bearer ${credential()}` } });
+    if (res.status === 404) return $('family-decisions').replaceChildren(el('p', { 'data-testid': 'family-no-decisions' }, t('noDecisions')));
+    if (!res.ok) throw new Error(`${res.status}`);
+    const { decisions } = await res.json();
+    const nameOf = new Map(family.members.map((m) => [m.personId, m.name]));
+    const shown = (v) => (v === null || v === undefined ? '–' : typeof v === 'boolean' ? t(v ? 'yes' : 'no') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    $('family-decisions').replaceChildren(
+      ...decisions.map((d) =>
+        el('div', { class: 'card decision', 'data-testid': `decision-${d.programmeId}-${d.personId || 'family'}` },
+          el('h4', {}, `${d.programme ? d.programme.name[state.lang] : d.programmeId} · ${d.personId ? nameOf.get(d.personId) || t('person') : t('familyLevel')} · `, el('span', { class: d.eligible ? 'agree' : 'disagree' }, t(d.eligible ? 'eligibleYes' : 'eligibleNo')), el('span', { class: 'muted' }, ` (${t('evaluatedOn')} ${d.evaluatedOn})`)),
+          el('div', { class: 'scroll' }, el('table', {},
+            el('tr', {}, el('th', {}, t('criterion')), el('th', {}, t('valueSeen')), el('th', {}, t('passed'))),
+            ...d.criteria.map((c) => el('tr', { 'data-testid': `criterion-${d.programmeId}-${c.criterion}` }, el('td', {}, c.description || c.criterion), el('td', {}, shown(c.value)), el('td', { class: c.passed ? 'agree' : 'disagree' }, t(c.passed ? 'yes' : 'no')))))))),
+    );
   }
 
   // ---- Submissions of a region for data officers (and a cadre's own): counts by status, rejected
@@ -497,6 +551,7 @@
     $('progress-view').hidden = state.view !== 'progress';
     $('review-view').hidden = state.view !== 'review';
     $('data-view').hidden = state.view !== 'data';
+    $('eligibility-view').hidden = state.view !== 'eligibility';
     $('error').hidden = true;
     document.body.dataset.ready = 'false';
     try {
@@ -505,12 +560,15 @@
       $('nav-review').hidden = !reviewer;
       const officer = reviewer || me.role === 'cadre';
       $('nav-data').hidden = !officer;
+      const counts = ['supervisor', 'analyst', 'agency', 'admin'].includes(me.role);
+      $('nav-eligibility').hidden = !counts;
       if (!new URLSearchParams(location.hash.slice(1)).has('region')) {
         // Start in the caller's own region when it has exactly one.
         if (me.regions.length === 1 && me.regions[0] !== 'ID') state.region = me.regions[0];
       }
       if (state.view === 'review' && reviewer) await showReview();
       else if (state.view === 'data' && officer) await showData();
+      else if (state.view === 'eligibility' && counts) await showEligibility();
       else {
         catalogue = catalogue || (await api('/v1/indicators'));
         if (state.view === 'progress') await showProgress();
@@ -548,6 +606,10 @@
     $('task-different').addEventListener('click', () => decide('different'));
     $('task-unmerge').addEventListener('click', () => unmerge());
     document.addEventListener('keydown', reviewKeys);
+    $('family-lookup').addEventListener('submit', (e) => {
+      e.preventDefault();
+      go({ kk: $('lookup-kk').value.trim() });
+    });
     $('data-filter-status').addEventListener('change', (e) => go({ records: e.target.value, rule: e.target.value === 'rejected' ? state.rule : '' }));
     $('data-filter-rule').addEventListener('change', (e) => go({ rule: e.target.value }));
     $('data-csv').addEventListener('click', () => downloadRecords().catch((err) => { $('error').textContent = err.message; $('error').hidden = false; }));

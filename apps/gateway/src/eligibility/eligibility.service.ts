@@ -5,7 +5,7 @@ import { ApiError, CONFIG, DATA_SOURCE, REDIS, type BaseConfig } from '@satupint
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import { knownRegion } from '../regions/known-region';
+import { ancestorsOf, knownRegion } from '../regions/known-region';
 
 export interface ExplainedDecision {
   programmeId: string;
@@ -40,6 +40,8 @@ export interface RegionEligibility {
   code: string;
   name: string | null;
   level: RegionLevelName;
+  /** The regions above, from the country down (for breadcrumbs). */
+  ancestors?: Array<{ code: string; name: string | null }>;
   programmes: Array<ProgrammeCount & { name: { id: string; en: string } | null; agency: string | null; targetUnit: string | null; version: number | null }>;
   children: Array<{ code: string; name: string | null; programmes: ProgrammeCount[] }>;
 }
@@ -175,6 +177,7 @@ export class EligibilityService {
       };
       await this.redis.set(this.cacheKey(code), JSON.stringify(result), 'EX', CACHE_TTL_SECONDS).catch(() => undefined);
     }
+    result = { ...result, ancestors: ancestorsOf(code, catalogue) };
     if (programmeId === undefined) return result;
     return {
       ...result,
