@@ -6,7 +6,7 @@ import { inScope, NATION, type Purpose, type Role } from './policy';
  * parameter `param` (`Caller.scopeRegions()`; null: everywhere).
  */
 export const SCOPE_SQL = (column: string, param: string) =>
-  `(${param}::text[] is null or exists (select 1 from unnest(${param}::text[]) r where ${column} = r or ${column} like r || '.%'))`;
+  `(${param}::text[] is null or exists (select 1 from unnest(${param}::text[]) scope_region where ${column} = scope_region or ${column} like scope_region || '.%'))`;
 
 /** Who may call the API: a system (agency, partner) or a user (cadre, staff), with role and scope. */
 export interface Principal {

@@ -197,16 +197,16 @@ export class SubmissionsService {
     const limit = q.data.limit ?? (csv ? 5000 : 100);
     const after = q.data.after ? decodeCursor(q.data.after) : null;
     const rows: Array<{ id: string; idempotency_key: string; revision: number; status: string; village_code: string | null; received_at: Date; updated_at: Date; family_id: string | null; rejection: { errors?: ValidationIssue[]; ruleSetVersion?: string } | null }> = await this.db.query(
-      `select r.id, r.idempotency_key, r.revision, r.status, r.village_code, r.received_at, r.updated_at, r.family_id,
-              (select e.detail from ${SCHEMA}.submission_events e where e.record_id = r.id and e.revision = r.revision and e.status = 'rejected' order by e.at desc limit 1) as rejection
-         from ${SCHEMA}.submission_records r
-        where ${SCOPE_SQL('r.village_code', '$1')}
-          and ($2::text is null or r.status = $2)
+      `select sr.id, sr.idempotency_key, sr.revision, sr.status, sr.village_code, sr.received_at, sr.updated_at, sr.family_id,
+              (select e.detail from ${SCHEMA}.submission_events e where e.record_id = sr.id and e.revision = sr.revision and e.status = 'rejected' order by e.at desc limit 1) as rejection
+         from ${SCHEMA}.submission_records sr
+        where ${SCOPE_SQL('sr.village_code', '$1')}
+          and ($2::text is null or sr.status = $2)
           and ($3::text is null or exists (select 1 from ${SCHEMA}.submission_events e, jsonb_array_elements(e.detail->'errors') x
-                                             where e.record_id = r.id and e.revision = r.revision and e.status = 'rejected' and x->>'code' = $3))
-          and ($4::uuid is null or r.submitted_by = $4)
-          and ($5::timestamptz is null or (r.updated_at, r.id) < ($5, $6::uuid))
-        order by r.updated_at desc, r.id desc limit ${limit}`,
+                                             where e.record_id = sr.id and e.revision = sr.revision and e.status = 'rejected' and x->>'code' = $3))
+          and ($4::uuid is null or sr.submitted_by = $4)
+          and ($5::timestamptz is null or (sr.updated_at, sr.id) < ($5, $6::uuid))
+        order by sr.updated_at desc, sr.id desc limit ${limit}`,
       [scope.regions, q.data.status ?? null, q.data.rule ?? null, caller.principal.role === 'cadre' ? caller.principal.id : null, after?.at ?? null, after?.id ?? null],
     );
     caller.touched(rows.map((r) => r.id));
@@ -239,15 +239,15 @@ export class SubmissionsService {
     const scope = this.scopeOf(region, caller);
     const own = caller.principal.role === 'cadre' ? caller.principal.id : null;
     const byStatus: Array<{ status: string; n: string }> = await this.db.query(
-      `select status, count(*) as n from ${SCHEMA}.submission_records r where ${SCOPE_SQL('r.village_code', '$1')} and ($2::uuid is null or r.submitted_by = $2) group by status order by status`,
+      `select status, count(*) as n from ${SCHEMA}.submission_records sr where ${SCOPE_SQL('sr.village_code', '$1')} and ($2::uuid is null or sr.submitted_by = $2) group by status order by status`,
       [scope.regions, own],
     );
     const byRule: Array<{ code: string; n: string }> = await this.db.query(
-      `select x->>'code' as code, count(distinct r.id) as n
-         from ${SCHEMA}.submission_records r
-         join ${SCHEMA}.submission_events e on e.record_id = r.id and e.revision = r.revision and e.status = 'rejected'
+      `select x->>'code' as code, count(distinct sr.id) as n
+         from ${SCHEMA}.submission_records sr
+         join ${SCHEMA}.submission_events e on e.record_id = sr.id and e.revision = sr.revision and e.status = 'rejected'
          cross join lateral jsonb_array_elements(e.detail->'errors') x
-        where r.status = 'rejected' and ${SCOPE_SQL('r.village_code', '$1')} and ($2::uuid is null or r.submitted_by = $2)
+        where sr.status = 'rejected' and ${SCOPE_SQL('sr.village_code', '$1')} and ($2::uuid is null or sr.submitted_by = $2)
         group by 1 order by 2 desc, 1 limit 100`,
       [scope.regions, own],
     );
