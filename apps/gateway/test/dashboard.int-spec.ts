@@ -1,13 +1,9 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { officialRegions, todayIn } from '@satupintu/domain';
 import { generateFamilies } from '@satupintu/synthetic';
-import { authFetch, createPrincipal, eventually, ROOT, submit, TestStack } from '@satupintu/testing';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { authFetch, createPrincipal, eventually, openBrowserPage, submit, TestStack, type BrowserPage } from '@satupintu/testing';
+import type { Page } from 'playwright-core';
 
-const ARTEFACTS = join(ROOT, 'artifacts', 'test');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface IndicatorRow { id: string; unit: string; numerator: number | null; denominator: number | null; value: number | null; suppressed?: true }
 interface RegionIndicators { region: { code: string; name: string }; indicators: IndicatorRow[]; children: Array<{ code: string; indicators: IndicatorRow[] }> }
@@ -41,10 +37,8 @@ const fmt = (lang: 'id' | 'en', n: number | null, unit?: string) => {
 describe('dashboard and indicator API', () => {
   const stack = new TestStack('dashboard');
   let gateway: string;
-  let browser: Browser;
+  let b: BrowserPage;
   let page: Page;
-  /** Console errors, page errors and failed requests the page met (none is expected). */
-  const problems: string[] = [];
   const villages = demoVillages();
   const records = generateFamilies({ count: 120, villages, seed: 5150, keyPrefix: 'dash' }).records;
   const get = async <T>(path: string): Promise<T> => {
@@ -69,16 +63,12 @@ describe('dashboard and indicator API', () => {
     for (let i = 0; i < records.length; i += 40) expect((await submit(gateway, records.slice(i, i + 40))).status).toBe(202);
     const kks = new Set(records.map((r) => (r.family as FamilyRecord).kk));
     await eventually(async () => (await get<RegionIndicators>('/v1/regions/ID/indicators?theme=population').then((r) => value(r, 'population.families').value)) === kks.size, 120_000, 500);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
-    mkdirSync(ARTEFACTS, { recursive: true });
+    b = await openBrowserPage({ height: 1000 });
+    page = b.page;
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await b?.close();
     await stack.tearDown();
   });
 
@@ -187,7 +177,7 @@ describe('dashboard and indicator API', () => {
         expect([code, id, await shown(`value-${id}`)]).toEqual([code, id, fmt('id', v.value, v.unit)]);
       }
     }
-    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-village.png'), fullPage: true });
+    await b.screenshot('dashboard-village.png');
     // The breadcrumb names every region above, as the API names them (not their codes).
     const here = await get<RegionIndicators & { region: { ancestors: Array<{ code: string; name: string }> } }>(`/v1/regions/${village}/indicators?theme=population`);
     expect(here.region.ancestors.map((a) => a.code)).toEqual(['ID', ...path.slice(0, -1)]);
@@ -223,7 +213,7 @@ describe('dashboard and indicator API', () => {
     const cell = page.getByTestId(`child-value-${suppressed[0]}-stunting.measured`);
     expect(await cell.textContent()).toBe('–');
     expect(await cell.getAttribute('title')).toBe('Hidden: a small count (personal data protection)');
-    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-stunting-en.png'), fullPage: true });
+    await b.screenshot('dashboard-stunting-en.png');
   });
 
   it('shows the progress view with the API\'s target, registered families and coverage', async () => {
@@ -234,7 +224,7 @@ describe('dashboard and indicator API', () => {
     expect(await shown('kpi-registered')).toBe(fmt('id', p.registered));
     expect(await shown('kpi-coverage')).toBe(fmt('id', p.coverage, 'percent'));
     for (const c of p.children) expect(await shown(`coverage-${c.code}`)).toBe(fmt('id', c.coverage, 'percent'));
-    await page.screenshot({ path: join(ARTEFACTS, 'dashboard-progress.png'), fullPage: true });
+    await b.screenshot('dashboard-progress.png');
   });
 
   it('fits a 360 px phone, and met no console error, page error or failed request on the way', async () => {
@@ -243,10 +233,9 @@ describe('dashboard and indicator API', () => {
       await page.goto(`${gateway}/dashboard#${hash}`);
       await ready();
       expect(await page.getByTestId('signin').isVisible()).toBe(false);
-      const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
-      expect(width).toBeLessThanOrEqual(360);
-      await page.screenshot({ path: join(ARTEFACTS, file), fullPage: true });
+      expect(await b.width()).toBeLessThanOrEqual(360);
+      await b.screenshot(file);
     }
-    expect(problems).toEqual([]);
+    expect(b.problems).toEqual([]);
   });
 });

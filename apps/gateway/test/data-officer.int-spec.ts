@@ -1,13 +1,7 @@
 import type { FamilyRecord } from '@satupintu/contracts';
-import { authFetch, createPrincipal, eventually, family, submit, TestStack, type TestPrincipal } from '@satupintu/testing';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { authFetch, createPrincipal, eventually, family, openBrowserPage, submit, TestStack, type BrowserPage, type TestPrincipal } from '@satupintu/testing';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type Page } from 'playwright-core';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTEFACTS = join(__dirname, '..', '..', '..', 'artifacts', 'test');
-type InPage = { document: { body: { dataset: Record<string, string> } } };
+import { readFileSync } from 'node:fs';
 interface Listed { records: Array<{ id: string; status: string; villageCode: string; errors?: Array<{ code: string; message: { id: string; en: string } }> }> }
 
 /**
@@ -21,9 +15,7 @@ describe('data officer page (browser)', () => {
   let url: string;
   let supervisor: TestPrincipal;
   let cadre: TestPrincipal;
-  let browser: Browser;
-  let page: Page;
-  const problems: string[] = [];
+  let b: BrowserPage;
   const village = '31.01.01.1001';
   const good = [family({ village }), family({ village })];
   // A NIK whose date part is not a date, and a second head of family: two rules broken.
@@ -41,7 +33,6 @@ describe('data officer page (browser)', () => {
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };
-  const ready = () => page.waitForFunction(() => (globalThis as unknown as InPage).document.body.dataset.ready === 'true', undefined, { timeout: 20_000 });
 
   beforeAll(async () => {
     await stack.setUp();
@@ -57,24 +48,19 @@ describe('data officer page (browser)', () => {
       const s = await api<{ byStatus: Record<string, number> }>('/v1/submissions/summary?region=31.01.01', supervisor.key);
       return s.byStatus.rejected === 2 && s.byStatus.registered === 2 ? true : undefined;
     }, 120_000, 300);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
-    mkdirSync(ARTEFACTS, { recursive: true });
+    b = await openBrowserPage({ acceptDownloads: true });
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await b?.close();
     await stack.tearDown();
   });
 
   it('shows the counts and the rejected records with every rule and its message, as the API lists them', async () => {
+    const { page, ready } = b;
     await page.goto(`${url}/dashboard#view=data&region=31.01.01`);
     await ready();
-    await page.getByTestId('credential').fill(supervisor.key);
-    await page.getByTestId('signin-submit').click();
+    await b.signIn(supervisor.key);
     await page.getByTestId('data-records').locator('tr[data-testid^="record-"]').first().waitFor();
     await ready();
     expect(await page.getByTestId('signin').isVisible()).toBe(false);
@@ -88,10 +74,11 @@ describe('data officer page (browser)', () => {
       const row = page.getByTestId(`record-${r.id}`);
       for (const e of r.errors!) expect(await row.textContent()).toContain(`${e.code} ${e.message.id}`);
     }
-    await page.screenshot({ path: join(ARTEFACTS, 'data-officer-1280.png'), fullPage: true });
+    await b.screenshot('data-officer-1280.png');
   });
 
   it('filters by a rule and downloads the CSV to fix and resend', async () => {
+    const { page, ready } = b;
     const listed = await api<Listed>('/v1/submissions?region=31.01.01&status=rejected', supervisor.key);
     const code = listed.records.find((r) => r.errors!.some((e) => e.code.startsWith('NIK_')))!.errors!.find((e) => e.code.startsWith('NIK_'))!.code;
     await page.getByTestId('data-filter-rule').selectOption(code);
@@ -108,11 +95,11 @@ describe('data officer page (browser)', () => {
   });
 
   it('shows a cadre only its own records, and fits a 360 px phone', async () => {
+    const { page, ready } = b;
     await page.getByTestId('signout').click();
     await page.goto(`${url}/dashboard#view=data&region=${village}`);
     await ready();
-    await page.getByTestId('credential').fill(cadre.key);
-    await page.getByTestId('signin-submit').click();
+    await b.signIn(cadre.key);
     await page.getByTestId('data-records').locator('tr[data-testid^="record-"]').first().waitFor();
     await ready();
     const own = await api<Listed>(`/v1/submissions?region=${village}&status=rejected`, cadre.key);
@@ -121,9 +108,8 @@ describe('data officer page (browser)', () => {
     expect(await page.getByTestId('nav-review').isVisible()).toBe(false);
     await page.setViewportSize({ width: 360, height: 780 });
     await ready();
-    const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
-    expect(width).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: join(ARTEFACTS, 'data-officer-360.png'), fullPage: true });
-    expect(problems).toEqual([]);
+    expect(await b.width()).toBeLessThanOrEqual(360);
+    await b.screenshot('data-officer-360.png');
+    expect(b.problems).toEqual([]);
   });
 });

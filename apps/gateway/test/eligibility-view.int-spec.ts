@@ -1,13 +1,6 @@
 import { TOPICS, type FamilyState } from '@satupintu/contracts';
 import { encodeEvent } from '@satupintu/kafka';
-import { authFetch, createPrincipal, eventually, familyChanged, familyState, produce, TestStack, yearsAgo, type TestPrincipal } from '@satupintu/testing';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTEFACTS = join(__dirname, '..', '..', '..', 'artifacts', 'test');
-type InPage = { document: { body: { dataset: Record<string, string> } } };
+import { authFetch, createPrincipal, eventually, familyChanged, familyState, openBrowserPage, produce, TestStack, yearsAgo, type BrowserPage, type TestPrincipal } from '@satupintu/testing';
 interface Counts { programmes: Array<{ programmeId: string; eligible: number; notEligible: number }>; children: Array<{ code: string }> }
 interface Explained { decisions: Array<{ programmeId: string; personId: string | null; eligible: boolean; criteria: Array<{ criterion: string; value: unknown; passed: boolean; description: string | null }> }> }
 
@@ -22,9 +15,7 @@ describe('eligibility view (browser)', () => {
   const stack = new TestStack('eligibility-view');
   let url: string;
   let supervisor: TestPrincipal;
-  let browser: Browser;
-  let page: Page;
-  const problems: string[] = [];
+  let b: BrowserPage;
   // A poor family with a head of 65 (eligible for the elderly programme) and a family in the 8th decile.
   const poor: FamilyState = { ...familyState('31.71.01.1001', [yearsAgo(65), yearsAgo(40)]), kk: '3171010101200011', attributes: { welfareDecile: 2 } };
   const better: FamilyState = { ...familyState('31.71.01.1002', [yearsAgo(67), yearsAgo(66)]), kk: '3171010101200012', attributes: { welfareDecile: 8 } };
@@ -34,7 +25,6 @@ describe('eligibility view (browser)', () => {
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };
-  const ready = () => page.waitForFunction(() => (globalThis as unknown as InPage).document.body.dataset.ready === 'true', undefined, { timeout: 20_000 });
 
   beforeAll(async () => {
     await stack.setUp();
@@ -47,24 +37,19 @@ describe('eligibility view (browser)', () => {
       const kks = await Promise.all([poor, better].map((f) => authFetch(`${url}/v1/families?kk=${f.kk}`).then(async (r) => ((await r.json()) as { families: unknown[] }).families.length === 1)));
       return [...decided, ...kks].every(Boolean) ? true : undefined;
     }, 120_000, 500);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
-    mkdirSync(ARTEFACTS, { recursive: true });
+    b = await openBrowserPage();
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await b?.close();
     await stack.tearDown();
   });
 
   it('shows eligible and not eligible per programme for a district, as the API counts them, and drills down', async () => {
+    const { page, ready } = b;
     await page.goto(`${url}/dashboard#view=eligibility&region=31.71.01`);
     await ready();
-    await page.getByTestId('credential').fill(supervisor.key);
-    await page.getByTestId('signin-submit').click();
+    await b.signIn(supervisor.key);
     await page.getByTestId('eligibility-table').locator('tr').nth(1).waitFor();
     await ready();
     expect(await page.getByTestId('nav-eligibility').isVisible()).toBe(true);
@@ -74,7 +59,7 @@ describe('eligibility view (browser)', () => {
       expect(await page.getByTestId(`not-eligible-${p.programmeId}`).textContent()).toBe(String(p.notEligible));
     }
     expect(counts.children.map((c) => c.code).sort()).toEqual(['31.71.01.1001', '31.71.01.1002']);
-    await page.screenshot({ path: join(ARTEFACTS, 'eligibility-district-1280.png'), fullPage: true });
+    await b.screenshot('eligibility-district-1280.png');
     await page.getByTestId('eligibility-child-31.71.01.1002').click();
     await page.waitForFunction(() => (globalThis as unknown as { document: { location: { hash: string } } }).document.location.hash.includes('region=31.71.01.1002'));
     await ready();
@@ -83,6 +68,7 @@ describe('eligibility view (browser)', () => {
   });
 
   it("explains a family's decisions criterion by criterion, as the API does", async () => {
+    const { page, ready } = b;
     await page.getByTestId('lookup-kk').fill(better.kk);
     await page.getByTestId('lookup-submit').click();
     await page.getByTestId('family-decisions').locator('.decision').first().waitFor();
@@ -100,12 +86,11 @@ describe('eligibility view (browser)', () => {
     }
     // The reason it was excluded is there: a criterion not met, with the value recorded.
     expect(excluded.criteria.some((c) => !c.passed)).toBe(true);
-    await page.screenshot({ path: join(ARTEFACTS, 'eligibility-family-1280.png'), fullPage: true });
+    await b.screenshot('eligibility-family-1280.png');
     await page.setViewportSize({ width: 360, height: 780 });
     await ready();
-    const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
-    expect(width).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: join(ARTEFACTS, 'eligibility-family-360.png'), fullPage: true });
-    expect(problems).toEqual([]);
+    expect(await b.width()).toBeLessThanOrEqual(360);
+    await b.screenshot('eligibility-family-360.png');
+    expect(b.problems).toEqual([]);
   });
 });

@@ -1,12 +1,7 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { formatNik } from '@satupintu/domain';
-import { authFetch, createPrincipal, eventually, submit, TestStack, type TestPrincipal } from '@satupintu/testing';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTEFACTS = join(__dirname, '..', '..', '..', 'artifacts', 'test');
+import { authFetch, createPrincipal, eventually, openBrowserPage, submit, TestStack, type BrowserPage, type TestPrincipal } from '@satupintu/testing';
+import type { Page } from 'playwright-core';
 
 interface TaskSummary { taskId: string; villageCode: string; reason: string; score: number; openedAt: string }
 interface Task extends TaskSummary {
@@ -17,7 +12,7 @@ interface Task extends TaskSummary {
   decision: { reviewer: string; mergeId: string | null } | null;
 }
 /** The page's document in functions run by the browser (sent as text). */
-type InPage = { document: { body: { dataset: Record<string, string> }; activeElement: { tagName: string } | null } };
+type InPage = { document: { activeElement: { tagName: string } | null } };
 
 let serial = 900;
 function household(village: string, head: string, wife: string, child: { nik?: string; name: string; birthDate: string; sex: 'M' | 'F' }): FamilyRecord {
@@ -47,16 +42,15 @@ describe('review desk (browser)', () => {
   let url: string;
   let supervisor: TestPrincipal;
   let analyst: TestPrincipal;
-  let browser: Browser;
+  let b: BrowserPage;
   let page: Page;
-  const problems: string[] = [];
 
   const api = async <T>(path: string, key = supervisor.key): Promise<T> => {
     const res = await authFetch(`${url}${path}`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };
-  const ready = () => page.waitForFunction(() => (globalThis as unknown as InPage).document.body.dataset.ready === 'true', undefined, { timeout: 20_000 });
+  const ready = () => b.ready();
   const text = async (testId: string) => (await page.getByTestId(testId).textContent())?.trim();
 
   beforeAll(async () => {
@@ -75,24 +69,19 @@ describe('review desk (browser)', () => {
     expect((await submit(url, [{ idempotencyKey: 'desk-4', family: household('31.01.02.1002', 'Joko Widodo', 'Ani Lestari', { name: 'Dimas Prasetyo', birthDate: '2014-02-11', sex: 'M' }) }])).status).toBe(202);
     await eventually(async () => ((await api<{ tasks: TaskSummary[] }>('/v1/review-tasks?region=31.01')).tasks.length === 2 ? true : undefined), 90_000, 300);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
-    mkdirSync(ARTEFACTS, { recursive: true });
+    b = await openBrowserPage();
+    page = b.page;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await b?.close();
     await stack.tearDown();
   });
 
   it('signs a supervisor in and shows the queue of their regions, oldest first, as the API lists it', async () => {
     await page.goto(`${url}/dashboard#view=review`);
     await ready();
-    await page.getByTestId('credential').fill(supervisor.key);
-    await page.getByTestId('signin-submit').click();
+    await b.signIn(supervisor.key);
     await page.getByTestId('review-table').locator('tr[data-task]').first().waitFor();
     await ready();
     expect(await page.getByTestId('signin').isVisible()).toBe(false);
@@ -107,7 +96,7 @@ describe('review desk (browser)', () => {
     expect(summary).toMatchObject({ open: 2, decidedToday: 0 });
     expect(await text('review-open')).toBe('2');
     expect(await text('review-today')).toBe('0');
-    await page.screenshot({ path: join(ARTEFACTS, 'review-queue-1280.png'), fullPage: true });
+    await b.screenshot('review-queue-1280.png');
 
     // A filter the API answers with nothing: the queue says so.
     await page.getByTestId('review-reason').selectOption('nik-conflict');
@@ -131,7 +120,7 @@ describe('review desk (browser)', () => {
     const nikSays = await page.getByTestId('field-nik-says').locator('td').allTextContents();
     expect(nikSays[0]).toMatch(/^21-06-11 Perempuan \(sesuai\)$/);
     expect(nikSays[1]).toBe('tidak ada');
-    await page.screenshot({ path: join(ARTEFACTS, 'review-task-1280.png'), fullPage: true });
+    await b.screenshot('review-task-1280.png');
 
     // N to the note, Escape out of it, S to decide "same".
     await page.keyboard.press('n');
@@ -179,19 +168,17 @@ describe('review desk (browser)', () => {
     await page.getByTestId('review-table').locator('tr[data-task]').first().waitFor();
     await ready();
     expect(await page.locator('h1').textContent()).toBe('Family Dashboard');
-    const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
-    expect(width).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: join(ARTEFACTS, 'review-queue-360.png'), fullPage: true });
+    expect(await b.width()).toBeLessThanOrEqual(360);
+    await b.screenshot('review-queue-360.png');
     await page.getByTestId('review-table').locator('tr[data-task]').first().click();
     await page.getByTestId('task-fields').waitFor();
     await ready();
-    await page.screenshot({ path: join(ARTEFACTS, 'review-task-360.png'), fullPage: true });
+    await b.screenshot('review-task-360.png');
 
     await page.getByTestId('signout').click();
-    await page.getByTestId('credential').fill(analyst.key);
-    await page.getByTestId('signin-submit').click();
+    await b.signIn(analyst.key);
     await ready();
     expect(await page.getByTestId('nav-review').isVisible()).toBe(false);
-    expect(problems).toEqual([]);
+    expect(b.problems).toEqual([]);
   });
 });

@@ -6,3 +6,4 @@ export * from './family-events';
 export * from './dates';
 export * from './prometheus';
 export * from './registry-quality';
+export * from './browser';

@@ -23,6 +23,10 @@
       comparison: 'Perbandingan', level: 'Tingkat', weight: 'Bobot', nikSays: 'Menurut NIK', agrees: 'sesuai', differs: 'tidak sesuai', none: 'tidak ada',
       merged: 'Digabung oleh', decidedDifferent: 'Diputus berbeda oleh', unmerged: 'Penggabungan dibatalkan', pending: 'Keputusan sedang diproses…', noTasks: 'Tidak ada tugas',
       needReason: 'Tulis alasan pembatalan', decided: 'diputus', sameShort: 'sama', differentShort: 'berbeda',
+      imports: 'Impor daftar', listFile: 'Berkas daftar (CSV atau XLSX)', listName: 'Nama daftar', preset: 'Format', detect: 'Kenali kolom sendiri', dryRun: 'Uji coba saja (tidak disimpan)',
+      upload: 'Unggah dan impor', backJobs: '‹ Semua impor', findings: 'Temuan', byRegency: 'Per kabupaten/kota', reportCsv: 'Laporan per baris (CSV)', reportXlsx: 'Laporan per baris (XLSX)',
+      created: 'Dibuat', file: 'Berkas', state: 'Keadaan', rowsOf: 'baris dari', done: 'selesai', test: 'uji coba', code: 'Kode', count: 'Jumlah', noJobs: 'Belum ada impor',
+      js_queued: 'Menunggu', js_running: 'Berjalan', js_done: 'Selesai', js_failed: 'Gagal', o_new: 'Baru', o_found: 'Ditemukan', o_review: 'Ditinjau', o_rejected: 'Ditolak', o_waiting: 'Menunggu', o_unreadable: 'Tak terbaca', o_rows: 'Baris',
       eligibility: 'Kelayakan bantuan', programme: 'Program', eligibleN: 'Layak', notEligibleN: 'Tidak layak', whyFamily: 'Mengapa keluarga ini (tidak) layak? No. KK',
       explain: 'Jelaskan', person: 'Anggota', familyLevel: 'Keluarga', eligibleYes: 'Layak', eligibleNo: 'Tidak layak', criterion: 'Kriteria', valueSeen: 'Nilai tercatat', passed: 'Terpenuhi',
       yes: 'ya', no: 'tidak', notFoundKk: 'Tidak ada keluarga dengan No. KK ini di wilayah Anda', noDecisions: 'Belum ada keputusan kelayakan untuk keluarga ini', evaluatedOn: 'dinilai',
@@ -48,6 +52,10 @@
       comparison: 'Comparison', level: 'Level', weight: 'Weight', nikSays: 'The NIK says', agrees: 'agrees', differs: 'differs', none: 'none',
       merged: 'Merged by', decidedDifferent: 'Decided different by', unmerged: 'Merge undone', pending: 'The decision is being carried out…', noTasks: 'No tasks',
       needReason: 'Write a reason for undoing', decided: 'decided', sameShort: 'same', differentShort: 'different',
+      imports: 'List imports', listFile: 'List file (CSV or XLSX)', listName: 'List name', preset: 'Format', detect: 'Detect the columns', dryRun: 'Dry run only (nothing saved)',
+      upload: 'Upload and import', backJobs: '‹ All imports', findings: 'Findings', byRegency: 'By regency/city', reportCsv: 'Row report (CSV)', reportXlsx: 'Row report (XLSX)',
+      created: 'Created', file: 'File', state: 'State', rowsOf: 'rows of', done: 'done', test: 'dry run', code: 'Code', count: 'Count', noJobs: 'No imports yet',
+      js_queued: 'Queued', js_running: 'Running', js_done: 'Done', js_failed: 'Failed', o_new: 'New', o_found: 'Found', o_review: 'To review', o_rejected: 'Rejected', o_waiting: 'Waiting', o_unreadable: 'Unreadable', o_rows: 'Rows',
       eligibility: 'Aid eligibility', programme: 'Programme', eligibleN: 'Eligible', notEligibleN: 'Not eligible', whyFamily: 'Why is this family (not) eligible? KK number',
       explain: 'Explain', person: 'Member', familyLevel: 'Family', eligibleYes: 'Eligible', eligibleNo: 'Not eligible', criterion: 'Criterion', valueSeen: 'Value recorded', passed: 'Met',
       yes: 'yes', no: 'no', notFoundKk: 'No family with this KK number in your regions', noDecisions: 'No eligibility decision for this family yet', evaluatedOn: 'evaluated',
@@ -58,8 +66,8 @@
   };
 
   const $ = (id) => document.getElementById(id);
-  const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null, task: null, reason: '', status: 'open', rule: '', records: 'rejected', kk: '' };
-  const VIEWS = ['indicators', 'progress', 'review', 'data', 'eligibility'];
+  const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null, task: null, reason: '', status: 'open', rule: '', records: 'rejected', kk: '', job: null };
+  const VIEWS = ['indicators', 'progress', 'review', 'data', 'eligibility', 'imports'];
   let me = null;
   let catalogue = null;
   const charts = {};
@@ -117,6 +125,7 @@
     state.status = ['open', 'same', 'different'].includes(p.get('status')) ? p.get('status') : 'open';
     state.rule = p.get('rule') || '';
     state.kk = /^\d{16}$/.test(p.get('kk') || '') ? p.get('kk') : '';
+    state.job = /^[0-9a-f-]{36}$/.test(p.get('job') || '') ? p.get('job') : null;
     state.records = ['rejected', 'registered', 'validated', 'received'].includes(p.get('records')) ? p.get('records') : 'rejected';
     state.lang = p.get('lang') === 'en' ? 'en' : 'id';
     state.campaign = p.get('campaign');
@@ -126,6 +135,7 @@
     const p = new URLSearchParams({ region: next.region, theme: next.theme, view: next.view, lang: next.lang });
     if (next.campaign) p.set('campaign', next.campaign);
     if (next.view === 'eligibility' && next.kk) p.set('kk', next.kk);
+    if (next.view === 'imports' && next.job) p.set('job', next.job);
     if (next.view === 'data') {
       if (next.rule) p.set('rule', next.rule);
       if (next.records !== 'rejected') p.set('records', next.records);
@@ -255,6 +265,74 @@
     const head = (withRank) => el('tr', {}, ...(withRank ? [el('th', {}, t('rank'))] : []), el('th', {}, t('region')), el('th', { class: 'num' }, t('registered')), el('th', { class: 'num' }, t('target')), el('th', { class: 'num' }, t('coverage')));
     $('ranking-table').replaceChildren(head(true), ...p.children.map((r) => regionRow(r, true)));
     $('behind-table').replaceChildren(head(false), ...p.behind.map((r) => regionRow(r, false)));
+  }
+
+  // ---- Importing an agency's list: upload (or a dry run), the jobs, one job's progress while it
+  // runs, its rows by outcome, findings, what became of it per regency, and the row report.
+  let importPoll = null;
+
+  async function uploadList() {
+    const file = $('import-file').files[0];
+    if (!file) return;
+    const p = new URLSearchParams({ source: $('import-source').value.trim(), fileName: file.name });
+    if ($('import-preset').value) p.set('preset', $('import-preset').value);
+    if ($('import-dry').checked) p.set('dryRun', 'true');
+    const type = file.name.toLowerCase().endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+    const res = await fetch(`/v1/imports?${p}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${credential()}` }, body: file });
+    const answer = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(answer.error ? answer.error.message : `${res.status}`);
+    $('import-form').reset();
+    go({ job: answer.id });
+  }
+
+  async function downloadReport(format) {
+    const blob = await (await request(`/v1/imports/${state.job}/rows?format=${format}`, format === 'csv' ? 'text/csv' : 'application/octet-stream')).blob();
+    const a = el('a', { href: URL.createObjectURL(blob), download: `import-${state.job}.${format}` });
+    a.click();
+    URL.revokeObjectURL(a.href);
+  }
+
+  async function showImports() {
+    clearTimeout(importPoll);
+    $('breadcrumb').replaceChildren();
+    $('region-name').textContent = t('imports');
+    $('updated').textContent = '';
+    $('import-jobs-list').hidden = Boolean(state.job);
+    $('import-form').hidden = Boolean(state.job);
+    $('import-job').hidden = !state.job;
+    if (state.job) return showImportJob(state.job);
+    const { jobs } = await api('/v1/imports');
+    $('import-jobs').replaceChildren(
+      el('tr', {}, el('th', {}, t('created')), el('th', {}, t('listName')), el('th', {}, t('file')), el('th', {}, t('state'))),
+      ...(jobs.length === 0 ? [el('tr', {}, el('td', { colspan: '4' }, t('noJobs')))] : []),
+      ...jobs.map((j) =>
+        el('tr', { 'data-testid': `job-${j.id}` },
+          el('td', {}, new Date(j.createdAt).toLocaleString(locale())),
+          el('td', {}, el('a', { href: `#${linkTo({ job: j.id })}` }, j.source)),
+          el('td', {}, j.fileName || '–'),
+          el('td', {}, `${t(`js_${j.state}`)}${j.dryRun ? ` (${t('test')})` : ''}`))),
+    );
+  }
+
+  async function showImportJob(id) {
+    const [job, summary] = await Promise.all([api(`/v1/imports/${id}`), api(`/v1/imports/${id}/summary`)]);
+    $('import-title').textContent = `${job.source} · ${job.fileName || ''} · ${t(`js_${job.state}`)}${job.dryRun ? ` (${t('test')})` : ''}`;
+    const total = job.progress.rowsTotal || 0;
+    $('import-progress').max = Math.max(total, 1);
+    $('import-progress').value = job.progress.rowsDone;
+    $('import-progress-text').textContent = `${fmt(job.progress.rowsDone)} ${t('rowsOf')} ${total ? fmt(total) : '…'}${job.complete ? ` · ${t('done')}` : ''}`;
+    $('import-rows').replaceChildren(...Object.entries(job.rows).map(([k, n]) => el('div', { class: 'kpi' }, el('span', {}, k), el('strong', { 'data-testid': `import-outcome-${k}` }, fmt(n)))));
+    $('import-findings').replaceChildren(
+      el('tr', {}, el('th', {}, t('code')), el('th', { class: 'num' }, t('count'))),
+      ...Object.entries(job.findings).sort((a, b) => b[1] - a[1]).map(([code, n]) => el('tr', {}, el('td', {}, code), el('td', { class: 'num', 'data-testid': `import-finding-${code}` }, fmt(n)))),
+    );
+    const keys = ['rows', 'new', 'found', 'review', 'rejected', 'waiting'];
+    $('import-regions').replaceChildren(
+      el('tr', {}, el('th', {}, t('region')), ...keys.map((k) => el('th', { class: 'num' }, t(`o_${k}`)))),
+      ...summary.regions.map((r) => el('tr', { 'data-testid': `import-region-${r.code}` }, el('td', {}, `${r.name || r.code} (${r.code})`), ...keys.map((k) => el('td', { class: 'num' }, fmt(r[k] || 0))))),
+    );
+    // Follow a job until every record it submitted has its outcome.
+    if (!job.complete && job.state !== 'failed') importPoll = setTimeout(() => { if (state.view === 'imports' && state.job === id) void render(); }, 1500);
   }
 
   // ---- Aid eligibility: per region and programme, with drill-down; one family's decisions with
@@ -552,6 +630,7 @@
     $('review-view').hidden = state.view !== 'review';
     $('data-view').hidden = state.view !== 'data';
     $('eligibility-view').hidden = state.view !== 'eligibility';
+    $('imports-view').hidden = state.view !== 'imports';
     $('error').hidden = true;
     document.body.dataset.ready = 'false';
     try {
@@ -562,6 +641,8 @@
       $('nav-data').hidden = !officer;
       const counts = ['supervisor', 'analyst', 'agency', 'admin'].includes(me.role);
       $('nav-eligibility').hidden = !counts;
+      const importer = me.role === 'agency' || me.role === 'admin';
+      $('nav-imports').hidden = !importer;
       if (!new URLSearchParams(location.hash.slice(1)).has('region')) {
         // Start in the caller's own region when it has exactly one.
         if (me.regions.length === 1 && me.regions[0] !== 'ID') state.region = me.regions[0];
@@ -569,6 +650,7 @@
       if (state.view === 'review' && reviewer) await showReview();
       else if (state.view === 'data' && officer) await showData();
       else if (state.view === 'eligibility' && counts) await showEligibility();
+      else if (state.view === 'imports' && importer) await showImports();
       else {
         catalogue = catalogue || (await api('/v1/indicators'));
         if (state.view === 'progress') await showProgress();
@@ -606,6 +688,13 @@
     $('task-different').addEventListener('click', () => decide('different'));
     $('task-unmerge').addEventListener('click', () => unmerge());
     document.addEventListener('keydown', reviewKeys);
+    $('import-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      uploadList().catch((err) => { $('error').textContent = err.message; $('error').hidden = false; });
+    });
+    $('import-back').addEventListener('click', (e) => { e.preventDefault(); go({ job: null }); });
+    $('import-report-csv').addEventListener('click', () => downloadReport('csv').catch((err) => { $('error').textContent = err.message; $('error').hidden = false; }));
+    $('import-report-xlsx').addEventListener('click', () => downloadReport('xlsx').catch((err) => { $('error').textContent = err.message; $('error').hidden = false; }));
     $('family-lookup').addEventListener('submit', (e) => {
       e.preventDefault();
       go({ kk: $('lookup-kk').value.trim() });

@@ -28,6 +28,14 @@ export class ImportsController {
     return job;
   }
 
+  /** The caller's jobs, newest first (an admin: everyone's). */
+  @Get()
+  @Requires('import:read')
+  @Audited('import.list', 'import-job')
+  list(@CurrentCaller() caller: Caller) {
+    return this.imports.list(caller);
+  }
+
   /** The job's state, how its file was read, and its counts so far. */
   @Get(':id')
   @Requires('import:read')

@@ -149,6 +149,16 @@ export class ImportsService {
   }
 
   /** A job the caller may see: an agency its own; an admin any. Others are 404. */
+  /** The caller's import jobs (an admin: everyone's), newest first, 50 of them. */
+  async list(caller: Caller) {
+    const rows: ImportJobRow[] = await this.db.query(
+      `select * from gateway.import_jobs where ($1::uuid is null or principal_id = $1) order by created_at desc limit 50`,
+      [caller.principal.role === 'admin' ? null : caller.principal.id],
+    );
+    caller.touched(rows.map((r) => r.id));
+    return { jobs: rows.map((j) => ({ id: j.id, source: j.source, fileName: j.file_name, dryRun: j.dry_run, state: j.state, rowsTotal: j.rows_total, familiesTotal: j.families_total, createdAt: new Date(j.created_at).toISOString() })) };
+  }
+
   async job(id: string, caller: Caller): Promise<ImportJobRow> {
     const [job]: ImportJobRow[] = await this.db.query('select * from gateway.import_jobs where id = $1', [id]);
     if (!job || (caller.principal.role !== 'admin' && job.principal_id !== caller.principal.id)) throw new ApiError(404, 'IMPORT_NOT_FOUND', 'no import job has this id');
