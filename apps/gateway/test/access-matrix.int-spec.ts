@@ -65,6 +65,7 @@ describe('authorisation matrix', () => {
         res = await send('POST', '/v1/submissions', { records: [{ idempotencyKey: randomUUID(), family: family({ village: VILLAGE[where] }) }] });
         break;
       case 'import-create': res = await upload(); break;
+      case 'import-list': res = await send('GET', '/v1/imports'); break;
       case 'import-read': {
         const up = await upload();
         const id = up.status === 202 || up.status === 200 ? ((await up.json()) as { id: string }).id : randomUUID();

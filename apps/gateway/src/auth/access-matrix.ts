@@ -34,6 +34,7 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('submit', 'POST /v1/submissions', '                             ok/refused         forbidden/forbidden forbidden/forbidden forbidden/forbidden ok/refused ok/-'),
   row('submission-status', 'GET /v1/submissions/{id}', '                ok/hidden          ok/hidden        forbidden/forbidden forbidden/forbidden ok/hidden ok/-'),
   row('import-create', 'POST /v1/imports', '                           forbidden/-        forbidden/-      forbidden/-      ok/-             ok/-      ok/-'),
+  row('import-list', 'GET /v1/imports', '                            forbidden/-        forbidden/-      forbidden/-      ok/-             ok/-      ok/-'),
   row('import-read', 'GET /v1/imports/{id}, GET /v1/imports/{id}/rows', 'forbidden/- forbidden/- forbidden/- ok/-          ok/-      ok/-'),
   row('submission-list', 'GET /v1/submissions?region=', '                ok/forbidden       ok/forbidden     forbidden/forbidden forbidden/forbidden ok/forbidden ok/-'),
   row('submission-summary', 'GET /v1/submissions/summary?region=', '     ok/forbidden       ok/forbidden     forbidden/forbidden forbidden/forbidden ok/forbidden ok/-'),
