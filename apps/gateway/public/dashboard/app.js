@@ -26,6 +26,7 @@
       imports: 'Impor daftar', listFile: 'Berkas daftar (CSV atau XLSX)', listName: 'Nama daftar', preset: 'Format', detect: 'Kenali kolom sendiri', dryRun: 'Uji coba saja (tidak disimpan)',
       upload: 'Unggah dan impor', backJobs: '‹ Semua impor', findings: 'Temuan', byRegency: 'Per kabupaten/kota', reportCsv: 'Laporan per baris (CSV)', reportXlsx: 'Laporan per baris (XLSX)',
       created: 'Dibuat', file: 'Berkas', state: 'Keadaan', rowsOf: 'baris dari', done: 'selesai', test: 'uji coba', code: 'Kode', count: 'Jumlah', noJobs: 'Belum ada impor',
+      unknownRegion: 'tidak diketahui', r_submitted: 'Dikirim ke validasi', 'r_rejected-row': 'Baris ditolak', r_unreadable: 'Tak terbaca', r_refused: 'Di luar wilayah', r_unchanged: 'Tidak berubah',
       js_queued: 'Menunggu', js_running: 'Berjalan', js_done: 'Selesai', js_failed: 'Gagal', o_new: 'Baru', o_found: 'Ditemukan', o_review: 'Ditinjau', o_rejected: 'Ditolak', o_waiting: 'Menunggu', o_unreadable: 'Tak terbaca', o_rows: 'Baris',
       eligibility: 'Kelayakan bantuan', programme: 'Program', eligibleN: 'Layak', notEligibleN: 'Tidak layak', whyFamily: 'Mengapa keluarga ini (tidak) layak? No. KK',
       explain: 'Jelaskan', person: 'Anggota', familyLevel: 'Keluarga', eligibleYes: 'Layak', eligibleNo: 'Tidak layak', criterion: 'Kriteria', valueSeen: 'Nilai tercatat', passed: 'Terpenuhi',
@@ -55,6 +56,7 @@
       imports: 'List imports', listFile: 'List file (CSV or XLSX)', listName: 'List name', preset: 'Format', detect: 'Detect the columns', dryRun: 'Dry run only (nothing saved)',
       upload: 'Upload and import', backJobs: '‹ All imports', findings: 'Findings', byRegency: 'By regency/city', reportCsv: 'Row report (CSV)', reportXlsx: 'Row report (XLSX)',
       created: 'Created', file: 'File', state: 'State', rowsOf: 'rows of', done: 'done', test: 'dry run', code: 'Code', count: 'Count', noJobs: 'No imports yet',
+      unknownRegion: 'unknown', r_submitted: 'Submitted to validation', 'r_rejected-row': 'Row refused', r_unreadable: 'Unreadable', r_refused: 'Outside your regions', r_unchanged: 'Unchanged',
       js_queued: 'Queued', js_running: 'Running', js_done: 'Done', js_failed: 'Failed', o_new: 'New', o_found: 'Found', o_review: 'To review', o_rejected: 'Rejected', o_waiting: 'Waiting', o_unreadable: 'Unreadable', o_rows: 'Rows',
       eligibility: 'Aid eligibility', programme: 'Programme', eligibleN: 'Eligible', notEligibleN: 'Not eligible', whyFamily: 'Why is this family (not) eligible? KK number',
       explain: 'Explain', person: 'Member', familyLevel: 'Family', eligibleYes: 'Eligible', eligibleNo: 'Not eligible', criterion: 'Criterion', valueSeen: 'Value recorded', passed: 'Met',
@@ -321,7 +323,7 @@
     $('import-progress').max = Math.max(total, 1);
     $('import-progress').value = job.progress.rowsDone;
     $('import-progress-text').textContent = `${fmt(job.progress.rowsDone)} ${t('rowsOf')} ${total ? fmt(total) : '…'}${job.complete ? ` · ${t('done')}` : ''}`;
-    $('import-rows').replaceChildren(...Object.entries(job.rows).map(([k, n]) => el('div', { class: 'kpi' }, el('span', {}, k), el('strong', { 'data-testid': `import-outcome-${k}` }, fmt(n)))));
+    $('import-rows').replaceChildren(...Object.entries(job.rows).map(([k, n]) => el('div', { class: 'kpi' }, el('span', { title: k }, t(`r_${k}`) || k), el('strong', { 'data-testid': `import-outcome-${k}` }, fmt(n)))));
     $('import-findings').replaceChildren(
       el('tr', {}, el('th', {}, t('code')), el('th', { class: 'num' }, t('count'))),
       ...Object.entries(job.findings).sort((a, b) => b[1] - a[1]).map(([code, n]) => el('tr', {}, el('td', {}, code), el('td', { class: 'num', 'data-testid': `import-finding-${code}` }, fmt(n)))),
@@ -329,7 +331,7 @@
     const keys = ['rows', 'new', 'found', 'review', 'rejected', 'waiting'];
     $('import-regions').replaceChildren(
       el('tr', {}, el('th', {}, t('region')), ...keys.map((k) => el('th', { class: 'num' }, t(`o_${k}`)))),
-      ...summary.regions.map((r) => el('tr', { 'data-testid': `import-region-${r.code}` }, el('td', {}, `${r.name || r.code} (${r.code})`), ...keys.map((k) => el('td', { class: 'num' }, fmt(r[k] || 0))))),
+      ...summary.regions.map((r) => el('tr', { 'data-testid': `import-region-${r.code}` }, el('td', {}, r.code === 'unknown' ? t('unknownRegion') : `${r.name || r.code} (${r.code})`), ...keys.map((k) => el('td', { class: 'num' }, fmt(r[k] || 0))))),
     );
     // Follow a job until every record it submitted has its outcome.
     if (!job.complete && job.state !== 'failed') importPoll = setTimeout(() => { if (state.view === 'imports' && state.job === id) void render(); }, 1500);
