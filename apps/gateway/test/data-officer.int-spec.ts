@@ -20,7 +20,7 @@ describe('data officer page (browser)', () => {
   const good = [family({ village }), family({ village })];
   // A NIK whose date part is not a date, and a second head of family: two rules broken.
   const badNik: FamilyRecord = (() => {
-    const f = family({ village });
+    const f = family({ village: '31.01.01.1002' });
     return { ...f, members: [{ ...f.members[0], nik: `${f.members[0].nik!.slice(0, 6)}999999${f.members[0].nik!.slice(12)}` }, ...f.members.slice(1)] };
   })();
   const twoHeads: FamilyRecord = (() => {
@@ -92,6 +92,18 @@ describe('data officer page (browser)', () => {
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows.every((r) => r.record_id === filtered.records[0].id && r.status === 'rejected')).toBe(true);
     expect(rows.map((r) => r.rule_code)).toContain(code);
+
+    // All rules again, then one village: only its rejected record.
+    await page.getByTestId('data-filter-rule').selectOption('');
+    await page.waitForFunction(() => !(globalThis as unknown as { document: { location: { hash: string } } }).document.location.hash.includes('rule='));
+    await ready();
+    await page.getByTestId('data-filter-village').selectOption('31.01.01.1002');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { location: { hash: string } } }).document.location.hash.includes('region=31.01.01.1002'));
+    await ready();
+    const inVillage = await api<Listed>('/v1/submissions?region=31.01.01.1002&status=rejected', supervisor.key);
+    expect(inVillage.records.map((r) => r.villageCode)).toEqual(['31.01.01.1002']);
+    const shown = await page.getByTestId('data-records').locator('tr[data-testid^="record-"]').evaluateAll((trs) => trs.map((tr) => (tr as unknown as { dataset: { testid: string } }).dataset.testid));
+    expect(shown).toEqual(inVillage.records.map((r) => `record-${r.id}`));
   });
 
   it('shows a cadre only its own records, and fits a 360 px phone', async () => {

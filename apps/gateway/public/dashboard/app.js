@@ -400,7 +400,11 @@
     URL.revokeObjectURL(a.href);
   }
 
+  // The region the data page was opened on: choosing "all villages" goes back to it.
+  let dataHome = 'ID';
+
   async function showData() {
+    if (!/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/.test(state.region)) dataHome = state.region;
     const region = state.region !== 'ID' ? `?region=${encodeURIComponent(state.region)}` : '';
     const summary = await api(`/v1/submissions/summary${region}`);
     $('breadcrumb').replaceChildren();
@@ -419,15 +423,20 @@
     $('data-filter-rule').value = state.rule;
     $('data-filter-rule').disabled = state.records !== 'rejected';
     const { records } = await api(recordsQuery());
+    // Villages to filter by: those of the records shown (and the one chosen).
+    const chosen = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/.test(state.region) ? state.region : '';
+    const villages = [...new Set([...records.map((r) => r.villageCode).filter(Boolean), ...(chosen ? [chosen] : [])])].sort();
+    $('data-filter-village').replaceChildren(el('option', { value: '' }, t('allVillages')), ...villages.map((v) => el('option', { value: v }, v)));
+    $('data-filter-village').value = chosen;
     $('data-records').replaceChildren(
-      el('tr', {}, el('th', {}, t('received')), el('th', {}, t('village')), el('th', {}, t('key')), el('th', {}, t('status')), el('th', {}, t('reasons'))),
+      el('tr', {}, el('th', {}, t('key')), el('th', {}, t('reasons')), el('th', {}, t('village')), el('th', {}, t('status')), el('th', {}, t('received'))),
       ...records.map((r) =>
         el('tr', { 'data-testid': `record-${r.id}` },
-          el('td', {}, new Date(r.receivedAt).toLocaleString(locale())),
-          el('td', {}, r.villageCode || '–'),
           el('td', {}, r.idempotencyKey),
+          el('td', { class: 'reasons' }, ...(r.errors || []).map((e) => el('div', {}, el('strong', {}, e.code), ` ${e.message[state.lang]}`))),
+          el('td', {}, r.villageCode || '–'),
           el('td', {}, t(`st_${r.status}`)),
-          el('td', {}, ...(r.errors || []).map((e) => el('div', {}, el('strong', {}, e.code), ` ${e.message[state.lang]}`))))),
+          el('td', {}, new Date(r.receivedAt).toLocaleString(locale())))),
     );
   }
 
@@ -703,6 +712,7 @@
     });
     $('data-filter-status').addEventListener('change', (e) => go({ records: e.target.value, rule: e.target.value === 'rejected' ? state.rule : '' }));
     $('data-filter-rule').addEventListener('change', (e) => go({ rule: e.target.value }));
+    $('data-filter-village').addEventListener('change', (e) => go({ region: e.target.value || dataHome }));
     $('data-csv').addEventListener('click', () => downloadRecords().catch((err) => { $('error').textContent = err.message; $('error').hidden = false; }));
     window.addEventListener('hashchange', render);
     void render();
