@@ -120,7 +120,7 @@ describe('DCI Social Registry API', () => {
     await startReceiver();
     url = (await stack.start('gateway', { extraEnv: GATEWAY_ENV })).url;
     await Promise.all([stack.start('validation'), stack.start('dedup')]);
-    agency = await createPrincipal(url, { role: 'agency', kind: 'system', regions: ['31.71'], agency: AGENCY, purposes: ['social-protection'] });
+    agency = await createPrincipal(url, { role: 'agency', kind: 'system', regions: ['31.71'], agency: AGENCY, purposes: ['social-protection', 'statistics'] });
     analyst = await createPrincipal(url, { role: 'analyst', regions: ['31.71'] });
     const grant = await authFetch(`${url}/v1/admin/agencies/${AGENCY}/grant`, {
       method: 'PUT',
@@ -244,6 +244,9 @@ describe('DCI Social Registry API', () => {
     await refusal(await post({ header: 'x', message: 1 }), 400, 'err.request.bad');
     await refusal(await post(null, agency.key, '{"header": '), 400, 'err.request.bad');
     await refusal(await post(good, analyst.key), 403, 'err.request.forbidden');
+    // A purpose other than the grant's (the principal holds it, the grant is not for it).
+    const res = await authFetch(`${url}/registry/sync/search`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${agency.key}`, 'x-purpose': 'statistics' }, body: JSON.stringify(envelope(search({ query_type: 'idtype-value', query: { type: 'KK', value: fa.kk } }))) });
+    await refusal({ status: res.status, body: (await res.json()) as Record<string, Json> }, 403, 'err.request.forbidden');
     await refusal(await post(good, 'spk_0000000000000000_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'), 401, 'err.request.unauthorized');
   });
 
@@ -399,7 +402,7 @@ describe('DCI Social Registry API', () => {
     const delivered = await stack.db.query(`select count(*) as n from gateway.audit_log where action in ('dci.on-search', 'dci.notify')`);
     expect(Number(delivered.rows[0].n)).toBeGreaterThanOrEqual(3);
     expect(rows.rows.some((r: { outcome: string; record_ids: string[] }) => r.outcome === 'ok' && r.record_ids.length > 0)).toBe(true);
-    expect(rows.rows.every((r: { purpose: string }) => r.purpose === 'social-protection')).toBe(true);
+    expect(rows.rows.filter((r: { outcome: string }) => r.outcome === 'ok').every((r: { purpose: string }) => r.purpose === 'social-protection')).toBe(true);
     for (const f of [fa, fb]) for (const m of f.members) expect(JSON.stringify(rows.rows)).not.toContain(m.nik!);
     const denied = await stack.db.query(`select count(*) as n from gateway.audit_log where action = 'dci.search' and actor_id = $1 and outcome = 'denied'`, [analyst.id]);
     expect(Number(denied.rows[0].n)).toBe(1);

@@ -178,6 +178,8 @@ export class DciService {
     if (problem) throw new DciError(401, problem.code, problem.message);
     const grant = await this.grants.find(sender.agency_id);
     if (!grant || grant.status !== 'active') throw new DciError(403, 'err.request.forbidden', 'your agency has no grant in force');
+    // The grant is for one purpose of processing: a call stating another is refused.
+    if (caller.principal.role !== 'admin' && caller.purpose !== grant.purpose) throw new DciError(403, 'err.request.forbidden', `your agency's grant is for the purpose ${grant.purpose}; state it (X-Purpose)`);
     return { envelope, grant, sender };
   }
 
