@@ -43,3 +43,6 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
     await runner.release();
   }
 }
+
+/** The rows of an UPDATE ... RETURNING (TypeORM's PostgreSQL driver answers [rows, count] for it). */
+export const returnedRows = <T>(result: unknown): T[] => (Array.isArray((result as unknown[])[0]) ? (result as T[][])[0] : (result as T[]));

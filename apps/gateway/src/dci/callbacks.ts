@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
+import { returnedRows } from '@satupintu/persistence';
 import { ApiError, DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
@@ -45,9 +46,6 @@ interface DeliveryRow {
 }
 
 const Redeliver = z.strictObject({ seqs: z.array(z.coerce.number().int().min(1)).min(1).max(1000).optional() });
-
-/** The rows of an UPDATE ... RETURNING (TypeORM's PostgreSQL driver answers [rows, count] for it). */
-const returned = <T>(result: unknown): T[] => (Array.isArray((result as unknown[])[0]) ? (result as T[][])[0] : (result as T[]));
 
 /**
  * The callbacks to DCI senders as a queue in PostgreSQL: queued in the transaction of what causes
@@ -110,7 +108,7 @@ export class DciCallbacks implements OnApplicationBootstrap, BeforeApplicationSh
           returning d.seq, d.sender_id, d.kind, d.url, d.header, d.message, d.record_ids, d.attempts,
                     (select s.agency_id from gateway.dci_senders s where s.sender_id = d.sender_id) as agency_id`,
         [Math.ceil(this.settings.dci.callbacks.timeoutMs / 1000) + 30],
-      ).then(returned<DeliveryRow>);
+      ).then(returnedRows<DeliveryRow>);
     } catch (err) {
       this.logger.warn({ err: describeError(err) }, 'claiming DCI callbacks failed; retried');
       return 0;
@@ -178,7 +176,7 @@ export class DciCallbacks implements OnApplicationBootstrap, BeforeApplicationSh
       `update gateway.dci_deliveries set state = 'pending', attempts = 0, next_attempt_at = now(), last_error = null
         where sender_id = $1 and state = 'dead' and ($2::bigint[] is null or seq = any($2::bigint[])) returning seq`,
       [senderId, b.seqs ?? null],
-    ).then(returned<{ seq: string }>);
+    ).then(returnedRows<{ seq: string }>);
     if (rows.length === 0 && b.seqs) throw new ApiError(404, 'NOT_FOUND', 'none of these callbacks is dead');
     return { redelivering: rows.length };
   }

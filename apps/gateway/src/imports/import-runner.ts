@@ -13,6 +13,7 @@ import {
 } from '@satupintu/importing';
 import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
+import { returnedRows } from '@satupintu/persistence';
 import { DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -42,9 +43,6 @@ interface RowOutcome {
   village: string | null;
   findings: Array<{ field: string; code: string; severity: string; message: { id: string; en: string } }>;
 }
-
-/** The rows of an UPDATE ... RETURNING (TypeORM's PostgreSQL driver answers [rows, count] for it). */
-const returned = <T>(result: unknown): T[] => (Array.isArray((result as unknown[])[0]) ? (result as T[][])[0] : (result as T[]));
 
 const said = (f: RowFinding) => ({ field: f.field, code: f.code, severity: f.severity, message: findingMessage(f.code, f.message) });
 
@@ -90,7 +88,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
                        order by created_at limit 1 for update skip locked)
           returning *`,
         [this.owner, LEASE_SECONDS],
-      ).then(returned<ImportJobRow>);
+      ).then(returnedRows<ImportJobRow>);
     } catch (err) {
       this.logger.warn({ err: describeError(err) }, 'claiming an import job failed; retried');
       return null;
@@ -221,7 +219,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
         `update gateway.import_jobs set position = $3, updated_at = now(), lease_until = now() + make_interval(secs => $4)
           where id = $1 and lease_owner = $2 returning id`,
         [job.id, this.owner, position, LEASE_SECONDS],
-      ).then(returned<{ id: string }>);
+      ).then(returnedRows<{ id: string }>);
       if (!lease) return false;
       if (rows.length > 0) {
         await m.query(
