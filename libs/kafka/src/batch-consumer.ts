@@ -19,6 +19,8 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /** Longest pause between tries of a batch whose dependency is down (exponential from retryBaseMs). */
+  transientMaxDelayMs?: number;
   /** Metrics hooks (batches, errors, retries, dead letters); never given message contents. */
   instrumentation?: ConsumerInstrumentation;
 }
@@ -41,14 +43,60 @@ const countBy = (values: string[]) => values.reduce((m, v) => m.set(v, (m.get(v)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Protocol errors of a heartbeat that mean "the group is rebalancing": give the batch back. */
+const REJOIN_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'NOT_COORDINATOR', 'FENCED_INSTANCE_ID']);
+
+/**
+ * Waiting out a dependency outage inside one batch: capped exponential pauses, a heartbeat after
+ * each (so the member is not dropped from its group), a log line when it starts, every 30 s while it
+ * lasts, and when it ends (never one per try).
+ */
+class OutageWait {
+  private tries = 0;
+  private since = 0;
+  private lastLog = 0;
+
+  constructor(
+    private readonly baseMs: number,
+    private readonly maxMs: number,
+  ) {}
+
+  async wait(logger: Logger, topic: string, err: unknown, isRunning: () => boolean, heartbeat: () => Promise<void>): Promise<void> {
+    const now = Date.now();
+    if (this.tries === 0) this.since = now;
+    if (this.tries === 0 || now - this.lastLog >= 30_000) {
+      logger.warn({ topic, ...describeError(err), tries: this.tries + 1, waitingMs: now - this.since }, 'a dependency is unavailable: the batch waits and tries again');
+      this.lastLog = now;
+    }
+    this.tries += 1;
+    if (!isRunning()) throw err;
+    await sleep(Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.tries - 1, 10)));
+    if (!isRunning()) throw err;
+    try {
+      await heartbeat();
+    } catch (hb) {
+      const type = (hb as { type?: unknown }).type;
+      if (typeof type === 'string' && REJOIN_ERRORS.has(type)) throw hb; // kafkajs rejoins; the batch is not committed
+      // The broker itself is unreachable: keep waiting, the heartbeat is tried again next time.
+    }
+  }
+
+  ended(logger: Logger, topic: string): void {
+    if (this.tries === 0) return;
+    logger.info({ topic, tries: this.tries, waitedMs: Date.now() - this.since }, 'the dependency is back: the batch went through');
+    this.tries = 0;
+  }
+}
+
 /**
  * Consumes Kafka in batches with at-least-once delivery:
  * - every message is decoded and schema-checked at the boundary; a poison message goes straight to
  *   the group's dead-letter topic with the reason in its headers, and the rest of the batch goes on;
  * - a failing batch is retried with exponential backoff; if it keeps failing it is processed message
  *   by message so that only the messages that fail on their own are dead-lettered;
- * - a transient failure (database or broker unavailable) is never dead-lettered: the batch is left
- *   uncommitted and retried until the infrastructure is back;
+ * - a transient failure (database, Redis or broker unavailable: @satupintu/faults) is never
+ *   dead-lettered and costs no attempt: the batch waits in place, heartbeating, until the dependency
+ *   is back, so an outage of minutes neither dead-letters good messages nor drops the member;
  * - offsets are committed after the handler's effects are durable, so handlers must be idempotent
  *   (the services use an inbox keyed by event id).
  */
@@ -188,7 +236,12 @@ export class BatchConsumer {
     this.options.instrumentation?.batch(topic, batch.messages.length, (Date.now() - started) / 1000);
   }
 
-  /** Returns the events that failed on their own after every attempt. Transient failures rethrow. */
+  /**
+   * Returns the events that failed on their own after every attempt. A transient failure (a dependency
+   * down) is not an attempt: the batch waits for the dependency in place, heartbeating so this member
+   * keeps its partitions, and throws only when the consumer stops or the group rebalances (the batch
+   * is then uncommitted and comes again, here or on another member).
+   */
   private async runWithRetries(
     topic: string,
     handler: BatchHandler,
@@ -198,39 +251,50 @@ export class BatchConsumer {
   ): Promise<Array<{ event: ConsumedEvent; error: unknown }>> {
     const attempts = this.options.maxAttempts ?? 3;
     const base = this.options.retryBaseMs ?? 200;
+    const outage = new OutageWait(base, this.options.transientMaxDelayMs ?? 5_000);
     let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; attempt <= attempts; ) {
       try {
         await handler(events);
+        outage.ended(this.logger, topic);
         return [];
       } catch (err) {
         lastError = err;
-        this.failedAttempt(topic, err, attempt < attempts || events.length > 1 || isTransientError(err));
+        if (isTransientError(err)) {
+          this.failedAttempt(topic, err);
+          await outage.wait(this.logger, topic, err, isRunning, heartbeat);
+          continue;
+        }
+        this.failedAttempt(topic, err, attempt < attempts || events.length > 1);
         this.logger.warn({ ...describeError(err), attempt, size: events.length }, 'batch handler failed');
         if (!isRunning()) throw err;
         await sleep(base * 2 ** (attempt - 1));
         await heartbeat();
+        attempt += 1;
       }
-    }
-    if (isTransientError(lastError)) {
-      // Leave the batch uncommitted: kafkajs restarts the consumer and the batch comes again.
-      throw lastError;
     }
     if (events.length === 1) return [{ event: events[0], error: lastError }];
     const failed: Array<{ event: ConsumedEvent; error: unknown }> = [];
     for (const event of events) {
-      try {
-        await handler([event]);
-      } catch (err) {
-        this.failedAttempt(topic, err);
-        if (isTransientError(err)) throw err;
+      // Each message on its own: a dependency outage in the middle waits in place like above.
+      for (let attempt = 1; ; ) {
         try {
-          await sleep(base);
           await handler([event]);
-        } catch (again) {
-          this.failedAttempt(topic, again, isTransientError(again));
-          if (isTransientError(again)) throw again;
-          failed.push({ event, error: again });
+          outage.ended(this.logger, topic);
+          break;
+        } catch (err) {
+          if (isTransientError(err)) {
+            this.failedAttempt(topic, err);
+            await outage.wait(this.logger, topic, err, isRunning, heartbeat);
+            continue;
+          }
+          this.failedAttempt(topic, err, attempt < 2);
+          if (attempt >= 2) {
+            failed.push({ event, error: err });
+            break;
+          }
+          attempt += 1;
+          await sleep(base);
         }
       }
       await heartbeat();

@@ -1,9 +1,12 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
-import { describeError } from '@satupintu/kafka';
+import { describeError, isTransientError } from '@satupintu/faults';
 import type { Logger } from '@satupintu/observability';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { throwError } from 'rxjs';
+
+/** Seconds a client is asked to wait after a 503 for an unavailable dependency. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** An error whose code, status and details are meant for the client. */
 export class ApiError extends HttpException {
@@ -20,7 +23,9 @@ export class ApiError extends HttpException {
 /**
  * Every HTTP error becomes `{ error: { code, message, details?, errorId? } }`; a 5xx is logged with an
  * error id (class and code only: no message, since driver messages can quote personal data) and only
- * that id is returned. For Kafka handlers (rpc) the error is passed through to the consumer, which
+ * that id is returned. A dependency that is unavailable (PostgreSQL, Redis or Kafka down, restarting,
+ * out of connections or disk: see @satupintu/faults) is 503 `UNAVAILABLE` with `Retry-After`, so a
+ * client that retries 503 loses nothing; 500 is left for faults of the code. For Kafka handlers (rpc) the error is passed through to the consumer, which
  * retries and dead-letters.
  */
 @Catch()
@@ -38,6 +43,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return res.status(status).json({ error: { code: httpCode(status), message: plainMessage(exception) } });
     }
     const errorId = randomUUID();
+    if (isTransientError(exception)) {
+      this.logger.warn({ errorId, ...describeError(exception) }, 'request failed: a dependency is unavailable');
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      return res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ error: { code: 'UNAVAILABLE', message: 'a dependency of the service is unavailable; retry later', errorId } });
+    }
     this.logger.error({ errorId, ...describeError(exception) }, 'request failed');
     return res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: { code: 'INTERNAL', message: 'internal error', errorId } });
   }

@@ -7,3 +7,4 @@ export * from './dates';
 export * from './prometheus';
 export * from './registry-quality';
 export * from './browser';
+export * from './tcp-link';

@@ -163,19 +163,25 @@ export class PersonIndex {
   }
 
   private building: Promise<number> | null = null;
+  /**
+   * Set when an update after a commit could not be written and the marker could not be removed
+   * either (Redis unreachable): this instance then rebuilds before its next batch, whatever the marker says.
+   */
+  private stale = false;
 
   /**
    * Rebuilds the index from the registry when its marker is missing (Redis flushed or restarted
    * empty, or an update after a commit failed). Concurrent callers share one rebuild.
    */
   async ensureBuilt(db: DataSource): Promise<void> {
-    if (await this.isBuilt()) return;
+    if (!this.stale && (await this.isBuilt())) return;
     this.building ??= this.rebuild(db).finally(() => (this.building = null));
     await this.building;
   }
 
-  /** Marks the index as stale: the next batch rebuilds it. */
+  /** Marks the index as stale: the next batch (of any instance) rebuilds it. */
   async invalidate(): Promise<void> {
+    this.stale = true;
     await this.redis.del(this.builtKey);
   }
 
@@ -193,6 +199,7 @@ export class PersonIndex {
 
   /** Rebuilds the index from the registry's active persons, in id order and in chunks. */
   async rebuild(db: DataSource, onProgress?: (done: number) => void): Promise<number> {
+    const wasStale = this.stale;
     await this.flush();
     let last = '00000000-0000-0000-0000-000000000000';
     let done = 0;
@@ -217,6 +224,7 @@ export class PersonIndex {
       onProgress?.(done);
     }
     await this.redis.set(this.builtKey, new Date().toISOString());
+    if (wasStale) this.stale = false;
     return done;
   }
 

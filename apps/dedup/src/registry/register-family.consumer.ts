@@ -104,11 +104,7 @@ export class RegisterFamilyConsumer {
       await enqueueOutbox(m, 'registry', rows);
       if (dry.length > 0) await enqueueOutbox(m, 'registry', await this.dryRun(m, dry));
     });
-    await updates.apply(this.index).catch(async (err: unknown) => {
-      // PostgreSQL has the change; the index is rebuilt from it before the next batch.
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'matching index update failed; marked for rebuild');
-      await this.index.invalidate().catch(() => undefined);
-    });
+    await updates.applyAfterCommit(this.index, this.logger);
   }
 
   /**

@@ -40,7 +40,7 @@ export class RegistryCommandsConsumer {
         const rows = value.type === 'review-decision' ? await this.decide(m, value, updates, correlationId) : await this.unmerge(m, value, updates, correlationId);
         await enqueueOutbox(m, 'registry', rows);
       });
-      await updates.apply(this.index).catch(() => this.index.invalidate().catch(() => undefined));
+      await updates.applyAfterCommit(this.index, this.logger);
     }
   }
 
