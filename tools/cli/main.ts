@@ -4,6 +4,7 @@ import { BaseConfigSchema, kafkaSettingsOf, parseConfig, withLocalStackCredentia
 import { todayIn } from '@satupintu/domain';
 import { generateFamilies } from '@satupintu/synthetic';
 import { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -242,6 +243,16 @@ program
     const { parameters, report } = trainRegistryModel(Number(o.families), ['31.71', '31.72', '31.73', '32.01', '32.04', '35.78'].flatMap((r) => villagesUnder(r)), Number(o.seed));
     writeFileSync(o.out, `${JSON.stringify(parameters, null, 2)}\n`);
     console.log(JSON.stringify({ out: o.out, ...report }, null, 2));
+  });
+
+program
+  .command('chaos')
+  .description('fault trials on the local stack (tools/chaos/scenarios.json): lost, doubled, dead letters, HTTP 500 and recovery time per scenario')
+  .argument('[scenarios...]', 'scenario names (default: all)')
+  .option('-t, --trials <n>', 'trials per scenario', '3')
+  .action((scenarios: string[], o: { trials: string }) => {
+    const run = spawnSync(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, 'dist/tools/chaos/chaos.js'), ...scenarios, '--trials', o.trials], { stdio: 'inherit' });
+    process.exitCode = run.status ?? 1;
   });
 
 /** An analyst of the demo region (created once) with a fresh API key, written to .local/secrets/dashboard.key. */

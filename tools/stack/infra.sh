@@ -6,7 +6,8 @@
 #
 #   tools/stack/infra.sh up       install what is missing, start what is not running, wait until each answers
 #   tools/stack/infra.sh status   one line per server
-#   tools/stack/infra.sh stop     stop the servers this script started
+#   tools/stack/infra.sh stop [S] stop the servers this script started (or only S: kafka, redis, postgres)
+#   tools/stack/infra.sh pid S    print the pid of server S (kafka, redis, postgres)
 #   tools/stack/infra.sh env [U]  print the connection variables (Kafka credentials of user U, default the admin)
 #   tools/stack/infra.sh kafka-user NAME   create a Kafka SCRAM user (password in .local/secrets/kafka/NAME.password)
 #   tools/stack/infra.sh browser  install Debian's Chromium (the dashboard's browser test) when missing
@@ -351,8 +352,19 @@ case "${1:-up}" in
   up) pg_up; redis_up; kafka_up ;;
   browser) browser_up ;;
   status) status ;;
-  stop) kafka_stop; redis_stop; pg_stop ;;
+  stop)
+    case "${2:-all}" in
+      all) kafka_stop; redis_stop; pg_stop ;;
+      kafka) kafka_stop ;; redis) redis_stop ;; postgres) pg_stop ;;
+      *) die "usage: $0 stop [kafka|redis|postgres]" ;;
+    esac ;;
+  pid) # the pid of a server this script started (the chaos command signals it)
+    case "${2:-}" in
+      kafka) cat "$RUN/kafka.pid" ;; redis) cat "$RUN/redis.pid" ;;
+      postgres) head -1 "$(pg_dir)/data/postmaster.pid" ;;
+      *) die "usage: $0 pid kafka|redis|postgres" ;;
+    esac ;;
   env) print_env "${2:-}" ;;
   kafka-user) [[ -n "${2:-}" ]] || die "usage: $0 kafka-user NAME"; kafka_user "$2"; echo "$KAFKA_SECRETS/$2.password" ;;
-  *) die "usage: $0 up|status|stop|env [KAFKA_USER]|kafka-user NAME|browser" ;;
+  *) die "usage: $0 up|status|stop [S]|pid S|env [KAFKA_USER]|kafka-user NAME|browser" ;;
 esac

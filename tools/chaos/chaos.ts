@@ -1,0 +1,220 @@
+import { generateFamilies } from '@satupintu/synthetic';
+import { eventually, ROOT, TestStack, type ServiceName } from '@satupintu/testing';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Fault trials on the local stack (loopback only): for each scenario of tools/chaos/scenarios.json,
+ * a fresh slice of the real stack (its own database, topic prefix and the six services as child
+ * processes), a load client that retries like a well-behaved intake app, the fault, and then the
+ * invariants read from the platform's own tables and topics:
+ *   lost      accepted records whose family is not in the registry
+ *   doubled   families registered twice (same KK) + persons twice (same NIK, neither merged)
+ *   dlq       messages in any dead-letter topic
+ *   http500   500 answers the client saw (an unavailable dependency must be 503)
+ *   recovery  seconds from the end of the fault until every record accepted so far is registered
+ * Usage (after `npm run build`, with tools/stack/infra.sh up):
+ *   npm run chaos -- [SCENARIO ...] [--trials N]
+ * Prints one JSON line per trial and a Markdown table at the end (for docs/benchmarks.md).
+ */
+type ServerName = 'postgres' | 'redis' | 'kafka';
+interface Scenario {
+  name: string;
+  target: ServiceName | ServerName;
+  action: 'kill' | 'stop' | 'pause';
+  seconds: number;
+  repeat?: number;
+  everySeconds?: number;
+  instances?: Partial<Record<ServiceName, number>>;
+  families: number;
+  ratePerSecond: number;
+}
+interface TrialResult {
+  scenario: string;
+  trial: number;
+  accepted: number;
+  lost: number;
+  doubled: number;
+  dlq: number;
+  http500: number;
+  http503: number;
+  http429: number;
+  networkErrors: number;
+  recoverySeconds: number;
+  totalSeconds: number;
+}
+
+const SERVICES: ServiceName[] = ['gateway', 'validation', 'dedup', 'aggregation', 'eligibility', 'subscriptions'];
+const SERVERS: ServerName[] = ['postgres', 'redis', 'kafka'];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const infra = (...args: string[]) => execFileSync(join(ROOT, 'tools/stack/infra.sh'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+/** The fault, once: the target down for `seconds`, then back (by the stack scripts alone for a server). */
+async function injectOnce(stack: TestStack, s: Scenario, round: number): Promise<void> {
+  if ((SERVERS as string[]).includes(s.target)) {
+    const server = s.target as ServerName;
+    const pid = Number(infra('pid', server));
+    if (s.action === 'pause') process.kill(pid, 'SIGSTOP');
+    else if (s.action === 'kill') process.kill(pid, 'SIGKILL');
+    else infra('stop', server);
+    await sleep(s.seconds * 1000);
+    if (s.action === 'pause') process.kill(pid, 'SIGCONT');
+    else infra('up');
+    return;
+  }
+  const name = s.target as ServiceName;
+  const keys = [...stack.services.keys()].filter((k) => stack.services.get(k)!.name === name);
+  const key = keys[round % keys.length];
+  const svc = stack.services.get(key)!;
+  if (s.action === 'pause') {
+    svc.process.kill('SIGSTOP');
+    await sleep(s.seconds * 1000);
+    svc.process.kill('SIGCONT');
+    return;
+  }
+  await stack.stop(key, s.action === 'kill' ? 'SIGKILL' : 'SIGTERM');
+  await sleep(s.seconds * 1000);
+  await stack.start(name, { instance: key === name ? undefined : key, extraEnv: { LOG_LEVEL: 'warn' } });
+}
+
+/** Posts the records in chunks at the scenario's rate; retries a chunk (same idempotency keys) on 503, 429 and network errors. */
+async function load(url: string, records: Array<{ idempotencyKey: string; family: unknown }>, rate: number, key: string, counts: Record<string, number>, accepted: Set<string>) {
+  const chunk = Math.max(1, Math.round(rate / 4));
+  const started = Date.now();
+  for (let i = 0; i < records.length; i += chunk) {
+    const due = started + (i / rate) * 1000;
+    if (Date.now() < due) await sleep(due - Date.now());
+    const part = records.slice(i, i + chunk);
+    for (;;) {
+      let wait = 1000;
+      try {
+        const res = await fetch(`${url}/v1/submissions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ records: part }),
+          signal: AbortSignal.timeout(30_000),
+        });
+        counts[`http${res.status}`] = (counts[`http${res.status}`] ?? 0) + 1;
+        if (res.status === 202) {
+          const body = (await res.json()) as { records: Array<{ index: number; status: string }> };
+          for (const r of body.records) if (r.status === 'accepted' || r.status === 'duplicate') accepted.add(part[r.index].idempotencyKey);
+          break;
+        }
+        await res.body?.cancel();
+        if (res.status !== 503 && res.status !== 429 && res.status !== 500) break; // a refusal of the content: not retried
+        wait = Number(res.headers.get('retry-after') ?? 1) * 1000;
+      } catch {
+        counts.networkErrors = (counts.networkErrors ?? 0) + 1;
+      }
+      await sleep(wait);
+    }
+  }
+}
+
+async function trial(s: Scenario, n: number): Promise<TrialResult> {
+  const stack = new TestStack(`chaos-${s.name}-${n}`);
+  await stack.setUp();
+  try {
+    for (const name of SERVICES) {
+      const count = s.instances?.[name] ?? 1;
+      for (let i = 1; i <= count; i++) await stack.start(name, { instance: i === 1 ? undefined : `${name}-${i}`, extraEnv: { LOG_LEVEL: 'warn' } });
+    }
+    const gateway = stack.services.get('gateway')!.url;
+    const { records } = generateFamilies({ count: s.families, villages: ['31.71.01.1001', '31.71.01.1002', '31.71.02.1001', '31.71.03.1001'], seed: 500 + n });
+    const all = records as Array<{ idempotencyKey: string; family: { kk: string; members: Array<{ nik?: string | null }> } }>;
+    const counts: Record<string, number> = {};
+    const accepted = new Set<string>();
+    const begun = Date.now();
+    const posting = load(gateway, all, s.ratePerSecond, stack.adminKey, counts, accepted);
+
+    const registered = async () => Number((await stack.db.query('select count(*)::int as n from registry.inbox')).rows[0].n);
+    await sleep(5_000); // the load is flowing
+    for (let round = 0; round < (s.repeat ?? 1); round++) {
+      if (round > 0) await sleep((s.everySeconds ?? 10) * 1000);
+      await injectOnce(stack, s, round);
+    }
+    const faultEnded = Date.now();
+    const acceptedAtEnd = accepted.size;
+    // Recovery: every record accepted until the fault ended is registered (registry inbox: one row per family event).
+    await eventually(async () => (await registered().catch(() => -1)) >= acceptedAtEnd, 600_000, 250);
+    const recoverySeconds = (Date.now() - faultEnded) / 1000;
+    await posting;
+    const byKey = new Map(all.map((r) => [r.idempotencyKey, r.family]));
+    const kks = [...accepted].map((k) => byKey.get(k)!.kk);
+    const niks = [...accepted].flatMap((k) => byKey.get(k)!.members.map((m) => m.nik).filter((x): x is string => !!x));
+    const q = async (sql: string, params: unknown[]) => Number((await stack.db.query(sql, params)).rows[0].n);
+    // Drained: every accepted family present, or 10 minutes.
+    await eventually(async () => (await q('select count(distinct kk)::int as n from registry.families where kk = any($1)', [kks]).catch(() => -1)) >= kks.length, 600_000, 500).catch(() => undefined);
+    await sleep(3_000); // anything still in flight that would double shows up
+    const present = await q('select count(distinct kk)::int as n from registry.families where kk = any($1)', [kks]);
+    const doubledFamilies = await q('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.families where kk = any($1) group by kk having count(*) > 1) x', [kks]);
+    const doubledPersons = await q('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.persons where nik = any($1) and merged_into is null group by nik having count(*) > 1) x', [niks]);
+    const dlq = await deadLetters(stack);
+    return {
+      scenario: s.name,
+      trial: n,
+      accepted: accepted.size,
+      lost: kks.length - present,
+      doubled: doubledFamilies + doubledPersons,
+      dlq,
+      http500: counts.http500 ?? 0,
+      http503: counts.http503 ?? 0,
+      http429: counts.http429 ?? 0,
+      networkErrors: counts.networkErrors ?? 0,
+      recoverySeconds: Number(recoverySeconds.toFixed(1)),
+      totalSeconds: Number(((Date.now() - begun) / 1000).toFixed(1)),
+    };
+  } finally {
+    infra('up'); // whatever the trial did, the servers are up for the next one
+    await stack.tearDown();
+  }
+}
+
+async function deadLetters(stack: TestStack): Promise<number> {
+  const admin = stack.kafka.admin();
+  await admin.connect();
+  try {
+    let sum = 0;
+    for (const topic of (await admin.listTopics()).filter((t) => t.startsWith(`${stack.prefix}dlq.`))) {
+      for (const p of await admin.fetchTopicOffsets(topic)) sum += Number(p.high) - Number(p.low);
+    }
+    return sum;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const t = args.indexOf('--trials');
+  const trials = t >= 0 ? Number(args[t + 1]) : 3;
+  const names = args.filter((a, i) => !a.startsWith('--') && (t < 0 || i !== t + 1));
+  const { scenarios } = JSON.parse(readFileSync(join(ROOT, 'tools/chaos/scenarios.json'), 'utf8')) as { scenarios: Scenario[] };
+  const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
+  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  const chosen = names.length > 0 ? names.map((n) => scenarios.find((s) => s.name === n)!) : scenarios;
+  const results: TrialResult[] = [];
+  for (const s of chosen) {
+    for (let n = 1; n <= trials; n++) {
+      const r = await trial(s, n);
+      results.push(r);
+      console.log(JSON.stringify(r));
+    }
+  }
+  console.log(`\n${cpus().length} cores, Node ${process.version}\n`);
+  console.log('| scenario | trials | accepted | lost | doubled | dead letters | HTTP 500 | 503 / 429 seen | recovery s (each trial) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const s of chosen) {
+    const rs = results.filter((r) => r.scenario === s.name);
+    const sum = (f: (r: TrialResult) => number) => rs.reduce((a, r) => a + f(r), 0);
+    console.log(`| ${s.name} | ${rs.length} | ${sum((r) => r.accepted)} | ${sum((r) => r.lost)} | ${sum((r) => r.doubled)} | ${sum((r) => r.dlq)} | ${sum((r) => r.http500)} | ${sum((r) => r.http503)} / ${sum((r) => r.http429)} | ${rs.map((r) => r.recoverySeconds).join(', ')} |`);
+  }
+  if (results.some((r) => r.lost > 0 || r.doubled > 0 || r.dlq > 0 || r.http500 > 0)) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
