@@ -1,6 +1,7 @@
 import { generateFamilies } from '@satupintu/synthetic';
 import { eventually, ROOT, TestStack, type ServiceName } from '@satupintu/testing';
 import { execFileSync } from 'node:child_process';
+import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -129,7 +130,19 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
     const begun = Date.now();
     const posting = load(gateway, all, s.ratePerSecond, stack.adminKey, counts, accepted);
 
-    const registered = async () => Number((await stack.db.query('select count(*)::int as n from registry.inbox')).rows[0].n);
+    // The runner's own reads open a connection each time: PostgreSQL may be the target of the fault.
+    stack.db.on('error', () => undefined);
+    const query = async (sql: string, params: unknown[] = []) => {
+      const c = new Client({ connectionString: stack.databaseUrl });
+      c.on('error', () => undefined);
+      await c.connect();
+      try {
+        return await c.query(sql, params);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    };
+    const registered = async () => Number((await query('select count(*)::int as n from registry.inbox')).rows[0].n);
     await sleep(5_000); // the load is flowing
     for (let round = 0; round < (s.repeat ?? 1); round++) {
       if (round > 0) await sleep((s.everySeconds ?? 10) * 1000);
@@ -144,7 +157,7 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
     const byKey = new Map(all.map((r) => [r.idempotencyKey, r.family]));
     const kks = [...accepted].map((k) => byKey.get(k)!.kk);
     const niks = [...accepted].flatMap((k) => byKey.get(k)!.members.map((m) => m.nik).filter((x): x is string => !!x));
-    const q = async (sql: string, params: unknown[]) => Number((await stack.db.query(sql, params)).rows[0].n);
+    const q = async (sql: string, params: unknown[]) => Number((await query(sql, params)).rows[0].n);
     // Drained: every accepted family present, or 10 minutes.
     await eventually(async () => (await q('select count(distinct kk)::int as n from registry.families where kk = any($1)', [kks]).catch(() => -1)) >= kks.length, 600_000, 500).catch(() => undefined);
     await sleep(3_000); // anything still in flight that would double shows up
