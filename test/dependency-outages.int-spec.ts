@@ -1,4 +1,3 @@
-import { deadLetterTopic } from '@satupintu/contracts';
 import { authFetch, eventually, family, parsePrometheus, SERVERS, submit, TcpLink, TestStack, total } from '@satupintu/testing';
 
 /**
@@ -16,17 +15,6 @@ describe('dependency outages', () => {
   let dedupMetrics: string;
 
   const families = async () => Number((await stack.db.query('select count(*)::int as n from registry.families')).rows[0].n);
-  const deadLetters = async (group: string) => {
-    const admin = stack.kafka.admin();
-    await admin.connect();
-    try {
-      const topic = stack.topic(deadLetterTopic(group));
-      if (!(await admin.listTopics()).includes(topic)) return 0;
-      return (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  };
   const metric = async (url: string, name: string, labels: Record<string, string> = {}) => total(parsePrometheus(await (await fetch(`${url}/metrics`)).text()), name, labels);
 
   beforeAll(async () => {
@@ -84,7 +72,7 @@ describe('dependency outages', () => {
     await eventually(async () => (await metric(dedupMetrics, 'satupintu_consumer_errors_total', { kind: 'transient' })) >= 3, 60_000, 500);
     await new Promise((r) => setTimeout(r, 8_000)); // well past ioredis' retries and dedup's own attempts
     expect(await families()).toBe(before);
-    expect(await deadLetters('dedup')).toBe(0);
+    expect(await stack.deadLetters('dedup')).toBe(0);
     expect(await metric(dedupMetrics, 'satupintu_consumer_dead_lettered_total')).toBe(0);
     // Still a member of its group: the batch waits in place, no rebalance.
     const admin = stack.kafka.admin();
@@ -96,7 +84,7 @@ describe('dependency outages', () => {
 
     await redis.restore();
     await eventually(async () => (await families()) === before + 2, 90_000, 250);
-    expect(await deadLetters('dedup')).toBe(0);
-    expect(await deadLetters('validation')).toBe(0);
+    expect(await stack.deadLetters('dedup')).toBe(0);
+    expect(await stack.deadLetters('validation')).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { generateFamilies } from '@satupintu/synthetic';
 import { eventually, ROOT, TestStack, type ServiceName } from '@satupintu/testing';
 import { execFileSync } from 'node:child_process';
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,11 @@ async function load(url: string, records: Array<{ idempotencyKey: string; family
 async function trial(s: Scenario, n: number): Promise<TrialResult> {
   const stack = new TestStack(`chaos-${s.name}-${n}`);
   await stack.setUp();
+  // The runner's own reads go through a pool that ignores connection errors: PostgreSQL may be the fault's target.
+  stack.db.on('error', () => undefined);
+  const pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
+  pool.on('error', () => undefined);
+  const count = async (sql: string, params: unknown[] = []) => Number((await pool.query(sql, params)).rows[0].n);
   try {
     for (const name of SERVICES) {
       const count = s.instances?.[name] ?? 1;
@@ -130,19 +135,6 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
     const begun = Date.now();
     const posting = load(gateway, all, s.ratePerSecond, stack.adminKey, counts, accepted);
 
-    // The runner's own reads open a connection each time: PostgreSQL may be the target of the fault.
-    stack.db.on('error', () => undefined);
-    const query = async (sql: string, params: unknown[] = []) => {
-      const c = new Client({ connectionString: stack.databaseUrl });
-      c.on('error', () => undefined);
-      await c.connect();
-      try {
-        return await c.query(sql, params);
-      } finally {
-        await c.end().catch(() => undefined);
-      }
-    };
-    const registered = async () => Number((await query('select count(*)::int as n from registry.inbox')).rows[0].n);
     await sleep(5_000); // the load is flowing
     for (let round = 0; round < (s.repeat ?? 1); round++) {
       if (round > 0) await sleep((s.everySeconds ?? 10) * 1000);
@@ -151,20 +143,20 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
     const faultEnded = Date.now();
     const acceptedAtEnd = accepted.size;
     // Recovery: every record accepted until the fault ended is registered (registry inbox: one row per family event).
-    await eventually(async () => (await registered().catch(() => -1)) >= acceptedAtEnd, 600_000, 250);
+    await eventually(async () => (await count('select count(*)::int as n from registry.inbox').catch(() => -1)) >= acceptedAtEnd, 600_000, 250);
     const recoverySeconds = (Date.now() - faultEnded) / 1000;
     await posting;
     const byKey = new Map(all.map((r) => [r.idempotencyKey, r.family]));
     const kks = [...accepted].map((k) => byKey.get(k)!.kk);
     const niks = [...accepted].flatMap((k) => byKey.get(k)!.members.map((m) => m.nik).filter((x): x is string => !!x));
-    const q = async (sql: string, params: unknown[]) => Number((await query(sql, params)).rows[0].n);
+    const presentFamilies = () => count('select count(distinct kk)::int as n from registry.families where kk = any($1)', [kks]);
     // Drained: every accepted family present, or 10 minutes.
-    await eventually(async () => (await q('select count(distinct kk)::int as n from registry.families where kk = any($1)', [kks]).catch(() => -1)) >= kks.length, 600_000, 500).catch(() => undefined);
+    await eventually(async () => (await presentFamilies().catch(() => -1)) >= kks.length, 600_000, 500).catch(() => undefined);
     await sleep(3_000); // anything still in flight that would double shows up
-    const present = await q('select count(distinct kk)::int as n from registry.families where kk = any($1)', [kks]);
-    const doubledFamilies = await q('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.families where kk = any($1) group by kk having count(*) > 1) x', [kks]);
-    const doubledPersons = await q('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.persons where nik = any($1) and merged_into is null group by nik having count(*) > 1) x', [niks]);
-    const dlq = await deadLetters(stack);
+    const present = await presentFamilies();
+    const doubledFamilies = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.families where kk = any($1) group by kk having count(*) > 1) x', [kks]);
+    const doubledPersons = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.persons where nik = any($1) and merged_into is null group by nik having count(*) > 1) x', [niks]);
+    const dlq = await stack.deadLetters();
     return {
       scenario: s.name,
       trial: n,
@@ -180,22 +172,9 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
       totalSeconds: Number(((Date.now() - begun) / 1000).toFixed(1)),
     };
   } finally {
+    await pool.end().catch(() => undefined);
     infra('up'); // whatever the trial did, the servers are up for the next one
     await stack.tearDown();
-  }
-}
-
-async function deadLetters(stack: TestStack): Promise<number> {
-  const admin = stack.kafka.admin();
-  await admin.connect();
-  try {
-    let sum = 0;
-    for (const topic of (await admin.listTopics()).filter((t) => t.startsWith(`${stack.prefix}dlq.`))) {
-      for (const p of await admin.fetchTopicOffsets(topic)) sum += Number(p.high) - Number(p.low);
-    }
-    return sum;
-  } finally {
-    await admin.disconnect();
   }
 }
 

@@ -237,10 +237,11 @@ export class BatchConsumer {
   }
 
   /**
-   * Returns the events that failed on their own after every attempt. A transient failure (a dependency
-   * down) is not an attempt: the batch waits for the dependency in place, heartbeating so this member
-   * keeps its partitions, and throws only when the consumer stops or the group rebalances (the batch
-   * is then uncommitted and comes again, here or on another member).
+   * Returns the events that failed on their own after every attempt: the batch gets `maxAttempts`,
+   * then each of its messages two. A transient failure (a dependency down) is not an attempt: the
+   * batch waits for the dependency in place, heartbeating so this member keeps its partitions, and
+   * throws only when the consumer stops or the group rebalances (the batch is then uncommitted and
+   * comes again, here or on another member).
    */
   private async runWithRetries(
     topic: string,
@@ -249,57 +250,58 @@ export class BatchConsumer {
     heartbeat: () => Promise<void>,
     isRunning: () => boolean,
   ): Promise<Array<{ event: ConsumedEvent; error: unknown }>> {
-    const attempts = this.options.maxAttempts ?? 3;
+    const outage = new OutageWait(this.options.retryBaseMs ?? 200, this.options.transientMaxDelayMs ?? 5_000);
+    const run = (batch: ConsumedEvent[], attempts: number, splitAfter: boolean) => this.attempt(topic, handler, batch, attempts, splitAfter, outage, heartbeat, isRunning);
+    const error = await run(events, this.options.maxAttempts ?? 3, events.length > 1);
+    if (error === undefined) return [];
+    if (events.length === 1) return [{ event: events[0], error }];
+    const failed: Array<{ event: ConsumedEvent; error: unknown }> = [];
+    for (const event of events) {
+      const own = await run([event], 2, false);
+      if (own !== undefined) failed.push({ event, error: own });
+      await heartbeat();
+    }
+    return failed;
+  }
+
+  /**
+   * Runs the handler on `events` until it succeeds (undefined) or fails `attempts` times other than
+   * transiently (the last error). Transient failures wait in place and are not counted. With
+   * `splitAfter`, the last failure also pauses, since the messages are tried one by one next.
+   */
+  private async attempt(
+    topic: string,
+    handler: BatchHandler,
+    events: ConsumedEvent[],
+    attempts: number,
+    splitAfter: boolean,
+    outage: OutageWait,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<unknown> {
     const base = this.options.retryBaseMs ?? 200;
-    const outage = new OutageWait(base, this.options.transientMaxDelayMs ?? 5_000);
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; ) {
+    for (let attempt = 1; ; ) {
       try {
         await handler(events);
         outage.ended(this.logger, topic);
-        return [];
+        return undefined;
       } catch (err) {
-        lastError = err;
         if (isTransientError(err)) {
           this.failedAttempt(topic, err);
           await outage.wait(this.logger, topic, err, isRunning, heartbeat);
           continue;
         }
-        this.failedAttempt(topic, err, attempt < attempts || events.length > 1);
+        const last = attempt >= attempts;
+        this.failedAttempt(topic, err, !last || splitAfter);
+        if (last && !splitAfter) return err;
         this.logger.warn({ ...describeError(err), attempt, size: events.length }, 'batch handler failed');
         if (!isRunning()) throw err;
         await sleep(base * 2 ** (attempt - 1));
         await heartbeat();
+        if (last) return err; // the messages are tried one by one next
         attempt += 1;
       }
     }
-    if (events.length === 1) return [{ event: events[0], error: lastError }];
-    const failed: Array<{ event: ConsumedEvent; error: unknown }> = [];
-    for (const event of events) {
-      // Each message on its own: a dependency outage in the middle waits in place like above.
-      for (let attempt = 1; ; ) {
-        try {
-          await handler([event]);
-          outage.ended(this.logger, topic);
-          break;
-        } catch (err) {
-          if (isTransientError(err)) {
-            this.failedAttempt(topic, err);
-            await outage.wait(this.logger, topic, err, isRunning, heartbeat);
-            continue;
-          }
-          this.failedAttempt(topic, err, attempt < 2);
-          if (attempt >= 2) {
-            failed.push({ event, error: err });
-            break;
-          }
-          attempt += 1;
-          await sleep(base);
-        }
-      }
-      await heartbeat();
-    }
-    return failed;
   }
 
   /** Counts a failed attempt, and the retry that follows it unless it was the last. */

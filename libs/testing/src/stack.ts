@@ -1,4 +1,5 @@
-import { applyAcls, createKafka, physicalName, removeAcls, serviceAcls, type AclRule, type KafkaCredentials, type KafkaSettings } from '@satupintu/kafka';
+import { applyAcls, createKafka, partitionPositions, physicalName, removeAcls, serviceAcls, type AclRule, type KafkaCredentials, type KafkaSettings } from '@satupintu/kafka';
+import { deadLetterTopic } from '@satupintu/contracts';
 import { createLogger } from '@satupintu/observability';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -179,6 +180,21 @@ export class TestStack {
 
   topic(logical: string): string {
     return physicalName(this.kafkaSettings, logical);
+  }
+
+  /** Messages in this stack's dead-letter topics: one consumer group's (`dedup`), or every group's. */
+  async deadLetters(group?: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const prefix = this.topic(group ? deadLetterTopic(group) : 'dlq.');
+      const topics = (await admin.listTopics()).filter((t) => (group ? t === prefix : t.startsWith(prefix)));
+      let sum = 0;
+      for (const topic of topics) for (const p of partitionPositions(await admin.fetchTopicOffsets(topic), [])) sum += p.lag;
+      return sum;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async tearDown(): Promise<void> {

@@ -30,10 +30,6 @@ export class TcpLink {
     return u.toString();
   }
 
-  get open(): boolean {
-    return this.server !== undefined;
-  }
-
   /** Listens (on the same port as before once a port was taken) and forwards. */
   async restore(): Promise<number> {
     if (this.server) return this.port;
