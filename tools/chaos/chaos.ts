@@ -2,7 +2,7 @@ import { generateFamilies } from '@satupintu/synthetic';
 import { eventually, ROOT, TestStack, type ServiceName } from '@satupintu/testing';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statfsSync, unlinkSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,16 +21,22 @@ import { join } from 'node:path';
  * Prints one JSON line per trial and a Markdown table at the end (for docs/benchmarks.md).
  */
 type ServerName = 'postgres' | 'redis' | 'kafka';
+/** PostgreSQL's disk: the trial's database lives in a tablespace on a small filesystem of its own, which the fault fills. */
+type DiskName = 'postgres-disk';
 interface Scenario {
   name: string;
-  target: ServiceName | ServerName;
-  action: 'kill' | 'stop' | 'pause';
+  target: ServiceName | ServerName | DiskName;
+  action: 'kill' | 'stop' | 'pause' | 'fill' | 'none';
   seconds: number;
   repeat?: number;
   everySeconds?: number;
   instances?: Partial<Record<ServiceName, number>>;
   families: number;
   ratePerSecond: number;
+  /** Size of the small filesystem of a postgres-disk scenario (MB). */
+  diskMb?: number;
+  /** Clients posting at once (each its share of the records and of the rate); 1 unless said. */
+  clients?: number;
 }
 interface TrialResult {
   scenario: string;
@@ -45,15 +51,32 @@ interface TrialResult {
   networkErrors: number;
   recoverySeconds: number;
   totalSeconds: number;
+  /** Families accepted per second while the load ran, and registered per second from the first post to the drain. */
+  acceptedPerSecond: number;
+  registeredPerSecond: number;
+  /** Largest resident memory of any gateway instance, sampled every second. */
+  gatewayPeakRssMb: number;
 }
 
 const SERVICES: ServiceName[] = ['gateway', 'validation', 'dedup', 'aggregation', 'eligibility', 'subscriptions'];
 const SERVERS: ServerName[] = ['postgres', 'redis', 'kafka'];
+/** Quiet logs, and the gateway's load shedding as in production (the test stack turns its event-loop measure off). */
+const SERVICE_ENV = { LOG_LEVEL: 'warn', SHED_MAX_EVENT_LOOP_DELAY_MS: '500' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const infra = (...args: string[]) => execFileSync(join(ROOT, 'tools/stack/infra.sh'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** The fault, once: the target down for `seconds`, then back (by the stack scripts alone for a server). */
-async function injectOnce(stack: TestStack, s: Scenario, round: number): Promise<void> {
+async function injectOnce(stack: TestStack, s: Scenario, round: number, space: string | null): Promise<void> {
+  if (s.action === 'none') return;
+  if (s.target === 'postgres-disk') {
+    // Every free byte of the tablespace's filesystem taken; PostgreSQL cannot extend a table (53100) until it is given back.
+    const filler = join(space!, 'filler');
+    const free = statfsSync(space!);
+    execFileSync('fallocate', ['-l', String(free.bavail * free.bsize), filler]);
+    await sleep(s.seconds * 1000);
+    unlinkSync(filler);
+    return;
+  }
   if ((SERVERS as string[]).includes(s.target)) {
     const server = s.target as ServerName;
     const pid = Number(infra('pid', server));
@@ -77,7 +100,7 @@ async function injectOnce(stack: TestStack, s: Scenario, round: number): Promise
   }
   await stack.stop(key, s.action === 'kill' ? 'SIGKILL' : 'SIGTERM');
   await sleep(s.seconds * 1000);
-  await stack.start(name, { instance: key === name ? undefined : key, extraEnv: { LOG_LEVEL: 'warn' } });
+  await stack.start(name, { instance: key === name ? undefined : key, extraEnv: SERVICE_ENV });
 }
 
 /** Posts the records in chunks at the scenario's rate; retries a chunk (same idempotency keys) on 503, 429 and network errors. */
@@ -114,6 +137,23 @@ async function load(url: string, records: Array<{ idempotencyKey: string; family
   }
 }
 
+/** Samples the resident memory of the gateway instances every second (Linux /proc). */
+function sampleRss(stack: TestStack): { stop: () => void; peakMb: () => number } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    for (const svc of stack.services.values()) {
+      if (svc.name !== 'gateway' || !svc.process.pid) continue;
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${svc.process.pid}/status`, 'utf8'))?.[1] ?? 0);
+        peak = Math.max(peak, kb);
+      } catch {
+        // restarted or gone: the next sample finds the new process
+      }
+    }
+  }, 1000);
+  return { stop: () => clearInterval(timer), peakMb: () => Math.round(peak / 1024) };
+}
+
 async function trial(s: Scenario, n: number): Promise<TrialResult> {
   const stack = new TestStack(`chaos-${s.name}-${n}`);
   await stack.setUp();
@@ -122,10 +162,17 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
   const pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
   pool.on('error', () => undefined);
   const count = async (sql: string, params: unknown[] = []) => Number((await pool.query(sql, params)).rows[0].n);
+  const spaceName = `chaos_space_${n}`;
+  let space: string | null = null;
   try {
+    if (s.target === 'postgres-disk') {
+      space = infra('small-space', spaceName, String(s.diskMb ?? 256)).split('\n').pop()!;
+      // New sessions of the trial's database create their tables there: every service's migrations run after this.
+      await stack.db.query(`alter database "${new URL(stack.databaseUrl).pathname.slice(1)}" set default_tablespace = ${spaceName}`);
+    }
     for (const name of SERVICES) {
       const count = s.instances?.[name] ?? 1;
-      for (let i = 1; i <= count; i++) await stack.start(name, { instance: i === 1 ? undefined : `${name}-${i}`, extraEnv: { LOG_LEVEL: 'warn' } });
+      for (let i = 1; i <= count; i++) await stack.start(name, { instance: i === 1 ? undefined : `${name}-${i}`, extraEnv: SERVICE_ENV });
     }
     const gateway = stack.services.get('gateway')!.url;
     const { records } = generateFamilies({ count: s.families, villages: ['31.71.01.1001', '31.71.01.1002', '31.71.02.1001', '31.71.03.1001'], seed: 500 + n });
@@ -133,25 +180,31 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
     const counts: Record<string, number> = {};
     const accepted = new Set<string>();
     const begun = Date.now();
-    const posting = load(gateway, all, s.ratePerSecond, stack.adminKey, counts, accepted);
+    const clients = s.clients ?? 1;
+    const rss = sampleRss(stack);
+    const posting = Promise.all(
+      Array.from({ length: clients }, (_, c) => load(gateway, all.filter((_, i) => i % clients === c), s.ratePerSecond / clients, stack.adminKey, counts, accepted)),
+    ).then(() => Date.now());
 
     await sleep(5_000); // the load is flowing
     for (let round = 0; round < (s.repeat ?? 1); round++) {
       if (round > 0) await sleep((s.everySeconds ?? 10) * 1000);
-      await injectOnce(stack, s, round);
+      await injectOnce(stack, s, round, space);
     }
     const faultEnded = Date.now();
     const acceptedAtEnd = accepted.size;
     // Recovery: every record accepted until the fault ended is registered (registry inbox: one row per family event).
     await eventually(async () => (await count('select count(*)::int as n from registry.inbox').catch(() => -1)) >= acceptedAtEnd, 600_000, 250);
     const recoverySeconds = (Date.now() - faultEnded) / 1000;
-    await posting;
+    const postingEnded = await posting;
     const byKey = new Map(all.map((r) => [r.idempotencyKey, r.family]));
     const kks = [...accepted].map((k) => byKey.get(k)!.kk);
     const niks = [...accepted].flatMap((k) => byKey.get(k)!.members.map((m) => m.nik).filter((x): x is string => !!x));
     const presentFamilies = () => count('select count(distinct kk)::int as n from registry.families where kk = any($1)', [kks]);
     // Drained: every accepted family present, or 10 minutes.
     await eventually(async () => (await presentFamilies().catch(() => -1)) >= kks.length, 600_000, 500).catch(() => undefined);
+    const drained = Date.now();
+    rss.stop();
     await sleep(3_000); // anything still in flight that would double shows up
     const present = await presentFamilies();
     const doubledFamilies = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.families where kk = any($1) group by kk having count(*) > 1) x', [kks]);
@@ -170,11 +223,18 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
       networkErrors: counts.networkErrors ?? 0,
       recoverySeconds: Number(recoverySeconds.toFixed(1)),
       totalSeconds: Number(((Date.now() - begun) / 1000).toFixed(1)),
+      acceptedPerSecond: Math.round(accepted.size / ((postingEnded - begun) / 1000)),
+      registeredPerSecond: Math.round(present / ((drained - begun) / 1000)),
+      gatewayPeakRssMb: rss.peakMb(),
     };
   } finally {
     await pool.end().catch(() => undefined);
-    infra('up'); // whatever the trial did, the servers are up for the next one
-    await stack.tearDown();
+    try {
+      infra('up'); // whatever the trial did, the servers are up for the next one
+    } finally {
+      await stack.tearDown(); // the trial's services stop even when a server does not come back
+      if (space) infra('drop-space', spaceName);
+    }
   }
 }
 
@@ -196,12 +256,12 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${cpus().length} cores, Node ${process.version}\n`);
-  console.log('| scenario | trials | accepted | lost | doubled | dead letters | HTTP 500 | 503 / 429 seen | recovery s (each trial) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| scenario | trials | accepted | lost | doubled | dead letters | HTTP 500 | 503 / 429 seen | recovery s (each trial) | accepted/s | registered/s | gateway peak RSS MB |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const s of chosen) {
     const rs = results.filter((r) => r.scenario === s.name);
     const sum = (f: (r: TrialResult) => number) => rs.reduce((a, r) => a + f(r), 0);
-    console.log(`| ${s.name} | ${rs.length} | ${sum((r) => r.accepted)} | ${sum((r) => r.lost)} | ${sum((r) => r.doubled)} | ${sum((r) => r.dlq)} | ${sum((r) => r.http500)} | ${sum((r) => r.http503)} / ${sum((r) => r.http429)} | ${rs.map((r) => r.recoverySeconds).join(', ')} |`);
+    console.log(`| ${s.name} | ${rs.length} | ${sum((r) => r.accepted)} | ${sum((r) => r.lost)} | ${sum((r) => r.doubled)} | ${sum((r) => r.dlq)} | ${sum((r) => r.http500)} | ${sum((r) => r.http503)} / ${sum((r) => r.http429)} | ${rs.map((r) => r.recoverySeconds).join(', ')} | ${rs.map((r) => r.acceptedPerSecond).join(', ')} | ${rs.map((r) => r.registeredPerSecond).join(', ')} | ${Math.max(...rs.map((r) => r.gatewayPeakRssMb))} |`);
   }
   if (results.some((r) => r.lost > 0 || r.doubled > 0 || r.dlq > 0 || r.http500 > 0)) process.exitCode = 1;
 }

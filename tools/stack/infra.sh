@@ -11,6 +11,9 @@
 #   tools/stack/infra.sh env [U]  print the connection variables (Kafka credentials of user U, default the admin)
 #   tools/stack/infra.sh kafka-user NAME   create a Kafka SCRAM user (password in .local/secrets/kafka/NAME.password)
 #   tools/stack/infra.sh browser  install Debian's Chromium (the dashboard's browser test) when missing
+#   tools/stack/infra.sh small-space NAME MB   a PostgreSQL tablespace NAME on a filesystem of MB megabytes
+#                                 (tmpfs, root only; the chaos command's disk-full scenario); prints its directory
+#   tools/stack/infra.sh drop-space NAME       drops that tablespace (it must be empty) and its filesystem
 #
 # Idempotent: a server already started by this script is reused. Set KAFKA_BROKERS, DATABASE_URL or
 # REDIS_URL to use external servers instead; the corresponding local server is then left alone.
@@ -94,9 +97,15 @@ pg_up() {
     say "PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
     port_open "$PG_PORT" && die "port $PG_PORT is taken by another program; stop it or set DATABASE_URL"
-    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$pgdir/postgres.log" -w -t 60 \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300 -c shared_buffers=256MB -c synchronous_commit=on -c fsync=on" \
-      start >/dev/null || die "PostgreSQL did not start, see $pgdir/postgres.log"
+    local try
+    for try in 1 2 3 4 5; do # a port still held by a client's dying connection frees itself within seconds
+      as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$pgdir/postgres.log" -w -t 60 \
+        -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300 -c shared_buffers=256MB -c synchronous_commit=on -c fsync=on" \
+        start >/dev/null && break
+      (( try < 5 )) || die "PostgreSQL did not start, see $pgdir/postgres.log"
+      say "PostgreSQL did not start (attempt $try); trying again"
+      sleep 2
+    done
   fi
   wait_for PostgreSQL 60 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" || die "PostgreSQL does not answer on $PG_PORT"
   if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='satupintu'" | grep -q 1; then
@@ -348,8 +357,58 @@ browser_up() {
   say "Chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"
 }
 
+# A tablespace on a small filesystem of its own, so a test cluster's disk can be made full without
+# touching the machine's: a tmpfs of the given size, mounted under .local/postgres/spaces/NAME.
+space_dir() { echo "$(pg_dir)/spaces/$1"; }
+small_space() {
+  local name=$1 mb=$2 dir
+  [[ "$name" =~ ^[a-z][a-z0-9_]{0,40}$ ]] || die "tablespace name: lower-case letters, digits and _"
+  [[ $(id -u) -eq 0 ]] || die "a small filesystem needs root (mount -t tmpfs)"
+  dir=$(space_dir "$name")
+  mkdir -p "$dir"
+  mountpoint -q "$dir" || mount -t tmpfs -o "size=${mb}m,mode=0700" tmpfs "$dir"
+  mkdir -p "$dir/pg"
+  chown -R postgres:postgres "$dir"
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_tablespace where spcname='$name'" | grep -q 1 \
+    || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create tablespace $name location '$dir/pg'" >/dev/null
+  echo "$dir"
+}
+drop_space() {
+  local name=$1 dir
+  dir=$(space_dir "$name")
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "drop tablespace if exists $name" >/dev/null
+  if mountpoint -q "$dir"; then umount "$dir"; fi
+  rmdir "$dir" 2>/dev/null || true
+}
+
+# The servers' ports lie in Linux's ephemeral range (32768-60999). While a server is down, a client
+# retrying its connection can be handed the server's own port as its local port and connect to
+# itself (TCP simultaneous open); the server then cannot bind its port when it comes back. As root,
+# the ports are reserved so the kernel never hands them out; otherwise start is retried.
+port_reserved() { # port, the kernel's list ("55432,59092-59093")
+  local item lo hi
+  IFS=',' read -ra items <<<"$2"
+  for item in "${items[@]}"; do
+    lo=${item%-*}; hi=${item#*-}
+    [[ -n "$lo" ]] && (( $1 >= lo && $1 <= hi )) && return 0
+  done
+  return 1
+}
+reserve_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current wanted port
+  [[ $(id -u) -eq 0 && -w $file ]] || return 0
+  current=$(cat "$file")
+  wanted=$current
+  for port in "$PG_PORT" "$REDIS_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    port_reserved "$port" "$current" || wanted="${wanted:+$wanted,}$port"
+  done
+  if [[ "$wanted" != "$current" ]]; then
+    echo "$wanted" >"$file" && say "reserved ports $PG_PORT $REDIS_PORT $KAFKA_PORT $KAFKA_CONTROLLER_PORT (not handed out as clients' local ports)"
+  fi
+}
+
 case "${1:-up}" in
-  up) pg_up; redis_up; kafka_up ;;
+  up) reserve_ports; pg_up; redis_up; kafka_up ;;
   browser) browser_up ;;
   status) status ;;
   stop)
@@ -366,5 +425,7 @@ case "${1:-up}" in
     esac ;;
   env) print_env "${2:-}" ;;
   kafka-user) [[ -n "${2:-}" ]] || die "usage: $0 kafka-user NAME"; kafka_user "$2"; echo "$KAFKA_SECRETS/$2.password" ;;
-  *) die "usage: $0 up|status|stop [S]|pid S|env [KAFKA_USER]|kafka-user NAME|browser" ;;
+  small-space) [[ -n "${2:-}" && -n "${3:-}" ]] || die "usage: $0 small-space NAME MB"; small_space "$2" "$3" ;;
+  drop-space) [[ -n "${2:-}" ]] || die "usage: $0 drop-space NAME"; drop_space "$2" ;;
+  *) die "usage: $0 up|status|stop [S]|pid S|env [KAFKA_USER]|kafka-user NAME|browser|small-space NAME MB|drop-space NAME" ;;
 esac

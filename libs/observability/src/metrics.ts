@@ -12,6 +12,8 @@ export class ServiceMetrics {
 
   readonly httpRequests = this.counter('satupintu_http_requests_total', 'HTTP requests answered, by method, route template and status code.', ['method', 'route', 'status_code']);
   readonly httpDuration = this.histogram('satupintu_http_request_duration_seconds', 'Time to answer an HTTP request, by method and route template.', ['method', 'route'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  readonly httpInFlight = this.gauge('satupintu_http_in_flight_requests', 'HTTP requests being answered (sampled every 0.5 s; gateway).', []);
+  readonly httpShed = this.counter('satupintu_http_shed_total', 'Requests refused with 503 OVERLOADED before being read, by reason (in-flight, event-loop, heap).', ['reason']);
 
   readonly consumerMessages = this.counter('satupintu_consumer_messages_total', 'Messages consumed and committed, by logical topic.', ['topic']);
   readonly consumerBatches = this.counter('satupintu_consumer_batches_total', 'Batches consumed and committed, by logical topic.', ['topic']);

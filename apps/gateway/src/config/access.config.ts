@@ -2,6 +2,7 @@ import { parseConfig } from '@satupintu/platform';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { API_KEY } from '../auth/credentials';
+import type { SheddingSettings } from '../http/load-shedding';
 
 const AccessConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -17,6 +18,10 @@ const AccessConfigSchema = z.object({
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
   /** Failed sign-ins per minute per client address before it is refused for a minute. */
   RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce.number().int().min(0).default(20),
+  /** Load shedding (503 OVERLOADED, Retry-After): requests answered at once, event-loop delay (p99, ms) and share of the heap limit above which new requests are refused; 0 turns one off. */
+  SHED_MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(64),
+  SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(500),
+  SHED_MAX_HEAP_USED_RATIO: z.coerce.number().min(0).max(1).default(0.85),
   /** Proxies in front of the gateway whose X-Forwarded-For is trusted (0: use the peer address). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Key the agencies' webhook secrets are derived from (the subscriptions service needs the same); without it no webhook can be set. */
@@ -45,6 +50,7 @@ export interface AccessSettings {
   bootstrapAdminKey: string | null;
   rateLimits: { perPrincipal: number; perIp: number; authFailuresPerIp: number };
   trustProxyHops: number;
+  shedding: SheddingSettings;
   webhookSigningKey: string | null;
   webhookAllowHttp: boolean;
   minCellSize: number;
@@ -65,6 +71,7 @@ export function loadAccessSettings(env: Record<string, string | undefined> = pro
     bootstrapAdminKey: c.AUTH_BOOTSTRAP_ADMIN_KEY ?? null,
     rateLimits: { perPrincipal: c.RATE_LIMIT_PER_PRINCIPAL, perIp: c.RATE_LIMIT_PER_IP, authFailuresPerIp: c.RATE_LIMIT_AUTH_FAILURES_PER_IP },
     trustProxyHops: c.TRUST_PROXY_HOPS,
+    shedding: { maxInFlight: c.SHED_MAX_IN_FLIGHT, maxEventLoopDelayMs: c.SHED_MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedRatio: c.SHED_MAX_HEAP_USED_RATIO },
     webhookSigningKey: c.WEBHOOK_SIGNING_KEY ?? null,
     webhookAllowHttp: c.WEBHOOK_ALLOW_HTTP,
     minCellSize: c.SMALL_CELL_MIN,

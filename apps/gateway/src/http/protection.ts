@@ -4,6 +4,7 @@ import { dciBodyErrors } from '../dci/dci.controller';
 import helmet from 'helmet';
 import type { AccessSettings } from '../config/access.config';
 import { RateLimits } from '../auth/rate-limits';
+import { shedLoad } from './load-shedding';
 
 /** Largest bodies: batches of submissions and campaign targets may be large; everything else is small. */
 export const BODY_LIMIT = '64kb';
@@ -14,8 +15,9 @@ export const LARGE_BODIES = [
 
 /**
  * HTTP protection in front of every route: the client address (behind trusted proxies only),
- * security headers (helmet; the dashboard sets its own content policy), and a request limit per
- * client address (health checks excepted), answered 429 with Retry-After.
+ * security headers (helmet; the dashboard sets its own content policy), load shedding (503
+ * OVERLOADED when at capacity, see load-shedding.ts), and a request limit per client address
+ * (health checks excepted), answered 429 with Retry-After.
  */
 export function protectHttp(app: INestApplication, settings: AccessSettings): void {
   const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
@@ -26,6 +28,7 @@ export function protectHttp(app: INestApplication, settings: AccessSettings): vo
       crossOriginResourcePolicy: { policy: 'same-origin' },
     }),
   );
+  shedLoad(app, settings.shedding);
   const limits = app.get(RateLimits);
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/health/')) return next();

@@ -401,7 +401,7 @@ export function openApiDocument() {
     for (const op of Object.values(operations)) {
       const responses = op.responses as Record<string, unknown>;
       responses['429'] = errorResponse('RATE_LIMITED (Retry-After)');
-      responses['503'] = errorResponse('UNAVAILABLE: a dependency (PostgreSQL, Redis, Kafka) is unavailable; retry after Retry-After seconds');
+      responses['503'] = errorResponse('UNAVAILABLE: a dependency (PostgreSQL, Redis, Kafka) is unavailable; OVERLOADED: the gateway is at capacity. Either way retry after Retry-After seconds, with the same idempotency keys');
       if (PUBLIC_PATHS.has(path)) {
         op.security = [];
         continue;
