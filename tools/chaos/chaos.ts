@@ -1,8 +1,9 @@
 import { generateFamilies } from '@satupintu/synthetic';
 import { eventually, ROOT, TestStack, type ServiceName } from '@satupintu/testing';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Pool } from 'pg';
-import { readFileSync, statfsSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +17,10 @@ import { join } from 'node:path';
  *   dlq       messages in any dead-letter topic
  *   http500   500 answers the client saw (an unavailable dependency must be 503)
  *   recovery  seconds from the end of the fault until every record accepted so far is registered
+ *   reconcile region counters that differ from a recount of the registry (aggregation's own
+ *             `reconcile`, retried for up to 2 minutes after the registry has drained)
+ *   eligibility registered families whose eligibility state is missing or of another version
+ *             (same 2 minutes)
  * Usage (after `npm run build`, with tools/stack/infra.sh up):
  *   npm run chaos -- [SCENARIO ...] [--trials N]
  * Prints one JSON line per trial and a Markdown table at the end (for docs/benchmarks.md).
@@ -45,6 +50,8 @@ interface TrialResult {
   lost: number;
   doubled: number;
   dlq: number;
+  reconcile: number;
+  eligibility: number;
   http500: number;
   http503: number;
   http429: number;
@@ -65,14 +72,36 @@ const SERVICE_ENV = { LOG_LEVEL: 'warn', SHED_MAX_EVENT_LOOP_DELAY_MS: '500' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const infra = (...args: string[]) => execFileSync(join(ROOT, 'tools/stack/infra.sh'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
+/**
+ * Writes `file` until the filesystem is full: 1 MiB blocks, then 4 KiB ones, until ENOSPC (tmpfs
+ * refuses an fallocate of exactly the free space it reports, so the free space is not computed).
+ */
+function fillUp(file: string): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const size of [1 << 20, 4096]) {
+      const block = Buffer.alloc(size, 1);
+      for (;;) {
+        try {
+          writeSync(fd, block);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOSPC') break;
+          throw err;
+        }
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The fault, once: the target down for `seconds`, then back (by the stack scripts alone for a server). */
 async function injectOnce(stack: TestStack, s: Scenario, round: number, space: string | null): Promise<void> {
   if (s.action === 'none') return;
   if (s.target === 'postgres-disk') {
     // Every free byte of the tablespace's filesystem taken; PostgreSQL cannot extend a table (53100) until it is given back.
     const filler = join(space!, 'filler');
-    const free = statfsSync(space!);
-    execFileSync('fallocate', ['-l', String(free.bavail * free.bsize), filler]);
+    fillUp(filler);
     await sleep(s.seconds * 1000);
     unlinkSync(filler);
     return;
@@ -135,6 +164,16 @@ async function load(url: string, records: Array<{ idempotencyKey: string; family
       await sleep(wait);
     }
   }
+}
+
+/** Region counters differing from a recount of the registry: aggregation's `reconcile` command, as an operator runs it. */
+async function reconcileDifferences(stack: TestStack): Promise<number> {
+  const main = join(ROOT, 'dist/apps/aggregation/src/main.js');
+  const { stdout } = await promisify(execFile)(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), main, 'reconcile'], {
+    env: stack.env('aggregation', 0, SERVICE_ENV),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return (JSON.parse(stdout) as { differenceCount: number }).differenceCount;
 }
 
 /** Samples the resident memory of the gateway instances every second (Linux /proc). */
@@ -210,6 +249,19 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
     const doubledFamilies = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.families where kk = any($1) group by kk having count(*) > 1) x', [kks]);
     const doubledPersons = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.persons where nik = any($1) and merged_into is null group by nik having count(*) > 1) x', [niks]);
     const dlq = await stack.deadLetters();
+    // The read sides catch up after the registry: eligibility's state of each family, aggregation's counters.
+    const eligibilityBehind = () =>
+      count('select count(*)::int as n from registry.families f left join eligibility.families e on e.family_id = f.id where f.kk = any($1) and e.version is distinct from f.version', [kks]);
+    const settled = async <T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const v = await read();
+        if (ok(v) || Date.now() > deadline) return v;
+        await sleep(2_000);
+      }
+    };
+    const eligibility = await settled(eligibilityBehind, (n) => n === 0);
+    const reconcile = await settled(() => reconcileDifferences(stack), (n) => n === 0);
     return {
       scenario: s.name,
       trial: n,
@@ -217,6 +269,8 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
       lost: kks.length - present,
       doubled: doubledFamilies + doubledPersons,
       dlq,
+      reconcile,
+      eligibility,
       http500: counts.http500 ?? 0,
       http503: counts.http503 ?? 0,
       http429: counts.http429 ?? 0,
@@ -250,20 +304,26 @@ async function main(): Promise<void> {
   const results: TrialResult[] = [];
   for (const s of chosen) {
     for (let n = 1; n <= trials; n++) {
-      const r = await trial(s, n);
-      results.push(r);
-      console.log(JSON.stringify(r));
+      try {
+        const r = await trial(s, n);
+        results.push(r);
+        console.log(JSON.stringify(r));
+      } catch (err) {
+        // The runner's own failure (not an invariant): said, counted as a failed run, and the next trial goes on.
+        console.error(`trial ${s.name} ${n} could not run: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 1;
+      }
     }
   }
   console.log(`\n${cpus().length} cores, Node ${process.version}\n`);
-  console.log('| scenario | trials | accepted | lost | doubled | dead letters | HTTP 500 | 503 / 429 seen | recovery s (each trial) | accepted/s | registered/s | gateway peak RSS MB |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| scenario | trials | accepted | lost | doubled | dead letters | reconcile diffs | eligibility behind | HTTP 500 | 503 / 429 seen | recovery s (each trial) | accepted/s | registered/s | gateway peak RSS MB |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const s of chosen) {
     const rs = results.filter((r) => r.scenario === s.name);
     const sum = (f: (r: TrialResult) => number) => rs.reduce((a, r) => a + f(r), 0);
-    console.log(`| ${s.name} | ${rs.length} | ${sum((r) => r.accepted)} | ${sum((r) => r.lost)} | ${sum((r) => r.doubled)} | ${sum((r) => r.dlq)} | ${sum((r) => r.http500)} | ${sum((r) => r.http503)} / ${sum((r) => r.http429)} | ${rs.map((r) => r.recoverySeconds).join(', ')} | ${rs.map((r) => r.acceptedPerSecond).join(', ')} | ${rs.map((r) => r.registeredPerSecond).join(', ')} | ${Math.max(...rs.map((r) => r.gatewayPeakRssMb))} |`);
+    console.log(`| ${s.name} | ${rs.length} | ${sum((r) => r.accepted)} | ${sum((r) => r.lost)} | ${sum((r) => r.doubled)} | ${sum((r) => r.dlq)} | ${sum((r) => r.reconcile)} | ${sum((r) => r.eligibility)} | ${sum((r) => r.http500)} | ${sum((r) => r.http503)} / ${sum((r) => r.http429)} | ${rs.map((r) => r.recoverySeconds).join(', ')} | ${rs.map((r) => r.acceptedPerSecond).join(', ')} | ${rs.map((r) => r.registeredPerSecond).join(', ')} | ${Math.max(...rs.map((r) => r.gatewayPeakRssMb))} |`);
   }
-  if (results.some((r) => r.lost > 0 || r.doubled > 0 || r.dlq > 0 || r.http500 > 0)) process.exitCode = 1;
+  if (results.some((r) => r.lost > 0 || r.doubled > 0 || r.dlq > 0 || r.reconcile > 0 || r.eligibility > 0 || r.http500 > 0)) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -187,6 +187,12 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
     .option('--dry-run', 'count what would change without publishing')
     .action((opts: { dryRun?: boolean }) => runService('eligibility', ['backfill', ...(opts.dryRun ? ['--dry-run'] : [])]));
   ops
+    .command('retention')
+    .description('purge submission payloads older than the retention period (uploaded list files, DCI search requests and delivered callback bodies); the golden record, its history and the audit trail stay')
+    .option('--dry-run', 'count what would be purged')
+    .option('--days <n>', 'the retention period in days (default RETENTION_DAYS, else 365)')
+    .action((opts: { dryRun?: boolean; days?: string }) => runService('gateway', ['retention', ...(opts.dryRun ? ['--dry-run'] : []), ...(opts.days ? ['--days', opts.days] : [])]));
+  ops
     .command('migrate')
     .description('apply every service’s pending database migrations, then exit')
     .action(() => migrateAll(ctx));

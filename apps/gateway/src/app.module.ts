@@ -32,6 +32,8 @@ import { RegionCountsConsumer } from './regions/region-counts.consumer';
 import { RegionsController } from './regions/regions.controller';
 import { RegionsService } from './regions/regions.service';
 import { RegistryConsumer } from './registry/registry.consumer';
+import { DataSubjectsController } from './data-subjects/data-subjects.controller';
+import { DataSubjectsService } from './data-subjects/data-subjects.service';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
 import { ReviewConsumer } from './review/review.consumer';
@@ -50,7 +52,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
     controllers: [
       OpenApiController, DashboardController, AdminController, MeController,
       SubmissionsController, SubmissionStatusConsumer, RegionsController, RegionCountsConsumer, EligibilityController, EligibilityConsumer,
-      ReviewController, ReviewConsumer, IndicatorsController, RegionIndicatorsConsumer, RegistryController, RegistryConsumer,
+      ReviewController, ReviewConsumer, IndicatorsController, RegionIndicatorsConsumer, RegistryController, RegistryConsumer, DataSubjectsController,
       SubscriptionsController, WebhookStatusConsumer, ImportsController, DciController,
     ],
     providers: [
@@ -64,7 +66,7 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
       AuditService, PrincipalsService,
       { provide: APP_GUARD, useClass: AccessGuard },
       { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, GrantsService, ImportsService, ImportRunner, DciSigner, DciCallbacks, DciNotifier, DciService,
+      SubmissionsService, RegionsService, EligibilityService, ReviewService, IndicatorsService, CampaignsService, RegistryService, DataSubjectsService, GrantsService, ImportsService, ImportRunner, DciSigner, DciCallbacks, DciNotifier, DciService,
     ],
   })
   class GatewayModule {}

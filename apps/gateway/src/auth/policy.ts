@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   'dci:search': ['agency', 'admin'],
   /** Register DCI senders (an agency's system) and their signing keys. */
   'dci:manage': ['admin'],
+  /** Data-subject requests (an export of everything held on a person); also needs the purpose `data-subject-request`. */
+  'subject:request': ['supervisor', 'admin'],
   /** Read and verify the audit trail. */
   'audit:read': ['admin'],
   /** The indicator catalogue and one's own principal. */
@@ -74,8 +76,12 @@ export const PURPOSES = [
   'statistics',
   'administration',
   'oversight',
+  'data-subject-request',
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
+
+/** "Permintaan subjek data": the purpose a designated officer is granted to answer a person's request for their data. */
+export const SUBJECT_REQUEST_PURPOSE: Purpose = 'data-subject-request';
 
 /** The purposes a new principal of a role gets when none are given. */
 export const DEFAULT_PURPOSES: Record<Role, Purpose[]> = {

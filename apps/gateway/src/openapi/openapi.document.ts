@@ -3,6 +3,7 @@ import { THEMES } from '@satupintu/domain';
 import { z } from 'zod';
 import { KeyBody, PrincipalBody, PrincipalPatch, RotateBody, TokenBody } from '../auth/principals.service';
 import { PURPOSES } from '../auth/policy';
+import { SubjectExportBody } from '../data-subjects/data-subjects.service';
 import { CampaignBody, TargetsBody } from '../indicators/campaigns.service';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any' });
@@ -323,6 +324,13 @@ export function openApiDocument() {
       },
       '/v1/families/{id}': {
         get: { summary: 'A family\'s registry record (supervisor, admin; audited)', parameters: [ID_PARAMETER], responses: { '200': { description: 'The family state' }, '404': errorResponse('FAMILY_NOT_FOUND (also outside the caller\'s regions)') } },
+      },
+      '/v1/data-subject-requests/export': {
+        post: {
+          summary: 'Data-subject request (UU 27/2022, right of access): everything held on the person with this NIK (record, family, eligibility decisions, submissions and their sources) and every access to it from the audit trail. Supervisor or admin granted the purpose data-subject-request and stating it in X-Purpose; inside the caller\'s regions; audited',
+          requestBody: jsonBody(SubjectExportBody),
+          responses: { '200': { description: 'The export (JSON)' }, '400': errorResponse('INVALID_REQUEST'), '403': errorResponse('PURPOSE_REQUIRED'), '404': errorResponse('PERSON_NOT_FOUND (also outside the caller\'s regions)') },
+        },
       },
       '/v1/me': { get: { summary: 'The caller: principal, role, regions, purposes', responses: { '200': { description: 'The principal' } } } },
       '/v1/admin/principals': {
