@@ -1,4 +1,4 @@
-import { authFetch, createPrincipal, eventually, family, submit, TestStack, type TestPrincipal } from '@satupintu/testing';
+import { authFetch, createPrincipal, eventually, family, openBrowserPage, submit, TestStack, type TestPrincipal } from '@satupintu/testing';
 
 /**
  * Data-subject requests on the real stack (gateway, validation, dedup): a family goes through the
@@ -95,5 +95,57 @@ describe('data-subject requests', () => {
     const again = (await (await exportAs(officer, { nik })).json()) as typeof report;
     expect(again.accesses.some((a) => a.action === 'subject.export' && a.actor === officer.label)).toBe(true);
     expect(again.requestId).not.toBe(report.requestId);
+  });
+
+  it('the dashboard page: only an officer sees it; the export shows the person, not the other members, and prints without the console around it', async () => {
+    const b = await openBrowserPage();
+    try {
+      const { page } = b;
+      // A supervisor without the purpose: no such page in the navigation.
+      await page.goto(`${url}/dashboard#view=subject`);
+      await b.ready();
+      await b.signIn(supervisor.key);
+      await b.ready();
+      expect(await page.getByTestId('nav-review').isVisible()).toBe(true);
+      expect(await page.getByTestId('nav-subject').isVisible()).toBe(false);
+      expect(await page.getByTestId('subject-form').isVisible()).toBe(false);
+      await page.getByTestId('signout').click();
+
+      await b.ready();
+      await b.signIn(officer.key);
+      await b.ready();
+      await page.getByTestId('nav-subject').click();
+      await b.ready();
+      expect(await page.getByTestId('subject-report').isVisible()).toBe(false);
+      await page.getByTestId('subject-nik').fill(nik);
+      await page.getByTestId('subject-submit').click();
+      await page.getByTestId('subject-report').waitFor();
+      const report = (await page.getByTestId('subject-report').innerText());
+      expect(report).toContain(nik);
+      expect(report).toContain(f.members[1].name);
+      expect(report).toContain(f.kk);
+      for (const other of [f.members[0], f.members[2]]) {
+        expect(report).not.toContain(other.nik!);
+        expect(report).not.toContain(other.name);
+      }
+      expect(await page.getByTestId('subject-accesses').locator('tr').count()).toBeGreaterThan(1);
+      // The NIK is in neither the address bar nor the field once answered.
+      expect(page.url()).not.toContain(nik);
+      expect(await page.getByTestId('subject-nik').inputValue()).toBe('');
+      await b.screenshot('subject-export-1280.png');
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.getByTestId('subject-form').isVisible()).toBe(false);
+      expect(await page.getByTestId('subject-print').isVisible()).toBe(false);
+      expect(await page.locator('header').isVisible()).toBe(false);
+      expect(await page.getByTestId('subject-record').isVisible()).toBe(true);
+      await b.screenshot('subject-export-print.png');
+      await page.emulateMedia({ media: 'screen' });
+      await page.setViewportSize({ width: 360, height: 800 });
+      expect(await b.width()).toBeLessThanOrEqual(360);
+      await b.screenshot('subject-export-360.png');
+      expect(b.problems).toEqual([]);
+    } finally {
+      await b.close();
+    }
   });
 });

@@ -34,6 +34,11 @@
       data: 'Data masuk', rejectedByRule: 'Ditolak menurut aturan', rule: 'Aturan', allRules: 'Semua aturan', csvFix: 'Unduh CSV untuk diperbaiki',
       st_rejected: 'Ditolak', st_registered: 'Terdaftar', st_validated: 'Lolos validasi', st_received: 'Diterima', records: 'Catatan', key: 'Kunci', reasons: 'Alasan penolakan', received: 'Diterima',
       f_nik: 'NIK', f_name: 'Nama', f_sex: 'Jenis kelamin', f_birthDate: 'Tanggal lahir', f_kk: 'No. KK', f_villageCode: 'Desa/kelurahan', f_relationship: 'Hubungan dalam KK',
+      subject: 'Permintaan subjek data', subjectNik: 'NIK pemilik data', subjectFind: 'Tampilkan data', subjectPrint: 'Cetak', subjectJson: 'Unduh JSON',
+      subjectTitle: 'Data pribadi yang disimpan SatuPintu', subjectRecord: 'Data pribadi', subjectFamily: 'Keluarga', subjectSubmissions: 'Asal data', subjectAccesses: 'Riwayat akses',
+      requestId: 'No. permintaan', generated: 'Dibuat', requestedBy: 'Diminta oleh', actor: 'Pengakses', action: 'Tindakan', purpose: 'Tujuan', outcome: 'Hasil', at: 'Waktu',
+      members: 'Jumlah anggota keluarga', submittedBy: 'Dikirim oleh', list: 'Daftar impor', truncated: 'Hanya 1.000 akses terbaru yang ditampilkan', nothing: 'Tidak ada',
+      subjectHelp: 'Hanya untuk permintaan pemilik data (UU 27/2022). Setiap permintaan tercatat di jejak audit.',
     },
     en: {
       title: 'Family Dashboard', indicators: 'Indicators', progress: 'Collection progress', children: 'Regions below',
@@ -64,12 +69,21 @@
       data: 'Submissions', rejectedByRule: 'Rejected by rule', rule: 'Rule', allRules: 'All rules', csvFix: 'Download CSV to fix',
       st_rejected: 'Rejected', st_registered: 'Registered', st_validated: 'Validated', st_received: 'Received', records: 'Records', key: 'Key', reasons: 'Why it was rejected', received: 'Received',
       f_nik: 'NIK', f_name: 'Name', f_sex: 'Sex', f_birthDate: 'Birth date', f_kk: 'KK number', f_villageCode: 'Village', f_relationship: 'Relationship on the KK',
+      subject: 'Data-subject request', subjectNik: 'NIK of the person', subjectFind: 'Show the data', subjectPrint: 'Print', subjectJson: 'Download JSON',
+      subjectTitle: 'Personal data held by SatuPintu', subjectRecord: 'Personal record', subjectFamily: 'Family', subjectSubmissions: 'Where the data came from', subjectAccesses: 'Who accessed it',
+      requestId: 'Request no.', generated: 'Generated', requestedBy: 'Requested by', actor: 'By', action: 'Action', purpose: 'Purpose', outcome: 'Outcome', at: 'When',
+      members: 'Family members', submittedBy: 'Sent by', list: 'Import list', truncated: 'Only the newest 1,000 accesses are listed', nothing: 'None',
+      subjectHelp: 'Only for a request by the person themselves (UU 27/2022). Every request is written to the audit trail.',
     },
   };
 
   const $ = (id) => document.getElementById(id);
   const state = { region: 'ID', theme: 'population', view: 'indicators', lang: 'id', campaign: null, task: null, reason: '', status: 'open', rule: '', records: 'rejected', kk: '', job: null };
-  const VIEWS = ['indicators', 'progress', 'review', 'data', 'eligibility', 'imports'];
+  const VIEWS = ['indicators', 'progress', 'review', 'data', 'eligibility', 'imports', 'subject'];
+  /** The purpose a data-subject request is made for; the view shows only to principals granted it. */
+  const SUBJECT_PURPOSE = 'data-subject-request';
+  /** The last export, in memory only: the NIK never goes into the URL, the history or storage. */
+  let subjectReport = null;
   let me = null;
   let catalogue = null;
   const charts = {};
@@ -625,6 +639,70 @@
     e.preventDefault();
   }
 
+  // ---- Data-subject requests (designated officers): everything held on one person, printable.
+  async function requestExport() {
+    const res = await fetch('/v1/data-subject-requests/export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${credential()}`, 'x-purpose': SUBJECT_PURPOSE },
+      body: JSON.stringify({ nik: $('subject-nik').value.trim() }),
+    });
+    const answer = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(answer.error ? answer.error.message : `${res.status}`);
+    subjectReport = answer;
+    $('subject-nik').value = '';
+    showSubject();
+  }
+
+  function subjectTable(testid, heads, rows) {
+    return el('div', { class: 'scroll' }, el('table', { 'data-testid': testid },
+      el('tr', {}, ...heads.map((h) => el('th', {}, h))),
+      ...(rows.length === 0 ? [el('tr', {}, el('td', { colspan: String(heads.length) }, t('nothing')))] : rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c ?? '–')))))));
+  }
+
+  function showSubject() {
+    $('breadcrumb').replaceChildren();
+    $('region-name').textContent = t('subject');
+    const r = subjectReport;
+    $('subject-report').hidden = !r;
+    if (!r) return;
+    const when = (iso) => new Date(iso).toLocaleString(locale());
+    const sections = [
+      el('h2', {}, t('subjectTitle')),
+      el('p', { class: 'muted' }, `${t('requestId')} ${r.requestId} · ${t('generated')} ${when(r.generatedAt)} · ${t('requestedBy')} ${r.requestedBy.label} (${r.requestedBy.role})`),
+    ];
+    for (const p of r.persons) {
+      const m = p.record || {};
+      sections.push(
+        el('h3', {}, t('subjectRecord')),
+        subjectTable('subject-record', [t('field'), t('value')], [
+          [t('f_nik'), m.nik], [t('f_name'), m.name], [t('f_sex'), m.sex], [t('f_birthDate'), m.birthDate], [t('f_relationship'), m.relationship],
+        ]),
+        el('h3', {}, t('subjectFamily')),
+        subjectTable('subject-family', [t('field'), t('value')], [
+          [t('f_kk'), p.family.kk], [t('f_villageCode'), p.family.address.villageCode], ['RT/RW', `${p.family.address.rt}/${p.family.address.rw}`], [t('members'), p.family.members],
+        ]),
+      );
+    }
+    sections.push(
+      el('h3', {}, t('eligibility')),
+      subjectTable('subject-eligibility', [t('programme'), t('status'), t('evaluatedOn')], r.eligibility.map((d) => [d.programmeId, d.eligible ? t('eligibleYes') : t('eligibleNo'), d.evaluatedOn])),
+      el('h3', {}, t('subjectSubmissions')),
+      subjectTable('subject-submissions', [t('received'), t('submittedBy'), t('status'), t('list')], r.submissions.map((x) => [when(x.receivedAt), x.submittedBy, x.status, x.importedFrom ? x.importedFrom.list : null])),
+      el('h3', {}, t('subjectAccesses')),
+      subjectTable('subject-accesses', [t('at'), t('actor'), t('action'), t('purpose'), t('outcome')], r.accesses.map((a) => [when(a.at), a.role ? `${a.actor} (${a.role})` : a.actor, a.action, a.purpose, a.outcome])),
+      ...(r.accessesTruncated ? [el('p', { class: 'muted' }, t('truncated'))] : []),
+    );
+    $('subject-body').replaceChildren(...sections);
+  }
+
+  function downloadSubjectJson() {
+    if (!subjectReport) return;
+    const blob = new Blob([JSON.stringify(subjectReport, null, 2)], { type: 'application/json' });
+    const a = el('a', { href: URL.createObjectURL(blob), download: `permintaan-subjek-data-${subjectReport.requestId}.json` });
+    a.click();
+    URL.revokeObjectURL(a.href);
+  }
+
   async function render() {
     readHash();
     translateStatic();
@@ -642,6 +720,7 @@
     $('data-view').hidden = state.view !== 'data';
     $('eligibility-view').hidden = state.view !== 'eligibility';
     $('imports-view').hidden = state.view !== 'imports';
+    $('subject-view').hidden = state.view !== 'subject';
     $('error').hidden = true;
     document.body.dataset.ready = 'false';
     try {
@@ -654,6 +733,9 @@
       $('nav-eligibility').hidden = !counts;
       const importer = me.role === 'agency' || me.role === 'admin';
       $('nav-imports').hidden = !importer;
+      const subjectOfficer = me.purposes.includes(SUBJECT_PURPOSE) && (me.role === 'supervisor' || me.role === 'admin');
+      $('nav-subject').hidden = !subjectOfficer;
+      if (!subjectOfficer) subjectReport = null;
       if (!new URLSearchParams(location.hash.slice(1)).has('region')) {
         // Start in the caller's own region when it has exactly one.
         if (me.regions.length === 1 && me.regions[0] !== 'ID') state.region = me.regions[0];
@@ -662,6 +744,7 @@
       else if (state.view === 'data' && officer) await showData();
       else if (state.view === 'eligibility' && counts) await showEligibility();
       else if (state.view === 'imports' && importer) await showImports();
+      else if (state.view === 'subject' && subjectOfficer) showSubject();
       else {
         catalogue = catalogue || (await api('/v1/indicators'));
         if (state.view === 'progress') await showProgress();
@@ -689,6 +772,7 @@
     $('signout').addEventListener('click', () => {
       sessionStorage.removeItem(CREDENTIAL);
       me = null;
+      subjectReport = null;
       void render();
     });
     $('review-reason').addEventListener('change', (e) => go({ reason: e.target.value, task: null }));
@@ -714,6 +798,13 @@
     $('data-filter-rule').addEventListener('change', (e) => go({ rule: e.target.value }));
     $('data-filter-village').addEventListener('change', (e) => go({ region: e.target.value || dataHome }));
     $('data-csv').addEventListener('click', () => downloadRecords().catch((err) => { $('error').textContent = err.message; $('error').hidden = false; }));
+    $('subject-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('error').hidden = true;
+      requestExport().catch((err) => { $('error').textContent = err.message; $('error').hidden = false; });
+    });
+    $('subject-print').addEventListener('click', () => window.print());
+    $('subject-json').addEventListener('click', downloadSubjectJson);
     window.addEventListener('hashchange', render);
     void render();
   });
