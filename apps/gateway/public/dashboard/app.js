@@ -735,7 +735,13 @@
       $('nav-imports').hidden = !importer;
       const subjectOfficer = me.purposes.includes(SUBJECT_PURPOSE) && (me.role === 'supervisor' || me.role === 'admin');
       $('nav-subject').hidden = !subjectOfficer;
-      if (!subjectOfficer) subjectReport = null;
+      if (!subjectOfficer) {
+        subjectReport = null;
+        // A link to the page reaches only officers: anybody else sees the indicators.
+        if (state.view === 'subject') state.view = 'indicators';
+        $('subject-view').hidden = true;
+        $('indicators-view').hidden = state.view !== 'indicators';
+      }
       if (!new URLSearchParams(location.hash.slice(1)).has('region')) {
         // Start in the caller's own region when it has exactly one.
         if (me.regions.length === 1 && me.regions[0] !== 'ID') state.region = me.regions[0];
