@@ -1,3 +1,5 @@
+import { AgencyFamilyEventV1, agencyTopics } from '@satupintu/contracts';
+import { AgencySubscriber, readToEnd } from '@satupintu/kafka';
 import { generateFamilies } from '@satupintu/synthetic';
 import { eventually, ROOT, TestStack, type ServiceName } from '@satupintu/testing';
 import { execFile, execFileSync } from 'node:child_process';
@@ -21,6 +23,13 @@ import { join } from 'node:path';
  *             `reconcile`, retried for up to 2 minutes after the registry has drained)
  *   eligibility registered families whose eligibility state is missing or of another version
  *             (same 2 minutes)
+ *   agency    registered families that a watching agency (granted the trial's regency) does not
+ *             hold as the registry has them: the subscriptions service's view of another version,
+ *             or the agency's own copy (its changes topic read from the start, applied with the
+ *             sequence rule of docs/subscriptions.md) missing, of another KK or another sequence
+ *             (same 2 minutes)
+ *   repeats   family events the agency received more than once (same ce_id): at-least-once
+ *             delivery's repeats after a fault, harmless under the sequence rule, counted
  * Usage (after `npm run build`, with tools/stack/infra.sh up):
  *   npm run chaos -- [SCENARIO ...] [--trials N]
  * Prints one JSON line per trial and a Markdown table at the end (for docs/benchmarks.md).
@@ -52,6 +61,10 @@ interface TrialResult {
   dlq: number;
   reconcile: number;
   eligibility: number;
+  agency: number;
+  /** Family events on the agency's changes topic, and how many of them repeated an earlier one (same ce_id). */
+  agencyEvents: number;
+  agencyRepeats: number;
   http500: number;
   http503: number;
   http429: number;
@@ -69,6 +82,9 @@ const SERVICES: ServiceName[] = ['gateway', 'validation', 'dedup', 'aggregation'
 const SERVERS: ServerName[] = ['postgres', 'redis', 'kafka'];
 /** Quiet logs, and the gateway's load shedding as in production (the test stack turns its event-loop measure off). */
 const SERVICE_ENV = { LOG_LEVEL: 'warn', SHED_MAX_EVENT_LOOP_DELAY_MS: '500' };
+/** The agency that watches every trial: family events of the regency the load is in, the KK only. */
+const AGENCY = 'chaos-watch';
+const AGENCY_GRANT = { eventTypes: ['family.changed'], fields: ['kk'], regions: ['31.71'], purpose: 'social-protection' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const infra = (...args: string[]) => execFileSync(join(ROOT, 'tools/stack/infra.sh'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
@@ -176,6 +192,49 @@ async function reconcileDifferences(stack: TestStack): Promise<number> {
   return (JSON.parse(stdout) as { differenceCount: number }).differenceCount;
 }
 
+/** Grants the watching agency its view, through the gateway as an admin does. */
+async function grantAgency(gateway: string, key: string): Promise<void> {
+  const res = await fetch(`${gateway}/v1/admin/agencies/${AGENCY}/grant`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(AGENCY_GRANT),
+  });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`the agency grant was refused: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * What the watching agency holds against the registry: families (of the accepted KKs) whose
+ * subscriptions view is of another registry version, or whose copy at the agency (its whole changes
+ * topic applied with the reference subscriber's sequence rule) is missing, of another KK or behind
+ * the last published sequence; and the family events it received more than once.
+ */
+async function agencyView(stack: TestStack, pool: Pool, kks: string[], read: number): Promise<{ behind: number; events: number; repeats: number }> {
+  const registry = (await pool.query('select id, kk, version from registry.families where kk = any($1)', [kks])).rows as Array<{ id: string; kk: string; version: number }>;
+  const published = new Map(
+    ((await pool.query('select family_id, sequence, source_version from subscriptions.agency_families where agency_id = $1', [AGENCY])).rows as Array<{ family_id: string; sequence: number; source_version: number }>).map((r) => [r.family_id, r]),
+  );
+  const topics = { changes: stack.topic(agencyTopics(AGENCY).changes), snapshot: stack.topic(agencyTopics(AGENCY).snapshot) };
+  const agency = new AgencySubscriber(stack.kafka, topics);
+  const seen = new Set<string>();
+  let events = 0;
+  let repeats = 0;
+  for (const m of await readToEnd(stack.kafka, topics.changes, stack.topic(`agency.${AGENCY}.check-${read}`))) {
+    if (!m.type?.includes('.family.')) continue;
+    events += 1;
+    if (m.id && seen.has(m.id)) repeats += 1;
+    if (m.id) seen.add(m.id);
+    const parsed = AgencyFamilyEventV1.safeParse(m.data);
+    if (parsed.success) agency.apply(parsed.data);
+  }
+  let behind = 0;
+  for (const f of registry) {
+    const p = published.get(f.id);
+    const held = agency.families.get(f.id);
+    if (!p || p.source_version !== f.version || !held || held.family.kk !== f.kk || held.sequence !== p.sequence) behind += 1;
+  }
+  return { behind, events, repeats };
+}
+
 /** Samples the resident memory of the gateway instances every second (Linux /proc). */
 function sampleRss(stack: TestStack): { stop: () => void; peakMb: () => number } {
   let peak = 0;
@@ -214,6 +273,7 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
       for (let i = 1; i <= count; i++) await stack.start(name, { instance: i === 1 ? undefined : `${name}-${i}`, extraEnv: SERVICE_ENV });
     }
     const gateway = stack.services.get('gateway')!.url;
+    await grantAgency(gateway, stack.adminKey);
     const { records } = generateFamilies({ count: s.families, villages: ['31.71.01.1001', '31.71.01.1002', '31.71.02.1001', '31.71.03.1001'], seed: 500 + n });
     const all = records as Array<{ idempotencyKey: string; family: { kk: string; members: Array<{ nik?: string | null }> } }>;
     const counts: Record<string, number> = {};
@@ -262,6 +322,8 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
     };
     const eligibility = await settled(eligibilityBehind, (n) => n === 0);
     const reconcile = await settled(() => reconcileDifferences(stack), (n) => n === 0);
+    let reads = 0;
+    const agency = await settled(() => agencyView(stack, pool, kks, reads++), (a) => a.behind === 0);
     return {
       scenario: s.name,
       trial: n,
@@ -271,6 +333,9 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
       dlq,
       reconcile,
       eligibility,
+      agency: agency.behind,
+      agencyEvents: agency.events,
+      agencyRepeats: agency.repeats,
       http500: counts.http500 ?? 0,
       http503: counts.http503 ?? 0,
       http429: counts.http429 ?? 0,
@@ -316,14 +381,14 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${cpus().length} cores, Node ${process.version}\n`);
-  console.log('| scenario | trials | accepted | lost | doubled | dead letters | reconcile diffs | eligibility behind | HTTP 500 | 503 / 429 seen | recovery s (each trial) | accepted/s | registered/s | gateway peak RSS MB |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| scenario | trials | accepted | lost | doubled | dead letters | reconcile diffs | eligibility behind | agency behind | agency repeats / events | HTTP 500 | 503 / 429 seen | recovery s (each trial) | accepted/s | registered/s | gateway peak RSS MB |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const s of chosen) {
     const rs = results.filter((r) => r.scenario === s.name);
     const sum = (f: (r: TrialResult) => number) => rs.reduce((a, r) => a + f(r), 0);
-    console.log(`| ${s.name} | ${rs.length} | ${sum((r) => r.accepted)} | ${sum((r) => r.lost)} | ${sum((r) => r.doubled)} | ${sum((r) => r.dlq)} | ${sum((r) => r.reconcile)} | ${sum((r) => r.eligibility)} | ${sum((r) => r.http500)} | ${sum((r) => r.http503)} / ${sum((r) => r.http429)} | ${rs.map((r) => r.recoverySeconds).join(', ')} | ${rs.map((r) => r.acceptedPerSecond).join(', ')} | ${rs.map((r) => r.registeredPerSecond).join(', ')} | ${Math.max(...rs.map((r) => r.gatewayPeakRssMb))} |`);
+    console.log(`| ${s.name} | ${rs.length} | ${sum((r) => r.accepted)} | ${sum((r) => r.lost)} | ${sum((r) => r.doubled)} | ${sum((r) => r.dlq)} | ${sum((r) => r.reconcile)} | ${sum((r) => r.eligibility)} | ${sum((r) => r.agency)} | ${sum((r) => r.agencyRepeats)} / ${sum((r) => r.agencyEvents)} | ${sum((r) => r.http500)} | ${sum((r) => r.http503)} / ${sum((r) => r.http429)} | ${rs.map((r) => r.recoverySeconds).join(', ')} | ${rs.map((r) => r.acceptedPerSecond).join(', ')} | ${rs.map((r) => r.registeredPerSecond).join(', ')} | ${Math.max(...rs.map((r) => r.gatewayPeakRssMb))} |`);
   }
-  if (results.some((r) => r.lost > 0 || r.doubled > 0 || r.dlq > 0 || r.reconcile > 0 || r.eligibility > 0 || r.http500 > 0)) process.exitCode = 1;
+  if (results.some((r) => r.lost > 0 || r.doubled > 0 || r.dlq > 0 || r.reconcile > 0 || r.eligibility > 0 || r.agency > 0 || r.http500 > 0)) process.exitCode = 1;
 }
 
 main().catch((err) => {
