@@ -22,7 +22,7 @@ describe('dependency outages', () => {
     await pg.restore();
     await redis.restore();
     // The gateway's database and dedup's Redis go through the links; everything else is direct.
-    gateway = (await stack.start('gateway', { extraEnv: { DATABASE_URL: pg.through(stack.databaseUrl) } })).url;
+    gateway = (await stack.start('gateway', { extraEnv: { DATABASE_URL: pg.through(stack.databaseUrlsOf('gateway').DATABASE_URL) } })).url;
     await stack.start('validation');
     dedupMetrics = (await stack.start('dedup', { extraEnv: { REDIS_URL: redis.through(SERVERS.redisUrl) } })).url;
   });

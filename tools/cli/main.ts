@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
 import { registerAccessCommands } from './access-commands';
 import { registerImportCommand } from './import-command';
-import { migrateAll, registerOpsCommands } from './ops-commands';
+import { migrateAll, provisionLocalDatabase, registerDatabaseCommands, registerOpsCommands } from './ops-commands';
 import { registerSubscriptionCommands } from './subscription-commands';
 import { defineCampaign, gatewayRequest, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
@@ -187,7 +187,11 @@ program
 program
   .command('migrate')
   .description('apply every service’s pending database migrations, then exit')
-  .action(() => migrateAll({ root: ROOT, env: withLocalStackCredentials() as NodeJS.ProcessEnv }));
+  .action(async () => {
+    const env = withLocalStackCredentials() as NodeJS.ProcessEnv;
+    if (!env.DATABASE_MIGRATION_URL) await provisionLocalDatabase({ databaseUrl: config.DATABASE_URL, env });
+    migrateAll({ root: ROOT, env });
+  });
 
 /** Peak resident memory (VmHWM) of each running service instance started by tools/stack/services.sh. */
 function peakMemory(): Record<string, number> {
@@ -270,6 +274,7 @@ async function demoAnalystKey(gateway: string, region: string): Promise<string> 
 
 registerAccessCommands(program);
 registerSubscriptionCommands(program, () => kafkaSettingsOf(config, `cli-${process.pid}`), ROOT);
+registerDatabaseCommands(program, { databaseUrl: config.DATABASE_URL, env: withLocalStackCredentials() as NodeJS.ProcessEnv });
 registerOpsCommands(program, { kafkaSettings: () => kafkaSettingsOf(config, `ops-${process.pid}`), databaseUrl: config.DATABASE_URL, root: ROOT, env: withLocalStackCredentials() as NodeJS.ProcessEnv });
 
 program.parseAsync().catch((err) => {

@@ -5,11 +5,13 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { databaseRolesOfService, localRolePasswords, provisionDatabaseRoles, SERVICE_DATABASE_ROLES, urlAsRole } from '@satupintu/persistence';
 
 /** The PostgreSQL schema (with its inbox) of each service that keeps one. */
-const SCHEMAS: Record<string, string> = { gateway: 'gateway', dedup: 'registry', aggregation: 'aggregation', eligibility: 'eligibility', subscriptions: 'subscriptions' };
+const SCHEMAS: Record<string, string> = Object.fromEntries(SERVICE_DATABASE_ROLES.map((r) => [r.service, r.schema]));
 /** Headers the consumer adds when it dead-letters a message; dropped when the message goes back. */
 const DEAD_LETTER_HEADERS = [HEADERS.errorCode, HEADERS.error, HEADERS.sourceTopic, HEADERS.sourcePartition, HEADERS.sourceOffset];
 
@@ -195,18 +197,74 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
   ops
     .command('migrate')
     .description('apply every service’s pending database migrations, then exit')
-    .action(() => migrateAll(ctx));
+    .action(async () => {
+      if (!ctx.env.DATABASE_MIGRATION_URL) await provisionLocalDatabase(ctx);
+      migrateAll(ctx);
+    });
 }
 
-/** Runs a service's own command (`dist/apps/<service>/src/main.js <args>`); exits with its status when it fails. */
+/**
+ * Runs a service's own command (`dist/apps/<service>/src/main.js <args>`), as the service's own
+ * database roles where they were provisioned; exits with its status when it fails.
+ */
 function runServiceCommand(ctx: Pick<OpsContext, 'root' | 'env'>, service: string, args: string[]): void {
-  const r = spawnSync(process.execPath, ['-r', join(ctx.root, 'tools/runtime/register-paths.js'), join(ctx.root, `dist/apps/${service}/src/main.js`), ...args], { stdio: 'inherit', env: ctx.env });
+  const env = { ...ctx.env, ...localDatabaseEnv(ctx.env, service) };
+  const r = spawnSync(process.execPath, ['-r', join(ctx.root, 'tools/runtime/register-paths.js'), join(ctx.root, `dist/apps/${service}/src/main.js`), ...args], { stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-/** Applies the pending migrations of every service that keeps a schema, one service after the other. */
+/**
+ * Applies the pending migrations of every service that keeps a schema, one service after the other:
+ * on the local stack, whose roles `satupintu db provision` made, as each schema's owner role.
+ */
 export function migrateAll(ctx: Pick<OpsContext, 'root' | 'env'>): void {
   for (const service of Object.keys(SCHEMAS)) runServiceCommand(ctx, service, ['--migrate-only']);
+}
+
+/** Where the local stack keeps its PostgreSQL role passwords and each service's connection variables. */
+export const localDatabaseSecrets = (env: NodeJS.ProcessEnv) => join(env.SATUPINTU_LOCAL_DIR ?? join(process.cwd(), '.local'), 'secrets', 'postgres');
+
+/** A service's DATABASE_URL and DATABASE_MIGRATION_URL as its own roles, when they were provisioned here (else nothing changes). */
+function localDatabaseEnv(env: NodeJS.ProcessEnv, service: string): Record<string, string> {
+  const roles = databaseRolesOfService(service);
+  const dir = localDatabaseSecrets(env);
+  if (!roles || env.DATABASE_MIGRATION_URL || !existsSync(join(dir, roles.owner))) return {};
+  const passwords = localRolePasswords(dir);
+  const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/satupintu';
+  return { DATABASE_URL: urlAsRole(url, roles.runtime, passwords(roles.runtime)), DATABASE_MIGRATION_URL: urlAsRole(url, roles.owner, passwords(roles.owner)) };
+}
+
+/**
+ * `satupintu db provision`: each service's runtime and owner roles and its schema (docs/security.md
+ * "Database roles"), as the superuser of DATABASE_URL; passwords in .local/secrets/postgres/ (made
+ * once), and each service's connection variables in <service>.env there (read by services.sh).
+ */
+export function registerDatabaseCommands(program: Command, ctx: Pick<OpsContext, 'databaseUrl' | 'env'>): void {
+  program
+    .command('db')
+    .description('PostgreSQL roles of the services')
+    .command('provision')
+    .description("create each service's runtime and owner roles and its schema, owned by the owner (idempotent)")
+    .action(async () => {
+      await provisionLocalDatabase(ctx);
+      console.log(JSON.stringify({ provisioned: SERVICE_DATABASE_ROLES.map((r) => ({ service: r.service, schema: r.schema, runtime: r.runtime, owner: r.owner })) }));
+    });
+}
+
+/** What `satupintu db provision` does (also before `satupintu migrate`). */
+export async function provisionLocalDatabase(ctx: Pick<OpsContext, 'databaseUrl' | 'env'>): Promise<void> {
+  const dir = localDatabaseSecrets(ctx.env);
+  const db = new Client({ connectionString: ctx.databaseUrl });
+  await db.connect();
+  try {
+    await provisionDatabaseRoles(db, localRolePasswords(dir));
+  } finally {
+    await db.end();
+  }
+  for (const r of SERVICE_DATABASE_ROLES) {
+    const vars = localDatabaseEnv({ ...ctx.env, DATABASE_URL: ctx.databaseUrl, DATABASE_MIGRATION_URL: undefined }, r.service);
+    writeFileSync(join(dir, `${r.service}.env`), Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  }
 }
 
 /** A message's event id: its header, or the `eventId` of its value when a producer set no header. */

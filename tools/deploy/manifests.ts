@@ -108,6 +108,8 @@ const KAFKA_PASSWORD_DIR = '/var/run/secrets/satupintu/kafka';
 const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'satupintu' });
 const image = (name: string) => `${IMAGE_REGISTRY}/${name}:${VERSION}`;
 const kafkaSecret = (name: string) => `satupintu-kafka-${name}`;
+/** A service's PostgreSQL roles (docs/security.md "Database roles"): `url` its own, `migration-url` its schema owner's. */
+const databaseSecret = (name: string) => `satupintu-database-${name}`;
 
 function deployment(s: ServiceSizing): object {
   const { name, defaultPort: port } = s.descriptor;
@@ -140,7 +142,8 @@ function deployment(s: ServiceSizing): object {
               env: [
                 { name: 'PORT', value: String(port) },
                 { name: 'INSTANCE_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                secretEnv('DATABASE_URL', ['satupintu-database', 'url']),
+                // Its own role (rows of its schema only); the validation service keeps no data.
+                ...(s.descriptor.schema ? [secretEnv('DATABASE_URL', [databaseSecret(name), 'url'])] : []),
                 secretEnv('REDIS_URL', ['satupintu-redis', 'url']),
                 secretEnv('KAFKA_USERNAME', [kafkaSecret(name), 'username']),
                 { name: 'KAFKA_PASSWORD_FILE', value: `${KAFKA_PASSWORD_DIR}/password` },
@@ -284,7 +287,11 @@ function migrationJob(): object {
             image: image(s.descriptor.name),
             args: ['--migrate-only'],
             envFrom: [{ configMapRef: { name: 'satupintu-config' } }],
-            env: [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'satupintu-database', key: 'url' } } }],
+            // Migrations as the schema's owner, which then grants the service's own role its rows.
+            env: [
+              { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: databaseSecret(s.descriptor.name), key: 'url' } } },
+              { name: 'DATABASE_MIGRATION_URL', valueFrom: { secretKeyRef: { name: databaseSecret(s.descriptor.name), key: 'migration-url' } } },
+            ],
             resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
           })),

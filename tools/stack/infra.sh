@@ -108,8 +108,22 @@ pg_up() {
     done
   fi
   wait_for PostgreSQL 60 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" || die "PostgreSQL does not answer on $PG_PORT"
+  pg_auth "$data"
   if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='satupintu'" | grep -q 1; then
     psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database satupintu" || die "could not create database satupintu"
+  fi
+}
+
+# Who may connect how: the superuser without a password from this machine only (the scripts, the
+# tests' harness); every other role, the services' own among them, with its password (SCRAM).
+pg_auth() {
+  local data=$1 want
+  want=$'# Written by tools/stack/infra.sh\nlocal all postgres trust\nhost all postgres 127.0.0.1/32 trust\nlocal all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256'
+  if [[ "$(cat "$data/pg_hba.conf" 2>/dev/null)" != "$want" ]]; then
+    printf '%s\n' "$want" >"$data/pg_hba.conf"
+    [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$data/pg_hba.conf"
+    as_pg "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null
+    say "PostgreSQL: passwords required for every role but the local superuser"
   fi
 }
 
@@ -371,6 +385,8 @@ small_space() {
   chown -R postgres:postgres "$dir"
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_tablespace where spcname='$name'" | grep -q 1 \
     || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create tablespace $name location '$dir/pg'" >/dev/null
+  # The services' owner roles create their tables there when it is a database's default.
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "grant create on tablespace $name to public" >/dev/null
   echo "$dir"
 }
 drop_space() {

@@ -51,9 +51,12 @@ start_one() { # service instance
   local auth=()
   [[ $svc == gateway ]] && auth=(AUTH_BOOTSTRAP_ADMIN_KEY="$(cat "$SECRETS/admin.key")" AUTH_TOKEN_SECRET="$(cat "$SECRETS/token.secret")" DCI_SIGNING_KEY="$(cat "$SECRETS/dci-signing.key")")
   [[ $svc == gateway || $svc == subscriptions ]] && auth+=(WEBHOOK_SIGNING_KEY="$(cat "$SECRETS/webhook.key")")
+  # PostgreSQL as the service's own role, migrations as its schema's owner (written by `db provision`).
+  local db=()
+  [[ -z "${DATABASE_URL:-}" && -f "$SECRETS/postgres/$svc.env" ]] && mapfile -t db <"$SECRETS/postgres/$svc.env"
   # Each service signs in to Kafka as its own principal (svc-<service>), allowed only its topics.
   # shellcheck disable=SC2046
-  env $("$ROOT/tools/stack/infra.sh" env "svc-$svc") PORT="$port" INSTANCE_ID="$svc-$i" "${auth[@]}" \
+  env $("$ROOT/tools/stack/infra.sh" env "svc-$svc") PORT="$port" INSTANCE_ID="$svc-$i" "${auth[@]}" "${db[@]}" \
     nohup "$NODE" --enable-source-maps -r "$ROOT/tools/runtime/register-paths.js" "$ROOT/dist/apps/$svc/src/main.js" \
     >>"$LOCAL/logs/$svc-$i.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
@@ -77,6 +80,10 @@ up() {
   ensure_secrets
   # The services' Kafka ACLs (idempotent), granted by the admin principal.
   "$NODE" -r "$ROOT/tools/runtime/register-paths.js" "$ROOT/dist/tools/cli/main.js" kafka provision >/dev/null || die "granting the services' Kafka ACLs failed"
+  # Each service's PostgreSQL roles and schema on the local server (idempotent; an external DATABASE_URL is the operator's).
+  if [[ -z "${DATABASE_URL:-}" ]]; then
+    "$NODE" -r "$ROOT/tools/runtime/register-paths.js" "$ROOT/dist/tools/cli/main.js" db provision >/dev/null || die "provisioning the services' database roles failed"
+  fi
   for spec in "${specs[@]}"; do
     local svc=${spec%%=*} n=1
     [[ $spec == *=* ]] && n=${spec#*=}

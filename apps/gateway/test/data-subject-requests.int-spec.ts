@@ -97,6 +97,53 @@ describe('data-subject requests', () => {
     expect(again.requestId).not.toBe(report.requestId);
   });
 
+  it('a correction goes through the normal submission path with the request as its provenance, and the next export names it', async () => {
+    const corrected = { ...f, members: f.members.map((m, i) => (i === 1 ? { ...m, name: `${m.name} Rahayu` } : m)) };
+    const reason = 'Nama salah eja pada pendataan';
+    const correct = (p: TestPrincipal, body: unknown, purpose: string | null = 'data-subject-request') =>
+      fetch(`${url}/v1/data-subject-requests/correction`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${p.key}`, ...(purpose ? { 'x-purpose': purpose } : {}) },
+        body: JSON.stringify(body),
+      });
+    const refusals: Array<[TestPrincipal, unknown, string | null, number, string]> = [
+      [cadre, { nik, reason, family: corrected }, null, 403, 'FORBIDDEN'],
+      [supervisor, { nik, reason, family: corrected }, 'data-subject-request', 403, 'PURPOSE_NOT_ALLOWED'],
+      [officer, { nik, reason, family: corrected }, 'verification', 403, 'PURPOSE_REQUIRED'],
+      [outsider, { nik, reason, family: corrected }, 'data-subject-request', 404, 'PERSON_NOT_FOUND'],
+      [officer, { nik, family: corrected }, 'data-subject-request', 400, 'INVALID_REQUEST'],
+      [officer, { nik, reason, family: { ...corrected, kk: '3101019999990001' } }, 'data-subject-request', 422, 'NOT_THE_SUBJECTS_FAMILY'],
+      [officer, { nik, reason, family: { ...corrected, members: corrected.members.filter((_, i) => i !== 1) } }, 'data-subject-request', 422, 'SUBJECT_NOT_IN_RECORD'],
+    ];
+    for (const [p, body, purpose, status, code] of refusals) {
+      const res = await correct(p, body, purpose);
+      expect({ role: p.role, status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({ role: p.role, status, code });
+    }
+    expect(Number((await stack.db.query('select count(*)::int as n from gateway.subject_requests')).rows[0].n)).toBe(0);
+
+    const res = await correct(officer, { nik, reason, family: corrected });
+    expect(res.status).toBe(202);
+    const { requestId, record } = (await res.json()) as { requestId: string; record: { status: string; id: string } };
+    expect(record.status).toBe('accepted');
+    // Validated and matched like any submission: the same person, corrected, the observation naming the request.
+    await eventually(async () => (await stack.db.query('select name from registry.persons where nik = $1', [nik])).rows[0]?.name === corrected.members[1].name, 60_000, 250);
+    expect(Number((await stack.db.query('select count(*)::int as n from registry.persons where nik = $1', [nik])).rows[0].n)).toBe(1);
+    const observation = (await stack.db.query(
+      'select o.source from registry.person_observations o join registry.persons p on p.id = o.person_id where p.nik = $1 order by o.id desc limit 1',
+      [nik],
+    )).rows[0];
+    expect(observation.source).toMatchObject({ recordId: record.id, correctionRequestId: requestId });
+
+    const report = (await (await exportAs(officer, { nik })).json()) as {
+      corrections: Array<{ requestId: string; recordId: string; reason: string; requestedBy: string }>;
+      submissions: Array<{ recordId: string; correctionRequestId: string | null; submittedBy: string }>;
+    };
+    expect(report.corrections).toEqual([expect.objectContaining({ requestId, recordId: record.id, reason, requestedBy: officer.label })]);
+    expect(report.submissions.find((x) => x.recordId === record.id)).toMatchObject({ correctionRequestId: requestId, submittedBy: officer.label });
+    const [entry] = (await stack.db.query(`select actor_id, purpose, record_ids from gateway.audit_log where action = 'subject.correction' and outcome = 'ok'`)).rows;
+    expect(entry).toMatchObject({ actor_id: officer.id, purpose: 'data-subject-request' });
+  });
+
   it('the dashboard page: only an officer sees it; the export shows the person, not the other members, and prints without the console around it', async () => {
     const b = await openBrowserPage();
     try {

@@ -18,14 +18,17 @@ export const Relationship = z.number().int().min(1).max(11);
 
 /**
  * Where a record came from when it is not a cadre's own: an agency list brought in by an import job
- * (its name, the job, the file's SHA-256, and the file row of each member, in member order).
+ * (its name, the job, the file's SHA-256, and the file row of each member, in member order)...
  */
-export const Provenance = z.strictObject({
+export const ListProvenance = z.strictObject({
   list: z.string().min(1).max(100),
   jobId: z.uuid(),
   fileSha256: z.string().regex(/^[0-9a-f]{64}$/),
   rows: z.array(z.number().int().min(1)).max(30),
 });
+/** ...or a correction a person asked for, made by a designated officer (a data-subject request, UU 27/2022). */
+export const CorrectionProvenance = z.strictObject({ correctionRequestId: z.uuid() });
+export const Provenance = z.union([ListProvenance, CorrectionProvenance]);
 export type Provenance = z.infer<typeof Provenance>;
 
 /** One finding of a validation rule, in words a cadre can act on. */

@@ -1,4 +1,5 @@
 import { DataSource, type MigrationInterface } from 'typeorm';
+import { grantRuntimePrivileges } from './roles';
 
 export interface DataSourceOptions {
   url: string;
@@ -28,15 +29,19 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 
 /**
  * Runs pending migrations while holding a PostgreSQL advisory lock, so that several instances
- * starting at once apply each migration exactly once.
+ * starting at once apply each migration exactly once. With `runtimeRole` (the migrations connect as
+ * the schema's owner, the service as another role), the owner then grants that role its rows.
  */
-export async function runMigrations(dataSource: DataSource, schema: string): Promise<string[]> {
+export async function runMigrations(dataSource: DataSource, schema: string, options: { runtimeRole?: string } = {}): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('select pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
-    await runner.query(`create schema if not exists "${schema}"`);
+    // A provisioned database has the schema already, owned by a role that may create nothing else.
+    const exists = (await runner.query('select 1 from pg_namespace where nspname = $1', [schema])) as unknown[];
+    if (exists.length === 0) await runner.query(`create schema "${schema}"`);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (options.runtimeRole) await grantRuntimePrivileges(runner, schema, options.runtimeRole, `${schema}_migrations`);
     return applied.map((m) => m.name);
   } finally {
     await runner.query('select pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]).catch(() => undefined);

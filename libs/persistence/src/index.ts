@@ -3,3 +3,4 @@ export * from './messaging-tables';
 export * from './outbox';
 export * from './inbox';
 export * from './outbox-relay';
+export * from './roles';

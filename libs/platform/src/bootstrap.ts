@@ -7,12 +7,12 @@ import { consumerInstrumentation, createLogger, NestPinoLogger, sanitiseCorrelat
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createDataSource, runMigrations } from '@satupintu/persistence';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kafka } from 'kafkajs';
 import { BaseConfigSchema, ConfigError, kafkaSettingsOf, parseConfig, type BaseConfig } from './config';
 import { AllExceptionsFilter } from './errors.filter';
 import { LifecycleService } from './lifecycle.service';
+import { migrateService } from './migrate';
 import { instrumentConsumerLag, instrumentHttp } from './metrics';
 import type { ServiceDescriptor } from './service-descriptor';
 import { KAFKA, KAFKA_SETTINGS, LOGGER, METRICS } from './tokens';
@@ -148,18 +148,6 @@ function answerUnparsableRequests(server: Server): void {
 
 /** `node main.js --migrate-only`: applies the service's pending migrations and exits. */
 async function migrateOnly(service: ServiceDescriptor, config: BaseConfig, logger: Logger): Promise<void> {
-  if (!service.schema) return;
-  const ds = createDataSource({
-    url: config.DATABASE_URL,
-    schema: service.schema,
-    applicationName: `${service.name}-migrate`,
-    migrations: service.migrations ?? [],
-  });
-  await ds.initialize();
-  try {
-    const applied = await runMigrations(ds, service.schema);
-    logger.info({ applied }, applied.length ? 'migrations applied' : 'no pending migrations');
-  } finally {
-    await ds.destroy();
-  }
+  const applied = await migrateService(service, config, `${service.name}-migrate`);
+  logger.info({ applied }, applied.length ? 'migrations applied' : 'no pending migrations');
 }

@@ -35,6 +35,12 @@ export const BaseConfigSchema = z.object({
   /** A file holding the password (a mounted secret); used when KAFKA_PASSWORD is not set. */
   KAFKA_PASSWORD_FILE: z.string().min(1).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').default('postgres://postgres@127.0.0.1:55432/satupintu'),
+  /**
+   * The schema owner's connection, for migrations only (docs/security.md "Database roles"); the
+   * service itself connects with DATABASE_URL, a role that may only read and write rows. Unset: the
+   * migrations use DATABASE_URL too (one role for everything, as before).
+   */
+  DATABASE_MIGRATION_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').default('redis://127.0.0.1:56379'),
   MIGRATIONS_RUN: z

@@ -9,3 +9,4 @@ export * from './outbox-event';
 export * from './public.decorator';
 export * from './periodic-task';
 export * from './metrics';
+export * from './migrate';

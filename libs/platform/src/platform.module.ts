@@ -1,13 +1,14 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { createKafka, EventProducer, type KafkaSettings } from '@satupintu/kafka';
 import { createLogger, ServiceMetrics, type Logger } from '@satupintu/observability';
-import { createDataSource, runMigrations } from '@satupintu/persistence';
+import { createDataSource } from '@satupintu/persistence';
 import Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { kafkaSettingsOf, type BaseConfig } from './config';
 import { HealthController } from './health.controller';
 import { LifecycleService } from './lifecycle.service';
 import { MetricsController } from './metrics';
+import { migrateService } from './migrate';
 import type { ServiceDescriptor } from './service-descriptor';
 import { CONFIG, DATA_SOURCE, KAFKA, KAFKA_SETTINGS, LOGGER, METRICS, REDIS, SERVICE } from './tokens';
 
@@ -35,6 +36,10 @@ export class PlatformModule {
         inject: [LOGGER],
         useFactory: async (logger: Logger) => {
           if (!service.schema) return null;
+          if (config.MIGRATIONS_RUN) {
+            const applied = await migrateService(service, config, `${service.name}-${config.INSTANCE_ID}-migrate`);
+            if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+          }
           const ds = createDataSource({
             url: config.DATABASE_URL,
             schema: service.schema,
@@ -43,10 +48,6 @@ export class PlatformModule {
             poolSize: config.DATABASE_POOL_SIZE,
           });
           await ds.initialize();
-          if (config.MIGRATIONS_RUN) {
-            const applied = await runMigrations(ds, service.schema);
-            if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-          }
           return ds;
         },
       },

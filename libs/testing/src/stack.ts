@@ -1,6 +1,7 @@
 import { applyAcls, createKafka, partitionPositions, physicalName, removeAcls, serviceAcls, type AclRule, type KafkaCredentials, type KafkaSettings } from '@satupintu/kafka';
 import { deadLetterTopic } from '@satupintu/contracts';
 import { createLogger } from '@satupintu/observability';
+import { databaseRolesOfService, localRolePasswords, provisionDatabaseRoles, urlAsRole } from '@satupintu/persistence';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ export const SERVERS = {
 };
 
 const KAFKA_SECRETS = join(process.env.SATUPINTU_LOCAL_DIR ?? join(ROOT, '.local'), 'secrets', 'kafka');
+/** The services' PostgreSQL role passwords on this machine (docs/security.md "Database roles"). */
+export const rolePasswords = localRolePasswords(join(process.env.SATUPINTU_LOCAL_DIR ?? join(ROOT, '.local'), 'secrets', 'postgres'));
 
 /**
  * SASL credentials of a Kafka principal on the local stack (its password file from tools/stack/infra.sh),
@@ -109,6 +112,21 @@ export class TestStack {
     await admin.end();
     this.db = new Client({ connectionString: this.databaseUrl });
     await this.db.connect();
+    // Every service runs as its own role, as in production: its schema's rows and nothing else.
+    await provisionDatabaseRoles(this.db, rolePasswords);
+  }
+
+  /**
+   * The URLs a service connects with: its own runtime role (DATABASE_URL) and its schema's owner
+   * role for migrations (DATABASE_MIGRATION_URL); the validation service keeps no data.
+   */
+  databaseUrlsOf(name: ServiceName): { DATABASE_URL: string; DATABASE_MIGRATION_URL?: string } {
+    const roles = databaseRolesOfService(name);
+    if (!roles) return { DATABASE_URL: this.databaseUrl };
+    return {
+      DATABASE_URL: urlAsRole(this.databaseUrl, roles.runtime, rolePasswords(roles.runtime)),
+      DATABASE_MIGRATION_URL: urlAsRole(this.databaseUrl, roles.owner, rolePasswords(roles.owner)),
+    };
   }
 
   env(name: ServiceName, port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -121,7 +139,7 @@ export class TestStack {
       KAFKA_BROKERS: SERVERS.kafkaBrokers,
       KAFKA_TOPIC_PREFIX: this.prefix,
       KAFKA_PARTITIONS: '3',
-      DATABASE_URL: this.databaseUrl,
+      ...this.databaseUrlsOf(name),
       REDIS_URL: SERVERS.redisUrl,
       PORT: String(port),
       INSTANCE_ID: `${name}-${this.instanceCounter}`,

@@ -1,7 +1,7 @@
 import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
-import { createDataSource, drainOutbox, runMigrations } from '@satupintu/persistence';
-import { kafkaSettingsOf, type BaseConfig } from '@satupintu/platform';
+import { createDataSource, drainOutbox } from '@satupintu/persistence';
+import { kafkaSettingsOf, migrateService, type BaseConfig } from '@satupintu/platform';
 import type { AggregationSettings } from '../config/aggregation.config';
 import { AGGREGATION, AGGREGATION_TOPICS } from '../config/service';
 import { reconcile, type ReconcileReport } from './reconcile';
@@ -15,10 +15,10 @@ import { reconcile, type ReconcileReport } from './reconcile';
 export async function reconcileCommand(config: BaseConfig, settings: AggregationSettings, args: string[]): Promise<ReconcileReport> {
   const repair = args.includes('--repair');
   const logger = createLogger('aggregation-reconcile', config.LOG_LEVEL);
+  await migrateService(AGGREGATION, config, 'aggregation-reconcile-migrate');
   const db = createDataSource({ url: config.DATABASE_URL, schema: 'aggregation', applicationName: 'aggregation-reconcile', migrations: AGGREGATION.migrations ?? [] });
   await db.initialize();
   try {
-    await runMigrations(db, 'aggregation');
     const report = await reconcile(db, { timeZone: settings.timeZone, repair, onProgress: (n) => process.stderr.write(`\rrecounted ${n} families`) });
     process.stderr.write('\n');
     if (report.repaired) {

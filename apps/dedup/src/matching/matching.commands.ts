@@ -1,5 +1,5 @@
-import { createDataSource, runMigrations } from '@satupintu/persistence';
-import type { BaseConfig } from '@satupintu/platform';
+import { createDataSource } from '@satupintu/persistence';
+import { migrateService, type BaseConfig } from '@satupintu/platform';
 import Redis from 'ioredis';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -12,12 +12,12 @@ import { bestMatch, registryMatchable, type IndexedPerson, type MatchSettings } 
  * in PostgreSQL (the service also does this by itself when it finds the index missing).
  */
 export async function reindexCommand(config: BaseConfig, settings: MatchSettings): Promise<{ persons: number; seconds: number }> {
+  await migrateService(DEDUP, config, 'dedup-reindex-migrate');
   const db = createDataSource({ url: config.DATABASE_URL, schema: 'registry', applicationName: 'dedup-reindex', migrations: DEDUP.migrations ?? [] });
   await db.initialize();
   const redis = new Redis(config.REDIS_URL);
   const started = Date.now();
   try {
-    await runMigrations(db, 'registry');
     const persons = await new PersonIndex(redis, config.KAFKA_TOPIC_PREFIX, settings.maxBlock, settings.model.baseU('name')).rebuild(db, (done) => process.stderr.write(`\rindexed ${done} persons`));
     process.stderr.write('\n');
     return { persons, seconds: Math.round((Date.now() - started) / 100) / 10 };

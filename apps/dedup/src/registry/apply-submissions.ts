@@ -74,7 +74,7 @@ export interface MemberResolution {
 export interface ObservationRow extends Observation {
   personId: string;
   familyId: string | null;
-  source: { type: 'submission'; recordId: string; revision: number; claimedNik?: string; list?: string; jobId?: string; fileSha256?: string; row?: number };
+  source: { type: 'submission'; recordId: string; revision: number; claimedNik?: string; list?: string; jobId?: string; fileSha256?: string; row?: number; correctionRequestId?: string };
 }
 
 /** What probabilistic matching (done before the batch, against the index) found for one member. */
@@ -135,7 +135,8 @@ function sourceOf(s: ValidatedSubmission, member: number, claimedNik: string | u
     recordId: s.recordId,
     revision: s.revision,
     ...(claimedNik !== undefined ? { claimedNik } : {}),
-    ...(s.provenance ? { list: s.provenance.list, jobId: s.provenance.jobId, fileSha256: s.provenance.fileSha256, row: s.provenance.rows[member] } : {}),
+    ...(s.provenance && 'list' in s.provenance ? { list: s.provenance.list, jobId: s.provenance.jobId, fileSha256: s.provenance.fileSha256, row: s.provenance.rows[member] } : {}),
+    ...(s.provenance && 'correctionRequestId' in s.provenance ? { correctionRequestId: s.provenance.correctionRequestId } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
-import { createDataSource, drainOutbox, runMigrations } from '@satupintu/persistence';
-import { kafkaSettingsOf, type BaseConfig } from '@satupintu/platform';
+import { createDataSource, drainOutbox } from '@satupintu/persistence';
+import { kafkaSettingsOf, migrateService, type BaseConfig } from '@satupintu/platform';
 import { SingleBar } from 'cli-progress';
 import type { EligibilitySettings } from '../config/eligibility.config';
 import { ELIGIBILITY, ELIGIBILITY_TOPICS } from '../config/service';
@@ -17,11 +17,11 @@ import { runBackfill, type BackfillReport } from './backfill.use-case';
 export async function backfillCommand(config: BaseConfig, settings: EligibilitySettings, args: string[]): Promise<BackfillReport> {
   const dryRun = args.includes('--dry-run');
   const logger = createLogger('eligibility-backfill', config.LOG_LEVEL);
+  await migrateService(ELIGIBILITY, config, 'eligibility-backfill-migrate');
   const db = createDataSource({ url: config.DATABASE_URL, schema: 'eligibility', applicationName: 'eligibility-backfill', migrations: ELIGIBILITY.migrations ?? [] });
   await db.initialize();
   const bar = new SingleBar({ format: 'eligibility backfill [{bar}] {percentage}% | {value}/{total} families', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 });
   try {
-    await runMigrations(db, 'eligibility');
     const catalog = new ProgrammeCatalog(db);
     await catalog.seed(settings.programmes);
     bar.start(1, 0);

@@ -15,4 +15,13 @@ export class DataSubjectsController {
   export(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     return this.subjects.export(body, caller);
   }
+
+  /** A correction the person asked for: the corrected family record, submitted with the request as its provenance. */
+  @Post('correction')
+  @HttpCode(202)
+  @Requires('subject:request')
+  @Audited('subject.correction', 'person')
+  correct(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.subjects.correct(body, caller);
+  }
 }

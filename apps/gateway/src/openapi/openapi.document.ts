@@ -3,7 +3,7 @@ import { THEMES } from '@satupintu/domain';
 import { z } from 'zod';
 import { KeyBody, PrincipalBody, PrincipalPatch, RotateBody, TokenBody } from '../auth/principals.service';
 import { PURPOSES } from '../auth/policy';
-import { SubjectExportBody } from '../data-subjects/data-subjects.service';
+import { SubjectCorrectionBody, SubjectExportBody } from '../data-subjects/data-subjects.service';
 import { CampaignBody, TargetsBody } from '../indicators/campaigns.service';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any' });
@@ -330,6 +330,19 @@ export function openApiDocument() {
           summary: 'Data-subject request (UU 27/2022, right of access): everything held on the person with this NIK (record, family, eligibility decisions, submissions and their sources) and every access to it from the audit trail. Supervisor or admin granted the purpose data-subject-request and stating it in X-Purpose; inside the caller\'s regions; audited',
           requestBody: jsonBody(SubjectExportBody),
           responses: { '200': { description: 'The export (JSON)' }, '400': errorResponse('INVALID_REQUEST'), '403': errorResponse('PURPOSE_REQUIRED'), '404': errorResponse('PERSON_NOT_FOUND (also outside the caller\'s regions)') },
+        },
+      },
+      '/v1/data-subject-requests/correction': {
+        post: {
+          summary: 'Data-subject request (UU 27/2022, right to correction): the corrected record of the family of the person with this NIK, sent through the normal submission path (validation, matching) with the request as its provenance; the registry\'s history and the person\'s export name it. Same callers and purpose as the export; audited',
+          requestBody: jsonBody(SubjectCorrectionBody),
+          responses: {
+            '202': { description: '{ requestId, record }: the request and the submission\'s outcome (accepted with its id, or invalid with its errors)' },
+            '400': errorResponse('INVALID_REQUEST'),
+            '403': errorResponse('PURPOSE_REQUIRED'),
+            '404': errorResponse('PERSON_NOT_FOUND (also outside the caller\'s regions)'),
+            '422': errorResponse('NOT_THE_SUBJECTS_FAMILY or SUBJECT_NOT_IN_RECORD'),
+          },
         },
       },
       '/v1/me': { get: { summary: 'The caller: principal, role, regions, purposes', responses: { '200': { description: 'The principal' } } } },
