@@ -190,10 +190,14 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
     .action((opts: { dryRun?: boolean }) => runService('eligibility', ['backfill', ...(opts.dryRun ? ['--dry-run'] : [])]));
   ops
     .command('retention')
-    .description('purge submission payloads older than the retention period (uploaded list files, DCI search requests and delivered callback bodies); the golden record, its history and the audit trail stay')
+    .description('purge submission payloads older than the retention period (uploaded list files, DCI search requests, delivered callback and webhook bodies); the golden record, its history and the audit trail stay')
     .option('--dry-run', 'count what would be purged')
     .option('--days <n>', 'the retention period in days (default RETENTION_DAYS, else 365)')
-    .action((opts: { dryRun?: boolean; days?: string }) => runService('gateway', ['retention', ...(opts.dryRun ? ['--dry-run'] : []), ...(opts.days ? ['--days', opts.days] : [])]));
+    .action((opts: { dryRun?: boolean; days?: string }) => {
+      // The gateway's payloads, then the subscriptions service's webhook bodies: one JSON report each.
+      const args = ['retention', ...(opts.dryRun ? ['--dry-run'] : []), ...(opts.days ? ['--days', opts.days] : [])];
+      for (const service of ['gateway', 'subscriptions']) runService(service, args);
+    });
   ops
     .command('migrate')
     .description('apply every service’s pending database migrations, then exit')

@@ -1,4 +1,4 @@
-import { bootstrapService, loadBaseConfigOrExit, loadSettingsOrExit } from '@satupintu/platform';
+import { bootstrapService, loadBaseConfigOrExit, loadSettingsOrExit, runCommand } from '@satupintu/platform';
 import { aggregationModule } from './app.module';
 import { loadAggregationSettings } from './config/aggregation.config';
 import { AGGREGATION } from './config/service';
@@ -8,13 +8,7 @@ const config = loadBaseConfigOrExit(AGGREGATION.name);
 const settings = loadSettingsOrExit(AGGREGATION.name, () => loadAggregationSettings());
 
 if (process.argv[2] === 'reconcile') {
-  reconcileCommand(config, settings, process.argv.slice(3)).then(
-    (report) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`),
-    (err) => {
-      process.stderr.write(`reconcile failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  runCommand('reconcile', reconcileCommand(config, settings, process.argv.slice(3)));
 } else {
   void bootstrapService(aggregationModule(config, settings), AGGREGATION, config);
 }

@@ -4,3 +4,4 @@ export * from './outbox';
 export * from './inbox';
 export * from './outbox-relay';
 export * from './roles';
+export * from './retention';

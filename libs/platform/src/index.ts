@@ -10,3 +10,4 @@ export * from './public.decorator';
 export * from './periodic-task';
 export * from './metrics';
 export * from './migrate';
+export * from './command';
