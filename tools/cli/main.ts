@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
 import { registerAccessCommands } from './access-commands';
 import { registerImportCommand } from './import-command';
+import { stageProfile, takeSnapshot } from './stage-profile';
 import { migrateAll, provisionLocalDatabase, registerDatabaseCommands, registerOpsCommands } from './ops-commands';
 import { registerSubscriptionCommands } from './subscription-commands';
 import { defineCampaign, gatewayRequest, postInBatches, regionCounts } from './gateway-client';
@@ -145,6 +146,8 @@ program
     const db = new Client({ connectionString: config.DATABASE_URL });
     await db.connect();
     try {
+      const localDir = process.env.SATUPINTU_LOCAL_DIR ?? join(ROOT, '.local');
+      const before = await takeSnapshot(db, localDir, SERVICES);
       const started = Date.now();
       const outcomes = await postInBatches(o.gateway, records, Number(o.batch), Number(o.concurrency));
       const ids = outcomes.filter((r) => r.id).map((r) => r.id as string);
@@ -158,6 +161,8 @@ program
         await sleep(100);
       }
       const finished = Date.now();
+      await sleep(1500); // PostgreSQL's table statistics reach the views within a second
+      const profile = stageProfile(before, await takeSnapshot(db, localDir, SERVICES), n);
       const lat = await db.query(
         `select percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99
            from (select extract(epoch from e.at - r.received_at) * 1000 as ms
@@ -173,6 +178,7 @@ program
         familiesPerSecond: Math.round(n / ((finished - started) / 1000)),
         latencyMs: { p50: Math.round(lat.rows[0].p50), p99: Math.round(lat.rows[0].p99) },
         peakMemoryMiB: peakMemory(),
+        profile,
         at: new Date().toISOString(),
       };
       mkdirSync(o.out, { recursive: true });
