@@ -10,7 +10,7 @@ import type { ServiceDescriptor } from './service-descriptor';
 export async function migrateService(service: ServiceDescriptor, config: Pick<BaseConfig, 'DATABASE_URL' | 'DATABASE_MIGRATION_URL'>, applicationName: string): Promise<string[]> {
   if (!service.schema) return [];
   const ownerUrl = config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL;
-  const ds = createDataSource({ url: ownerUrl, schema: service.schema, applicationName, migrations: service.migrations ?? [], poolSize: 1 });
+  const ds = createDataSource({ url: ownerUrl, schema: service.schema, applicationName, migrations: service.migrations ?? [], poolSize: 2 }); // the advisory lock's connection and the migrations' own
   await ds.initialize();
   try {
     return await runMigrations(ds, service.schema, { runtimeRole: runtimeRoleOf(config.DATABASE_URL, ownerUrl) });
