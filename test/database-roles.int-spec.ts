@@ -106,11 +106,16 @@ describe('database roles', () => {
     expect(Number((await stack.db.query('select count(*)::int as n from gateway.audit_log')).rows[0].n)).toBeGreaterThanOrEqual(audited);
   });
 
-  it("an owner role owns its schema only: it cannot read another service's data", async () => {
+  it("an owner role owns its schema only: it cannot read another service's data but what an ops command of its needs", async () => {
     const c = await connectAs('satupintu_gateway_owner');
     expect(await sqlState(c, 'select count(*) from gateway.audit_log')).toBe('');
     expect(await sqlState(c, 'select count(*) from registry.persons')).toBe(INSUFFICIENT_PRIVILEGE);
     expect(await sqlState(c, 'create role intruder')).toBe(INSUFFICIENT_PRIVILEGE);
+    // The one exception: aggregation's owner reads the registry for its reconcile command, and may not change it.
+    const reconciler = await connectAs('satupintu_aggregation_owner');
+    expect(await sqlState(reconciler, 'select count(*) from registry.families')).toBe('');
+    expect(await sqlState(reconciler, 'delete from registry.families')).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await sqlState(reconciler, 'select count(*) from gateway.audit_log')).toBe(INSUFFICIENT_PRIVILEGE);
   });
 
   const localServer = !process.env.DATABASE_URL && SERVERS.databaseUrl.includes('@127.0.0.1:55432/');

@@ -19,21 +19,27 @@ export interface ServiceDatabaseRoles {
   owner: string;
   /** Tables of the schema whose rows the runtime role may insert and read, never change or delete. */
   appendOnly: string[];
+  /**
+   * Other schemas the owner role may read, for the service's ops commands that run as the owner
+   * (aggregation's `reconcile` recounts the registry); the running service never can.
+   */
+  ownerReads: string[];
 }
 
-const rolesOf = (service: string, schema: string, appendOnly: string[] = []): ServiceDatabaseRoles => ({
+const rolesOf = (service: string, schema: string, more: { appendOnly?: string[]; ownerReads?: string[] } = {}): ServiceDatabaseRoles => ({
   service,
   schema,
   runtime: `satupintu_${service}`,
   owner: `satupintu_${service}_owner`,
-  appendOnly,
+  appendOnly: more.appendOnly ?? [],
+  ownerReads: more.ownerReads ?? [],
 });
 
 /** Every service with a schema (the validation service keeps none). */
 export const SERVICE_DATABASE_ROLES: readonly ServiceDatabaseRoles[] = [
-  rolesOf('gateway', 'gateway', ['audit_log', 'agency_grants']),
+  rolesOf('gateway', 'gateway', { appendOnly: ['audit_log', 'agency_grants'] }),
   rolesOf('dedup', 'registry'),
-  rolesOf('aggregation', 'aggregation'),
+  rolesOf('aggregation', 'aggregation', { ownerReads: ['registry'] }),
   rolesOf('eligibility', 'eligibility'),
   rolesOf('subscriptions', 'subscriptions'),
 ];
@@ -83,6 +89,15 @@ export async function provisionDatabaseRoles(db: Queryable, passwordOf: (role: s
           execute format('alter routine %s owner to %I', o.name, ${literal(r.owner)});
         end loop;
       end $$`);
+  }
+  // Read access for ops commands that run as an owner: the tables there now and those its migrations make later.
+  for (const r of SERVICE_DATABASE_ROLES) {
+    for (const schema of r.ownerReads) {
+      const source = databaseRolesOfSchema(schema)!;
+      await db.query(`grant usage on schema ${ident(schema)} to ${ident(r.owner)}`);
+      await db.query(`grant select on all tables in schema ${ident(schema)} to ${ident(r.owner)}`);
+      await db.query(`alter default privileges for role ${ident(source.owner)} in schema ${ident(schema)} grant select on tables to ${ident(r.owner)}`);
+    }
   }
 }
 

@@ -16,7 +16,8 @@ export async function reconcileCommand(config: BaseConfig, settings: Aggregation
   const repair = args.includes('--repair');
   const logger = createLogger('aggregation-reconcile', config.LOG_LEVEL);
   await migrateService(AGGREGATION, config, 'aggregation-reconcile-migrate');
-  const db = createDataSource({ url: config.DATABASE_URL, schema: 'aggregation', applicationName: 'aggregation-reconcile', migrations: AGGREGATION.migrations ?? [] });
+  // As the schema's owner when it is given: the only aggregation role that may read the registry it recounts.
+  const db = createDataSource({ url: config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, schema: 'aggregation', applicationName: 'aggregation-reconcile', migrations: AGGREGATION.migrations ?? [] });
   await db.initialize();
   try {
     const report = await reconcile(db, { timeZone: settings.timeZone, repair, onProgress: (n) => process.stderr.write(`\rrecounted ${n} families`) });
