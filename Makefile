@@ -64,7 +64,7 @@ test: build infra browser
 	node tools/ci/summary.js artifacts/jest-unit.json artifacts/jest-integration.json
 
 bench: services
-	node -r ./tools/runtime/register-paths.js dist/tools/cli/main.js bench --count $${N:-5000}
+	node -r ./tools/runtime/register-paths.js dist/tools/cli/main.js bench --count $${N:-5000} $${RATE:+--rate $$RATE}
 
 status:
 	tools/stack/infra.sh status

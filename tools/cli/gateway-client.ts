@@ -63,6 +63,29 @@ export async function postInBatches(
   return results.flat();
 }
 
+/**
+ * Offers the records at a steady rate: every 100 ms the share of `perSecond` due by then, each part
+ * its own request, without waiting for earlier answers (a client that keeps its pace).
+ */
+export async function postAtRate(gatewayUrl: string, records: GeneratedRecord[], perSecond: number): Promise<RecordOutcome[]> {
+  const tickMs = 100;
+  const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000));
+  const started = Date.now();
+  const sent: Array<Promise<RecordOutcome[]>> = [];
+  for (let i = 0, tick = 0; i < records.length; i += perTick, tick++) {
+    const wait = started + tick * tickMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const part = records.slice(i, i + perTick);
+    sent.push(
+      fetch(`${gatewayUrl}/v1/submissions`, { method: 'POST', headers: authHeaders(), body: JSON.stringify({ records: part }) }).then(async (res) => {
+        if (res.status !== 202) throw new Error(`gateway answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        return ((await res.json()) as { records: RecordOutcome[] }).records;
+      }),
+    );
+  }
+  return (await Promise.all(sent)).flat();
+}
+
 export async function regionCounts(gatewayUrl: string, code: string): Promise<{ families: number; persons: number }> {
   return gatewayRequest(gatewayUrl, 'GET', `/v1/regions/${code}/counts`);
 }

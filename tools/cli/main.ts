@@ -14,7 +14,7 @@ import { registerImportCommand } from './import-command';
 import { stageProfile, takeSnapshot } from './stage-profile';
 import { migrateAll, provisionLocalDatabase, registerDatabaseCommands, registerOpsCommands } from './ops-commands';
 import { registerSubscriptionCommands } from './subscription-commands';
-import { defineCampaign, gatewayRequest, postInBatches, regionCounts } from './gateway-client';
+import { defineCampaign, gatewayRequest, postAtRate, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
 import { pipelineDrained } from './pipeline-progress';
 import { villagesUnder } from './region-villages';
@@ -135,9 +135,12 @@ program
   .option('-b, --batch <n>', 'records per request', '250')
   .option('-c, --concurrency <n>', 'requests in flight', '4')
   .option('-g, --gateway <url>', 'gateway URL', 'http://127.0.0.1:3000')
+  .option('--rate <families/s>', 'offer the families at this steady rate (latency under a sustainable load) instead of as fast as the gateway takes them')
   .option('--out <dir>', 'where to write the JSON report', 'artifacts')
   .action(async (o) => {
     const n = Number(o.count);
+    const rate = o.rate === undefined ? null : Number(o.rate);
+    if (rate !== null && !(rate > 0)) throw new Error('--rate must be a positive number of families per second');
     const runId = `bench-${Date.now()}`;
     const { records } = generateFamilies({ count: n, villages: villagesUnder(o.region), seed: Date.now() % 2 ** 31, keyPrefix: runId });
     const kafka = createKafka(kafkaSettingsOf(config, runId, 1), createLogger('bench', 'warn'));
@@ -149,7 +152,7 @@ program
       const localDir = process.env.SATUPINTU_LOCAL_DIR ?? join(ROOT, '.local');
       const before = await takeSnapshot(db, localDir, SERVICES);
       const started = Date.now();
-      const outcomes = await postInBatches(o.gateway, records, Number(o.batch), Number(o.concurrency));
+      const outcomes = rate === null ? await postInBatches(o.gateway, records, Number(o.batch), Number(o.concurrency)) : await postAtRate(o.gateway, records, rate);
       const ids = outcomes.filter((r) => r.id).map((r) => r.id as string);
       const accepted = Date.now();
       let registered = 0;
@@ -163,20 +166,32 @@ program
       const finished = Date.now();
       await sleep(1500); // PostgreSQL's table statistics reach the views within a second
       const profile = stageProfile(before, await takeSnapshot(db, localDir, SERVICES), n);
+      const percentiles = `percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.95) within group (order by ms) as p95, percentile_cont(0.99) within group (order by ms) as p99`;
       const lat = await db.query(
-        `select percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99
+        `select ${percentiles}
            from (select extract(epoch from e.at - r.received_at) * 1000 as ms
                    from gateway.submission_records r join gateway.submission_events e on e.record_id = r.id and e.status = 'registered'
                   where r.id = any($1::uuid[])) x`,
         [ids],
       );
+      // Received -> eligibility decided: the decision event's time, as the gateway's read model keeps it.
+      const decided = await db.query(
+        `select ${percentiles}
+           from (select extract(epoch from ef.updated_at - r.received_at) * 1000 as ms
+                   from gateway.submission_records r join gateway.eligibility_families ef on ef.family_id = r.family_id
+                  where r.id = any($1::uuid[])) x`,
+        [ids],
+      );
+      const ms = (row: { p50: number; p95: number; p99: number }) => ({ p50: Math.round(row.p50), p95: Math.round(row.p95), p99: Math.round(row.p99) });
       const report = {
         families: n,
         persons: records.reduce((s, r) => s + ((r.family as { members: unknown[] }).members?.length ?? 0), 0),
         submitSeconds: (accepted - started) / 1000,
         totalSeconds: (finished - started) / 1000,
         familiesPerSecond: Math.round(n / ((finished - started) / 1000)),
-        latencyMs: { p50: Math.round(lat.rows[0].p50), p99: Math.round(lat.rows[0].p99) },
+        offeredPerSecond: rate,
+        latencyMs: ms(lat.rows[0]),
+        receivedToDecidedMs: ms(decided.rows[0]),
         peakMemoryMiB: peakMemory(),
         profile,
         at: new Date().toISOString(),
