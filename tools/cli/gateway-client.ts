@@ -32,6 +32,13 @@ export interface RecordOutcome {
   status: string;
 }
 
+/** One `POST /v1/submissions` of `records`; anything but 202 is an error. */
+async function postRecords(gatewayUrl: string, records: GeneratedRecord[]): Promise<RecordOutcome[]> {
+  const res = await fetch(`${gatewayUrl}/v1/submissions`, { method: 'POST', headers: authHeaders(), body: JSON.stringify({ records }) });
+  if (res.status !== 202) throw new Error(`gateway answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return ((await res.json()) as { records: RecordOutcome[] }).records;
+}
+
 /** Posts records to the gateway in batches, `concurrency` requests at a time. */
 export async function postInBatches(
   gatewayUrl: string,
@@ -48,15 +55,8 @@ export async function postInBatches(
     while (next < batches.length) {
       const n = next++;
       const sentAt = Date.now();
-      const res = await fetch(`${gatewayUrl}/v1/submissions`, {
-        method: 'POST',
-        headers: authHeaders(),
-        body: JSON.stringify({ records: batches[n] }),
-      });
-      if (res.status !== 202) throw new Error(`gateway answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-      const body = (await res.json()) as { records: RecordOutcome[] };
-      results[n] = body.records;
-      onBatch?.(body.records, sentAt);
+      results[n] = await postRecords(gatewayUrl, batches[n]);
+      onBatch?.(results[n], sentAt);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
@@ -75,13 +75,7 @@ export async function postAtRate(gatewayUrl: string, records: GeneratedRecord[],
   for (let i = 0, tick = 0; i < records.length; i += perTick, tick++) {
     const wait = started + tick * tickMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const part = records.slice(i, i + perTick);
-    sent.push(
-      fetch(`${gatewayUrl}/v1/submissions`, { method: 'POST', headers: authHeaders(), body: JSON.stringify({ records: part }) }).then(async (res) => {
-        if (res.status !== 202) throw new Error(`gateway answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-        return ((await res.json()) as { records: RecordOutcome[] }).records;
-      }),
-    );
+    sent.push(postRecords(gatewayUrl, records.slice(i, i + perTick)));
   }
   return (await Promise.all(sent)).flat();
 }

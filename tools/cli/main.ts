@@ -5,14 +5,14 @@ import { todayIn } from '@satupintu/domain';
 import { generateFamilies } from '@satupintu/synthetic';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'csv-parse/sync';
 import { registerAccessCommands } from './access-commands';
 import { registerImportCommand } from './import-command';
-import { stageProfile, takeSnapshot } from './stage-profile';
-import { migrateAll, provisionLocalDatabase, registerDatabaseCommands, registerOpsCommands } from './ops-commands';
+import { ofServiceInstances, peakMemoryMiB, stageProfile, takeSnapshot } from './stage-profile';
+import { migrateAll, registerDatabaseCommands, registerOpsCommands } from './ops-commands';
 import { registerSubscriptionCommands } from './subscription-commands';
 import { defineCampaign, gatewayRequest, postAtRate, postInBatches, regionCounts } from './gateway-client';
 import { linkLists, trainRegistryModel, writeSampleLists } from './link-lists';
@@ -192,7 +192,7 @@ program
         offeredPerSecond: rate,
         latencyMs: ms(lat.rows[0]),
         receivedToDecidedMs: ms(decided.rows[0]),
-        peakMemoryMiB: peakMemory(),
+        peakMemoryMiB: ofServiceInstances(join(localDir, 'run'), SERVICES, peakMemoryMiB),
         profile,
         at: new Date().toISOString(),
       };
@@ -208,27 +208,7 @@ program
 program
   .command('migrate')
   .description('apply every service’s pending database migrations, then exit')
-  .action(async () => {
-    const env = withLocalStackCredentials() as NodeJS.ProcessEnv;
-    if (!env.DATABASE_MIGRATION_URL) await provisionLocalDatabase({ databaseUrl: config.DATABASE_URL, env });
-    migrateAll({ root: ROOT, env });
-  });
-
-/** Peak resident memory (VmHWM) of each running service instance started by tools/stack/services.sh. */
-function peakMemory(): Record<string, number> {
-  const runDir = join(ROOT, '.local', 'run');
-  const out: Record<string, number> = {};
-  for (const f of readdirSync(runDir).filter((x) => SERVICES.some((s) => x.startsWith(`${s}-`)))) {
-    try {
-      const pid = readFileSync(join(runDir, f), 'utf8').trim();
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (hwm) out[f.replace(/\.pid$/, '')] = Math.round(Number(hwm[1]) / 1024);
-    } catch {
-      // instance gone
-    }
-  }
-  return out;
-}
+  .action(() => migrateAll({ root: ROOT, databaseUrl: config.DATABASE_URL, env: withLocalStackCredentials() as NodeJS.ProcessEnv }));
 
 program
   .command('link')

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { databaseRolesOfService, localRolePasswords, provisionDatabaseRoles, SERVICE_DATABASE_ROLES, urlAsRole } from '@satupintu/persistence';
+import { databaseRolesOfService, localRolePasswords, provisionDatabaseRoles, SERVICE_DATABASE_ROLES, serviceDatabaseUrls } from '@satupintu/persistence';
 
 /** The PostgreSQL schema (with its inbox) of each service that keeps one. */
 const SCHEMAS: Record<string, string> = Object.fromEntries(SERVICE_DATABASE_ROLES.map((r) => [r.service, r.schema]));
@@ -201,10 +201,7 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
   ops
     .command('migrate')
     .description('apply every service’s pending database migrations, then exit')
-    .action(async () => {
-      if (!ctx.env.DATABASE_MIGRATION_URL) await provisionLocalDatabase(ctx);
-      migrateAll(ctx);
-    });
+    .action(() => migrateAll(ctx));
 }
 
 /**
@@ -218,10 +215,12 @@ function runServiceCommand(ctx: Pick<OpsContext, 'root' | 'env'>, service: strin
 }
 
 /**
- * Applies the pending migrations of every service that keeps a schema, one service after the other:
- * on the local stack, whose roles `satupintu db provision` made, as each schema's owner role.
+ * Applies the pending migrations of every service that keeps a schema, one service after the other,
+ * each as its schema's owner role (provisioned first, as `satupintu db provision` does, unless the
+ * owner's URL is given).
  */
-export function migrateAll(ctx: Pick<OpsContext, 'root' | 'env'>): void {
+export async function migrateAll(ctx: Pick<OpsContext, 'root' | 'env' | 'databaseUrl'>): Promise<void> {
+  if (!ctx.env.DATABASE_MIGRATION_URL) await provisionLocalDatabase(ctx);
   for (const service of Object.keys(SCHEMAS)) runServiceCommand(ctx, service, ['--migrate-only']);
 }
 
@@ -230,12 +229,10 @@ export const localDatabaseSecrets = (env: NodeJS.ProcessEnv) => join(env.SATUPIN
 
 /** A service's DATABASE_URL and DATABASE_MIGRATION_URL as its own roles, when they were provisioned here (else nothing changes). */
 function localDatabaseEnv(env: NodeJS.ProcessEnv, service: string): Record<string, string> {
-  const roles = databaseRolesOfService(service);
+  const owner = databaseRolesOfService(service)?.owner;
   const dir = localDatabaseSecrets(env);
-  if (!roles || env.DATABASE_MIGRATION_URL || !existsSync(join(dir, roles.owner))) return {};
-  const passwords = localRolePasswords(dir);
-  const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/satupintu';
-  return { DATABASE_URL: urlAsRole(url, roles.runtime, passwords(roles.runtime)), DATABASE_MIGRATION_URL: urlAsRole(url, roles.owner, passwords(roles.owner)) };
+  if (!owner || env.DATABASE_MIGRATION_URL || !existsSync(join(dir, owner))) return {};
+  return serviceDatabaseUrls(env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/satupintu', service, localRolePasswords(dir)) ?? {};
 }
 
 /**
@@ -256,7 +253,7 @@ export function registerDatabaseCommands(program: Command, ctx: Pick<OpsContext,
 }
 
 /** What `satupintu db provision` does (also before `satupintu migrate`). */
-export async function provisionLocalDatabase(ctx: Pick<OpsContext, 'databaseUrl' | 'env'>): Promise<void> {
+async function provisionLocalDatabase(ctx: Pick<OpsContext, 'databaseUrl' | 'env'>): Promise<void> {
   const dir = localDatabaseSecrets(ctx.env);
   const db = new Client({ connectionString: ctx.databaseUrl });
   await db.connect();

@@ -32,24 +32,39 @@ export async function takeSnapshot(db: Client, localDir: string, services: reado
   for (const r of rows) schemas[r.schema] = { inserted: Number(r.ins), updated: Number(r.upd), deleted: Number(r.del), bytes: Number(r.bytes) };
   const wal = (await db.query(`select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text as b`)).rows[0].b as string;
   const commits = Number((await db.query('select xact_commit::bigint as n from pg_stat_database where datname = current_database()')).rows[0].n);
-  return { at: Date.now(), cpu: serviceCpu(join(localDir, 'run'), services), schemas, walBytes: BigInt(wal.split('.')[0]), commits, topicBytes: topicBytes(join(localDir, 'kafka', 'data')) };
+  return { at: Date.now(), cpu: ofServiceInstances(join(localDir, 'run'), services, cpuSeconds), schemas, walBytes: BigInt(wal.split('.')[0]), commits, topicBytes: topicBytes(join(localDir, 'kafka', 'data')) };
 }
 
-function serviceCpu(runDir: string, services: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+/**
+ * Reads something of each running service instance started by tools/stack/services.sh (its pid file
+ * in `runDir`), by instance name (`dedup-1`); an instance that is gone, or `read` giving undefined, is left out.
+ */
+export function ofServiceInstances<T>(runDir: string, services: readonly string[], read: (pid: string) => T | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
   if (!existsSync(runDir)) return out;
   for (const f of readdirSync(runDir).filter((x) => x.endsWith('.pid') && services.some((s) => x.startsWith(`${s}-`)))) {
     try {
-      const pid = readFileSync(join(runDir, f), 'utf8').trim();
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[f.replace(/\.pid$/, '')] = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      const value = read(readFileSync(join(runDir, f), 'utf8').trim());
+      if (value !== undefined) out[f.replace(/\.pid$/, '')] = value;
     } catch {
       // not running
     }
   }
   return out;
+}
+
+/** CPU seconds (user + system) of a process. */
+function cpuSeconds(pid: string): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Peak resident memory (VmHWM) of a process, MiB. */
+export function peakMemoryMiB(pid: string): number | undefined {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return hwm ? Math.round(Number(hwm[1]) / 1024) : undefined;
 }
 
 function topicBytes(dataDir: string): Record<string, number> {

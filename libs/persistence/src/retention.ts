@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source.factory';
+import type { Queryable } from './roles';
 
 /**
  * Retention of payloads past their use (docs/security.md "Retention"): each service lists what it
@@ -14,10 +15,6 @@ export interface PurgeTarget {
 
 /** Rows per statement: the purge runs in small transactions beside live traffic and can stop and start again. */
 export const PURGE_CHUNK = 500;
-
-interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
 
 /**
  * Purges what is older than `before` (dry run: counts it), target by target, chunk by chunk.

@@ -47,7 +47,8 @@ export const SERVICE_DATABASE_ROLES: readonly ServiceDatabaseRoles[] = [
 export const databaseRolesOfSchema = (schema: string): ServiceDatabaseRoles | undefined => SERVICE_DATABASE_ROLES.find((r) => r.schema === schema);
 export const databaseRolesOfService = (service: string): ServiceDatabaseRoles | undefined => SERVICE_DATABASE_ROLES.find((r) => r.service === service);
 
-interface Queryable {
+/** Anything that runs SQL: a pg Client, a TypeORM DataSource or QueryRunner. */
+export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
@@ -140,6 +141,17 @@ export function localRolePasswords(dir: string): (role: string) => string {
       return readFileSync(file, 'utf8').trim(); // another process made it first
     }
   };
+}
+
+/**
+ * The URLs a service connects with, built on `url`'s server and database: its runtime role
+ * (DATABASE_URL) and its schema's owner for migrations (DATABASE_MIGRATION_URL); null for a
+ * service that keeps no data.
+ */
+export function serviceDatabaseUrls(url: string, service: string, passwordOf: (role: string) => string): { DATABASE_URL: string; DATABASE_MIGRATION_URL: string } | null {
+  const roles = databaseRolesOfService(service);
+  if (!roles) return null;
+  return { DATABASE_URL: urlAsRole(url, roles.runtime, passwordOf(roles.runtime)), DATABASE_MIGRATION_URL: urlAsRole(url, roles.owner, passwordOf(roles.owner)) };
 }
 
 /** `url` with the role and password of a service's role in place of its own. */

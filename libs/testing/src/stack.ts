@@ -1,7 +1,7 @@
 import { applyAcls, createKafka, partitionPositions, physicalName, removeAcls, serviceAcls, type AclRule, type KafkaCredentials, type KafkaSettings } from '@satupintu/kafka';
 import { deadLetterTopic } from '@satupintu/contracts';
 import { createLogger } from '@satupintu/observability';
-import { databaseRolesOfService, localRolePasswords, provisionDatabaseRoles, urlAsRole } from '@satupintu/persistence';
+import { localRolePasswords, provisionDatabaseRoles, serviceDatabaseUrls } from '@satupintu/persistence';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
@@ -121,13 +121,9 @@ export class TestStack {
    * role for migrations (DATABASE_MIGRATION_URL); the validation service keeps no data.
    */
   databaseUrlsOf(name: ServiceName): { DATABASE_URL: string; DATABASE_MIGRATION_URL?: string } {
-    const roles = databaseRolesOfService(name);
-    if (!roles) return { DATABASE_URL: this.databaseUrl };
-    return {
-      DATABASE_URL: urlAsRole(this.databaseUrl, roles.runtime, rolePasswords(roles.runtime)),
-      DATABASE_MIGRATION_URL: urlAsRole(this.databaseUrl, roles.owner, rolePasswords(roles.owner)),
-    };
+    return serviceDatabaseUrls(this.databaseUrl, name, rolePasswords) ?? { DATABASE_URL: this.databaseUrl };
   }
+
 
   env(name: ServiceName, port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const sasl = kafkaCredentials(`svc-${name}`);
