@@ -59,8 +59,8 @@ describe('pipeline end to end', () => {
       return s.status === 'rejected' ? s : undefined;
     });
     expect(rejected.trail[1].errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'KK_FORMAT', path: 'kk' })]));
-    const { rows } = await stack.db.query('select kk, version from registry.families order by kk');
-    expect(rows.map((r) => r.kk).sort()).toEqual([elderly.kk, young.kk, other.kk].sort());
+    const { rows } = await stack.db.query('select kk_index, version from registry.families');
+    expect(rows.map((r) => r.kk_index).sort()).toEqual([elderly.kk, young.kk, other.kk].map((kk) => stack.index('kk', kk)).sort());
     expect(rows.every((r) => r.version === 1)).toBe(true);
   });
 
@@ -92,7 +92,7 @@ describe('pipeline end to end', () => {
       ['klj', 'person', true],
       ['pkh', 'family', true],
     ]);
-    const registered = await stack.db.query('select id from registry.persons where nik = $1', [head]);
+    const registered = await stack.db.query('select id from registry.persons where nik_index = $1', [stack.index('nik', head!)]);
     expect(decision.value.personId).toBe(registered.rows[0].id);
     expect(decision.value.criteria).toEqual([
       { criterion: 'aged-60-plus', value: expect.any(Number), passed: true },

@@ -24,7 +24,7 @@ async function main() {
     const started = Date.now();
     const ids = await postEvaluation(url, stack.db, records, 200, 3_600_000);
     const seconds = (Date.now() - started) / 1000;
-    const q = await registryQuality(stack.db, records, ids);
+    const q = await registryQuality(stack.db, stack.protector, records, ids);
     process.stdout.write(`${JSON.stringify({ families, seed, ...q, seconds: Math.round(seconds), byKind: Object.fromEntries(['registered', 're-recorded', 'moved', 'new-kk', 'split'].map((k) => [k, records.filter((r) => r.kind === k).length])) })}\n`);
   } finally {
     await stack.tearDown();

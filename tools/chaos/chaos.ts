@@ -209,7 +209,12 @@ async function grantAgency(gateway: string, key: string): Promise<void> {
  * the last published sequence; and the family events it received more than once.
  */
 async function agencyView(stack: TestStack, pool: Pool, kks: string[], read: number): Promise<{ behind: number; events: number; repeats: number }> {
-  const registry = (await pool.query('select id, kk, version from registry.families where kk = any($1)', [kks])).rows as Array<{ id: string; kk: string; version: number }>;
+  const kkOf = new Map(kks.map((kk) => [stack.index('kk', kk), kk]));
+  const registry = ((await pool.query('select id, kk_index, version from registry.families where kk_index = any($1)', [[...kkOf.keys()]])).rows as Array<{ id: string; kk_index: string; version: number }>).map((r) => ({
+    id: r.id,
+    kk: kkOf.get(r.kk_index)!,
+    version: r.version,
+  }));
   const published = new Map(
     ((await pool.query('select family_id, sequence, source_version from subscriptions.agency_families where agency_id = $1', [AGENCY])).rows as Array<{ family_id: string; sequence: number; source_version: number }>).map((r) => [r.family_id, r]),
   );
@@ -299,19 +304,22 @@ async function trial(s: Scenario, n: number): Promise<TrialResult> {
     const byKey = new Map(all.map((r) => [r.idempotencyKey, r.family]));
     const kks = [...accepted].map((k) => byKey.get(k)!.kk);
     const niks = [...accepted].flatMap((k) => byKey.get(k)!.members.map((m) => m.nik).filter((x): x is string => !!x));
-    const presentFamilies = () => count('select count(distinct kk)::int as n from registry.families where kk = any($1)', [kks]);
+    // The registry finds a KK or NIK by its blind index (docs/security.md "Encryption at rest").
+    const kkIndexes = kks.map((kk) => stack.index('kk', kk));
+    const nikIndexes = niks.map((nik) => stack.index('nik', nik));
+    const presentFamilies = () => count('select count(distinct kk_index)::int as n from registry.families where kk_index = any($1)', [kkIndexes]);
     // Drained: every accepted family present, or 10 minutes.
     await eventually(async () => (await presentFamilies().catch(() => -1)) >= kks.length, 600_000, 500).catch(() => undefined);
     const drained = Date.now();
     rss.stop();
     await sleep(3_000); // anything still in flight that would double shows up
     const present = await presentFamilies();
-    const doubledFamilies = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.families where kk = any($1) group by kk having count(*) > 1) x', [kks]);
-    const doubledPersons = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.persons where nik = any($1) and merged_into is null group by nik having count(*) > 1) x', [niks]);
+    const doubledFamilies = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.families where kk_index = any($1) group by kk_index having count(*) > 1) x', [kkIndexes]);
+    const doubledPersons = await count('select coalesce(sum(c - 1), 0)::int as n from (select count(*) as c from registry.persons where nik_index = any($1) and merged_into is null group by nik_index having count(*) > 1) x', [nikIndexes]);
     const dlq = await stack.deadLetters();
     // The read sides catch up after the registry: eligibility's state of each family, aggregation's counters.
     const eligibilityBehind = () =>
-      count('select count(*)::int as n from registry.families f left join eligibility.families e on e.family_id = f.id where f.kk = any($1) and e.version is distinct from f.version', [kks]);
+      count('select count(*)::int as n from registry.families f left join eligibility.families e on e.family_id = f.id where f.kk_index = any($1) and e.version is distinct from f.version', [kkIndexes]);
     const settled = async <T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
       const deadline = Date.now() + 120_000;
       for (;;) {

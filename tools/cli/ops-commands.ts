@@ -5,10 +5,11 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { databaseRolesOfService, localRolePasswords, provisionDatabaseRoles, SERVICE_DATABASE_ROLES, serviceDatabaseUrls } from '@satupintu/persistence';
+import { LocalKeyring, type KeyringJson } from '@satupintu/protection';
 
 /** The PostgreSQL schema (with its inbox) of each service that keeps one. */
 const SCHEMAS: Record<string, string> = Object.fromEntries(SERVICE_DATABASE_ROLES.map((r) => [r.service, r.schema]));
@@ -199,6 +200,22 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
       for (const service of ['gateway', 'subscriptions']) runService(service, args);
     });
   ops
+    .command('rotate-keys')
+    .description('write every protected registry value under a retired master key (or still in clear) again under the active key, beside the running services; resumable')
+    .option('--dry-run', 'count the values due without writing')
+    .action((opts: { dryRun?: boolean }) => runService('dedup', ['rotate', ...(opts.dryRun ? ['--dry-run'] : [])]));
+  ops
+    .command('new-key <id>')
+    .description('add a master key to the local keyring (.local/secrets/keyring.json) and make it the active one; restart dedup, then run rotate-keys')
+    .action((id: string) => {
+      const file = localKeyringFile(ctx.env);
+      if (!existsSync(file)) throw new Error(`no keyring at ${file}: the local stack writes one when it starts`);
+      const ring = LocalKeyring.withNewKey(JSON.parse(readFileSync(file, 'utf8')) as KeyringJson, id);
+      new LocalKeyring(ring); // refuse an id the services would refuse
+      writeFileSync(file, JSON.stringify(ring), { mode: 0o600 });
+      process.stdout.write(`${JSON.stringify({ active: ring.active, keys: Object.keys(ring.keys) })}\n`);
+    });
+  ops
     .command('migrate')
     .description('apply every service’s pending database migrations, then exit')
     .action(() => migrateAll(ctx));
@@ -209,7 +226,7 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
  * database roles where they were provisioned; exits with its status when it fails.
  */
 function runServiceCommand(ctx: Pick<OpsContext, 'root' | 'env'>, service: string, args: string[]): void {
-  const env = { ...ctx.env, ...localDatabaseEnv(ctx.env, service) };
+  const env = { ...ctx.env, ...localDatabaseEnv(ctx.env, service), ...localKeyringEnv(ctx.env, service) };
   const r = spawnSync(process.execPath, ['-r', join(ctx.root, 'tools/runtime/register-paths.js'), join(ctx.root, `dist/apps/${service}/src/main.js`), ...args], { stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
@@ -225,6 +242,15 @@ export async function migrateAll(ctx: Pick<OpsContext, 'root' | 'env' | 'databas
 }
 
 /** Where the local stack keeps its PostgreSQL role passwords and each service's connection variables. */
+const localKeyringFile = (env: NodeJS.ProcessEnv) => join(env.SATUPINTU_LOCAL_DIR ?? join(process.cwd(), '.local'), 'secrets', 'keyring.json');
+
+/** The local keyring for the commands that read the registry's protected values: dedup's, and aggregation's recount. */
+function localKeyringEnv(env: NodeJS.ProcessEnv, service: string): Record<string, string> {
+  const file = localKeyringFile(env);
+  if (!['dedup', 'aggregation'].includes(service) || env.PROTECTION_KEYRING || env.PROTECTION_KEYRING_FILE || !existsSync(file)) return {};
+  return { PROTECTION_KEYRING_FILE: file };
+}
+
 export const localDatabaseSecrets = (env: NodeJS.ProcessEnv) => join(env.SATUPINTU_LOCAL_DIR ?? join(process.cwd(), '.local'), 'secrets', 'postgres');
 
 /** A service's DATABASE_URL and DATABASE_MIGRATION_URL as its own roles, when they were provisioned here (else nothing changes). */

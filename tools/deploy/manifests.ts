@@ -69,7 +69,16 @@ export const SERVICES: ServiceSizing[] = [
     },
   },
   { descriptor: VALIDATION, replicas: { min: 1, max: 24 }, requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, lagTopic: TOPICS.familySubmitted, lagThreshold: 2000 },
-  { descriptor: DEDUP, replicas: { min: 2, max: 24 }, requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' }, lagTopic: TOPICS.familyValidated, lagThreshold: 1000 },
+  {
+    descriptor: DEDUP,
+    replicas: { min: 2, max: 24 },
+    requests: { cpu: '500m', memory: '512Mi' },
+    limits: { cpu: '1', memory: '1Gi' },
+    lagTopic: TOPICS.familyValidated,
+    lagThreshold: 1000,
+    // The registry's keyring (docs/security.md "Encryption at rest"); with a cloud KMS, its key names instead.
+    secrets: { PROTECTION_KEYRING: ['satupintu-protection', 'keyring'] },
+  },
   { descriptor: AGGREGATION, replicas: { min: 1, max: 24 }, requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, lagTopic: TOPICS.familyChanged, lagThreshold: 2000 },
   { descriptor: ELIGIBILITY, replicas: { min: 1, max: 24 }, requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, lagTopic: TOPICS.familyChanged, lagThreshold: 2000 },
   {

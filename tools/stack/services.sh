@@ -8,7 +8,8 @@
 # Instance i of a service listens on its base port + 100*(i-1): gateway 3000, validation 3001,
 # dedup 3002, aggregation 3003, eligibility 3004, subscriptions 3005. Logs: .local/logs/<service>-<i>.log.
 # On first start it writes the local stack's secrets (mode 600) to .local/secrets/: admin.key (the
-# gateway's bootstrap admin API key, which the CLI sends) and token.secret (the token signing key).
+# gateway's bootstrap admin API key, which the CLI sends), token.secret (the token signing key) and
+# keyring.json (the master keys of encryption at rest, read by dedup; docs/security.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -36,6 +37,9 @@ ensure_secrets() {
   if [[ ! -s "$SECRETS/dci-signing.key" ]]; then # the gateway's DCI signing key (Ed25519, PEM in base64)
     (umask 077; "$NODE" -e "const c=require('node:crypto');process.stdout.write(Buffer.from(c.generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'pem'})).toString('base64'))" >"$SECRETS/dci-signing.key")
   fi
+  if [[ ! -s "$SECRETS/keyring.json" ]]; then # encryption at rest: one master key (id: the month) and the blind-index key
+    (umask 077; "$NODE" -e "const c=require('node:crypto');const id='local-'+new Date().toISOString().slice(0,7);process.stdout.write(JSON.stringify({active:id,keys:{[id]:c.randomBytes(32).toString('base64')},index:c.randomBytes(32).toString('base64')}))" >"$SECRETS/keyring.json")
+  fi
   if [[ ! -s "$SECRETS/token.secret" ]]; then
     (umask 077; "$NODE" -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" >"$SECRETS/token.secret")
   fi
@@ -51,6 +55,8 @@ start_one() { # service instance
   local auth=()
   [[ $svc == gateway ]] && auth=(AUTH_BOOTSTRAP_ADMIN_KEY="$(cat "$SECRETS/admin.key")" AUTH_TOKEN_SECRET="$(cat "$SECRETS/token.secret")" DCI_SIGNING_KEY="$(cat "$SECRETS/dci-signing.key")")
   [[ $svc == gateway || $svc == subscriptions ]] && auth+=(WEBHOOK_SIGNING_KEY="$(cat "$SECRETS/webhook.key")")
+  # Encryption at rest: the registry's keyring, to dedup only (PROTECTION=off in the environment turns it off, for benchmarks).
+  [[ $svc == dedup && -z "${PROTECTION_KEYRING:-}" ]] && auth+=(PROTECTION_KEYRING_FILE="$SECRETS/keyring.json")
   # PostgreSQL as the service's own role, migrations as its schema's owner (written by `db provision`).
   local db=()
   [[ -z "${DATABASE_URL:-}" && -f "$SECRETS/postgres/$svc.env" ]] && mapfile -t db <"$SECRETS/postgres/$svc.env"

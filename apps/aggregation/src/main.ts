@@ -1,6 +1,6 @@
 import { bootstrapService, loadBaseConfigOrExit, loadSettingsOrExit, runCommand } from '@satupintu/platform';
 import { aggregationModule } from './app.module';
-import { loadAggregationSettings } from './config/aggregation.config';
+import { loadAggregationSettings, loadProtector } from './config/aggregation.config';
 import { AGGREGATION } from './config/service';
 import { reconcileCommand } from './reconcile/reconcile.command';
 
@@ -8,7 +8,9 @@ const config = loadBaseConfigOrExit(AGGREGATION.name);
 const settings = loadSettingsOrExit(AGGREGATION.name, () => loadAggregationSettings());
 
 if (process.argv[2] === 'reconcile') {
-  runCommand('reconcile', reconcileCommand(config, settings, process.argv.slice(3)));
+  // The recount reads the registry's protected history: it needs the registry's keyring (the running service does not).
+  const protector = loadSettingsOrExit(AGGREGATION.name, () => loadProtector());
+  runCommand('reconcile', reconcileCommand(config, settings, protector, process.argv.slice(3)));
 } else {
   void bootstrapService(aggregationModule(config, settings), AGGREGATION, config);
 }

@@ -43,7 +43,7 @@ describe('aggregation: incremental indicators equal the full recomputation', () 
 
   const reconcile = (...args: string[]): Report => {
     const r = spawnSync(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, 'dist/apps/aggregation/src/main.js'), 'reconcile', ...args], {
-      env: stack.env('aggregation', 0, { LOG_LEVEL: 'warn' }),
+      env: stack.env('aggregation', 0, { LOG_LEVEL: 'warn', ...stack.protectionEnv() }),
       encoding: 'utf8',
       timeout: 120_000,
     });

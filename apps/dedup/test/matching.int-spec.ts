@@ -67,14 +67,16 @@ describe('dedup matching', () => {
   const register = async (f: FamilyRecord) => {
     const e = validated(f);
     await produce(stack, TOPICS.familyValidated, [{ key: f.kk, value: encodeEvent(TOPICS.familyValidated, e) }]);
-    const family = await eventually(async () => (await stack.db.query('select id, version from registry.families where kk = $1', [f.kk])).rows[0] as { id: string } | undefined);
+    const family = await eventually(async () => (await stack.db.query('select id, version from registry.families where kk_index = $1', [stack.index('kk', f.kk)])).rows[0] as { id: string } | undefined);
     await eventually(() => changes.messages.some((m) => m.value.familyId === family.id && m.value.cause.type === 'submission' && m.value.cause.recordId === e.recordId));
     return family.id;
   };
   const command = (c: RegistryCommandV1, key: string) => produce(stack, TOPICS.registryCommands, [{ key, value: encodeEvent(TOPICS.registryCommands, c) }]);
-  const personByNik = async (nik: string) => (await stack.db.query('select id from registry.persons where nik = $1', [nik])).rows[0].id as string;
-  const membersOf = async (familyId: string) =>
-    (await stack.db.query('select p.id, p.name from registry.memberships m join registry.persons p on p.id = m.person_id where m.family_id = $1 and m.valid_to is null order by m.position', [familyId])).rows as Array<{ id: string; name: string }>;
+  const personByNik = async (nik: string) => (await stack.db.query('select id from registry.persons where nik_index = $1', [stack.index('nik', nik)])).rows[0].id as string;
+  const membersOf = async (familyId: string): Promise<Array<{ id: string; name: string }>> => {
+    const { rows } = await stack.db.query('select p.id, p.identity from registry.memberships m join registry.persons p on p.id = m.person_id where m.family_id = $1 and m.valid_to is null order by m.position', [familyId]);
+    return Promise.all(rows.map(async (r) => ({ id: r.id as string, name: (await stack.openIdentity(r.identity)).name })));
+  };
 
   const rizky = { nik: formatNik('31.01.01', '2015-04-10', 'M', 9001), name: 'Muhammad Rizky', birthDate: '2015-04-10', sex: 'M' as const };
 
@@ -160,8 +162,8 @@ describe('dedup matching', () => {
     const task = await eventually(() => suspected.messages.find((m) => m.value.a.personId === sariId)?.value);
     expect(task).toEqual(expect.objectContaining({ reason: 'nik-conflict', status: 'open' }));
     expect(task.b).toEqual(expect.objectContaining({ nik: null, name: 'Rudi Hartono', familyId: wrongId }));
-    const { rows } = await stack.db.query('select name from registry.persons where nik = $1 and merged_into is null', [sari.nik]);
-    expect(rows).toEqual([{ name: 'Sari Puspita' }]);
+    const { rows } = await stack.db.query('select identity from registry.persons where nik_index = $1 and merged_into is null', [stack.index('nik', sari.nik)]);
+    expect(await Promise.all(rows.map(async (r) => ({ name: (await stack.openIdentity(r.identity)).name })))).toEqual([{ name: 'Sari Puspita' }]);
   });
 
   it('rebuilds the matching index from PostgreSQL after Redis is flushed, and matches with it', async () => {

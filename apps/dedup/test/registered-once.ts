@@ -11,7 +11,7 @@ export async function expectRegisteredOnce(stack: TestStack, families: number, p
     const r = await stack.db.query(`select count(*) filter (where status = 'registered') as done, count(*) as all from gateway.submission_records`);
     return Number(r.rows[0].done) === families && Number(r.rows[0].all) === families;
   }, 120_000);
-  expect(await q('select count(distinct kk) as n from registry.families')).toBe(families);
+  expect(await q('select count(distinct kk_index) as n from registry.families')).toBe(families);
   expect(await q('select count(*) as n from registry.families where version <> 1')).toBe(0);
   expect(await q('select count(*) as n from registry.family_history')).toBe(families);
   expect(await q('select count(*) as n from registry.persons')).toBe(persons);

@@ -25,7 +25,7 @@ describe('registry matching quality', () => {
     const villages = ['31.71', '32.01'].flatMap((r) => officialRegions().childrenOf(r).flatMap((d) => officialRegions().childrenOf(d)));
     const { records } = generateEvaluation({ families: 400, villages, seed: 303 });
     const ids = await postEvaluation(url, stack.db, records);
-    const q = await registryQuality(stack.db, records, ids);
+    const q = await registryQuality(stack.db, stack.protector, records, ids);
     console.log(JSON.stringify(q));
     expect(q.rejected).toBe(0);
     expect(q.truePairs).toBeGreaterThan(200);

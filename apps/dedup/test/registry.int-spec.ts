@@ -38,7 +38,7 @@ describe('dedup service', () => {
     expect(c1.value.before).toBeNull();
     expect(c1.value.after?.members.map((m) => m.nik)).toEqual(f.members.map((m) => m.nik));
     expect(c1.value.after?.attributes).toEqual({ welfareDecile: 3, housing: { sanitation: 'jamban-bersama' } });
-    const stored = await stack.db.query('select p.attributes, f.attributes as family from registry.persons p, registry.families f where p.nik = $1 and f.kk = $2', [f.members[0].nik, f.kk]);
+    const stored = await stack.db.query('select p.attributes, f.attributes as family from registry.persons p, registry.families f where p.nik_index = $1 and f.kk_index = $2', [stack.index('nik', f.members[0].nik!), stack.index('kk', f.kk)]);
     expect(stored.rows[0]).toEqual({ attributes: { maritalStatus: 'kawin' }, family: { welfareDecile: 3, housing: { sanitation: 'jamban-bersama' } } });
 
     const renamed: FamilyRecord = { ...f, members: f.members.map((m, i) => (i === 2 ? { ...m, name: 'Nama Baru' } : m)) };
@@ -66,7 +66,7 @@ describe('dedup service', () => {
     const other = family({ members: 1, village: '31.01.02.1001' });
     await send([validated(home)], home.kk);
     await send([validated(other)], other.kk);
-    await eventually(async () => (await stack.db.query('select 1 from registry.families where kk = any($1)', [[home.kk, other.kk]])).rowCount === 2);
+    await eventually(async () => (await stack.db.query('select 1 from registry.families where kk_index = any($1)', [[home.kk, other.kk].map((kk) => stack.index('kk', kk))])).rowCount === 2);
     const mover = home.members[2];
     const move = validated({ ...other, members: [...other.members, { ...mover, relationship: 4 }] });
     await send([move], other.kk);
@@ -75,11 +75,11 @@ describe('dedup service', () => {
     expect(left.value.after?.members.map((m) => m.nik)).toEqual([home.members[0].nik, home.members[1].nik]);
     expect(left.value.cause).toEqual({ type: 'member-moved', recordId: move.recordId, toFamilyId: r.familyId });
     const { rows } = await stack.db.query(
-      `select f.kk, m.valid_to is null as active from registry.memberships m join registry.families f on f.id = m.family_id
-        join registry.persons p on p.id = m.person_id where p.nik = $1 order by m.id`,
-      [mover.nik],
+      `select f.kk_index, m.valid_to is null as active from registry.memberships m join registry.families f on f.id = m.family_id
+        join registry.persons p on p.id = m.person_id where p.nik_index = $1 order by m.id`,
+      [stack.index('nik', mover.nik!)],
     );
-    expect(rows).toEqual([
+    expect(rows.map((r) => ({ kk: [home.kk, other.kk].find((kk) => stack.index('kk', kk) === r.kk_index), active: r.active }))).toEqual([
       { kk: home.kk, active: false },
       { kk: other.kk, active: true },
     ]);
@@ -88,7 +88,7 @@ describe('dedup service', () => {
   it('splits a family when a new KK takes some of its members', async () => {
     const home = family({ members: 4 });
     await send([validated(home)], home.kk);
-    await eventually(async () => (await stack.db.query('select 1 from registry.families where kk = $1', [home.kk])).rowCount === 1);
+    await eventually(async () => (await stack.db.query('select 1 from registry.families where kk_index = $1', [stack.index('kk', home.kk)])).rowCount === 1);
     const split: FamilyRecord = { ...family({ members: 1 }), members: [{ ...home.members[2], relationship: 1 }, { ...home.members[3], relationship: 2 }] };
     const e = validated(split);
     await send([e], split.kk);

@@ -126,11 +126,16 @@ describe('data-subject requests', () => {
     const { requestId, record } = (await res.json()) as { requestId: string; record: { status: string; id: string } };
     expect(record.status).toBe('accepted');
     // Validated and matched like any submission: the same person, corrected, the observation naming the request.
-    await eventually(async () => (await stack.db.query('select name from registry.persons where nik = $1', [nik])).rows[0]?.name === corrected.members[1].name, 60_000, 250);
-    expect(Number((await stack.db.query('select count(*)::int as n from registry.persons where nik = $1', [nik])).rows[0].n)).toBe(1);
+    const nikIndex = stack.index('nik', nik);
+    const nameInRegistry = async () => {
+      const row = (await stack.db.query('select identity from registry.persons where nik_index = $1', [nikIndex])).rows[0];
+      return row ? (await stack.openIdentity(row.identity)).name : undefined;
+    };
+    await eventually(async () => (await nameInRegistry()) === corrected.members[1].name, 60_000, 250);
+    expect(Number((await stack.db.query('select count(*)::int as n from registry.persons where nik_index = $1', [nikIndex])).rows[0].n)).toBe(1);
     const observation = (await stack.db.query(
-      'select o.source from registry.person_observations o join registry.persons p on p.id = o.person_id where p.nik = $1 order by o.id desc limit 1',
-      [nik],
+      'select o.source from registry.person_observations o join registry.persons p on p.id = o.person_id where p.nik_index = $1 order by o.id desc limit 1',
+      [nikIndex],
     )).rows[0];
     expect(observation.source).toMatchObject({ recordId: record.id, correctionRequestId: requestId });
 

@@ -64,7 +64,7 @@ describe('review API', () => {
     const first = household('31.01.02.1001', 'Ahmad Fauzi', 'Nurhayati', rina);
     await send(first, 'review-1');
     // The record with the NIK is in the registry before the one without arrives.
-    await eventually(async () => (await stack.db.query('select 1 from registry.persons where nik = $1', [rina.nik])).rowCount === 1, 90_000);
+    await eventually(async () => (await stack.db.query('select 1 from registry.persons where nik_index = $1', [stack.index('nik', rina.nik!)])).rowCount === 1, 90_000);
     await send(household('31.01.01.1002', 'Eko Saputra', 'Fitri Handayani', { name: 'Rina Kartika', birthDate: '2011-06-21', sex: 'F' }), 'review-2');
 
     const listed = await eventually(async () => (await get<{ tasks: TaskSummary[] }>('/v1/review-tasks?region=31.01')).body.tasks.find((t) => t.villageCode === '31.01.01.1002'), 90_000);

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { KeyService } from './keys';
+import type { Protector } from './protector';
 
 /** What a blind index is kept for: the identifiers the platform searches by. */
 export type IndexedKind = 'nik' | 'kk';
@@ -23,7 +24,8 @@ const MAX_CACHED_KEYS = 256;
  *   give equal indexes (so a unique constraint and an equality search still work), and without the
  *   key nobody can test a guessed NIK against it.
  */
-export class FieldProtector {
+export class FieldProtector implements Protector {
+  readonly encrypts = true;
   private current?: { keyId: string; dataKey: Buffer; wrapped: string };
   private readonly unwrapped = new Map<string, Buffer>();
 
@@ -71,6 +73,28 @@ export class FieldProtector {
     return this.encrypt(await this.decrypt(ciphertext, context), context);
   }
 
+  seal(value: string, context: string): Promise<string> {
+    return this.encrypt(value, context);
+  }
+
+  /** Decrypts a protected value; a value stored in clear (before encryption was turned on) comes back as it is. */
+  open(stored: string, context: string): Promise<string> {
+    return isProtected(stored) ? this.decrypt(stored, context) : Promise.resolve(stored);
+  }
+
+  index(kind: IndexedKind, value: string): string {
+    return this.blindIndex(kind, value);
+  }
+
+  /** Stored in clear, or under a master key other than the active one. */
+  isDue(stored: string): boolean {
+    return !isProtected(stored) || this.needsRotation(stored);
+  }
+
+  activeKeyId(): string {
+    return this.keys.activeKeyId();
+  }
+
   /** The keyed blind index of a NIK or KK (43 characters, base64url). */
   blindIndex(kind: IndexedKind, value: string): string {
     return createHmac('sha256', this.keys.indexKey()).update(`${kind}:${value}`).digest('base64url');
@@ -98,6 +122,11 @@ export class FieldProtector {
     if (this.unwrapped.size >= MAX_CACHED_KEYS) this.unwrapped.delete(this.unwrapped.keys().next().value as string);
     this.unwrapped.set(id, dataKey);
   }
+}
+
+/** Whether a stored value is a protected one (`sp1.` and five parts), not a value in clear. */
+export function isProtected(stored: string): boolean {
+  return stored.startsWith(`${VERSION}.`) && stored.split('.').length === 5;
 }
 
 function parse(ciphertext: string): { keyId: string; wrapped: string; nonce: Buffer; body: Buffer } {

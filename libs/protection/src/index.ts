@@ -1,2 +1,4 @@
 export * from './keys';
 export * from './field-protector';
+export * from './protector';
+export * from './columns';

@@ -1,3 +1,5 @@
+import type { FamilyState } from '@satupintu/contracts';
+import { openJson, PROTECTED, type Protector } from '@satupintu/protection';
 import type { EvaluationRecord } from '@satupintu/synthetic';
 import type { Client } from 'pg';
 import { eventually } from './eventually';
@@ -48,15 +50,18 @@ export async function postEvaluation(gatewayUrl: string, db: Client, records: Re
 
 /**
  * Pairwise quality of the registry against the truth, from the registry's own tables: each
- * record's member i is `after.members[i]` of the family-history row its submission wrote, followed
+ * record's member i is `after.members[i]` (opened with the registry's keys) of the family-history row its submission wrote, followed
  * through merges (`merged_into`) to the person it is now. Two member-records are predicted one
  * person when they end at the same person, and are one when the generator says so.
  */
-export async function registryQuality(db: Client, records: ReadonlyArray<EvaluationRecord>, ids: ReadonlyMap<string, string>): Promise<RegistryQuality> {
-  const { rows: history } = await db.query<{ record_id: string; members: string[] }>(
-    `select cause->>'recordId' as record_id, array(select m->>'personId' from jsonb_array_elements(after->'members') m) as members
-       from registry.family_history where cause->>'type' = 'submission' and cause->>'recordId' = any($1)`,
+export async function registryQuality(db: Client, protector: Protector, records: ReadonlyArray<EvaluationRecord>, ids: ReadonlyMap<string, string>): Promise<RegistryQuality> {
+  const { rows: written } = await db.query<{ record_id: string; after: string }>(
+    `select cause->>'recordId' as record_id, after from registry.family_history where cause->>'type' = 'submission' and cause->>'recordId' = any($1)`,
     [[...ids.values()]],
+  );
+  // The history holds each state protected (docs/security.md "Encryption at rest").
+  const history = await Promise.all(
+    written.map(async (h) => ({ record_id: h.record_id, members: (await openJson<FamilyState>(protector, h.after, PROTECTED.registry.historyAfter)).members.map((m) => m.personId) })),
   );
   const { rows: merged } = await db.query<{ id: string; merged_into: string | null }>('select id, merged_into from registry.persons');
   const into = new Map(merged.map((p) => [p.id, p.merged_into]));

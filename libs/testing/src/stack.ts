@@ -2,6 +2,7 @@ import { applyAcls, createKafka, partitionPositions, physicalName, removeAcls, s
 import { deadLetterTopic } from '@satupintu/contracts';
 import { createLogger } from '@satupintu/observability';
 import { localRolePasswords, provisionDatabaseRoles, serviceDatabaseUrls } from '@satupintu/persistence';
+import { FieldProtector, LocalKeyring, openJson, PROTECTED, type SealedIdentity } from '@satupintu/protection';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
@@ -85,6 +86,10 @@ export class TestStack {
   readonly adminKey = newTestApiKey();
   /** The key agencies' webhook secrets derive from (WEBHOOK_SIGNING_KEY of the gateway and subscriptions). */
   readonly webhookSigningKey = randomBytes(32).toString('base64url');
+  /** The registry's keyring (PROTECTION_KEYRING of dedup; aggregation's recount is given it by its test, as in production). */
+  readonly keyring = LocalKeyring.generate('test-a');
+  /** Opens the registry's protected values and computes its blind indexes, as dedup does. */
+  readonly protector = new FieldProtector(new LocalKeyring(this.keyring));
   private readonly ports: Record<ServiceName, number>;
   private instanceCounter = 0;
   /** ACLs this stack gave the services' principals (removed at tear-down). */
@@ -125,6 +130,21 @@ export class TestStack {
   }
 
 
+  /** The registry's blind index of a NIK or KK (its `nik_index` / `kk_index`), to find a row with SQL. */
+  index(kind: 'nik' | 'kk', value: string): string {
+    return this.protector.index(kind, value);
+  }
+
+  /** A registry person's protected `identity` opened: `{ nik, name, birthDate }`. */
+  openIdentity(sealed: string, context: string = PROTECTED.registry.personIdentity): Promise<SealedIdentity> {
+    return openJson<SealedIdentity>(this.protector, sealed, context);
+  }
+
+  /** The environment that gives a process the registry's keyring. */
+  protectionEnv(): { PROTECTION_KEYRING: string } {
+    return { PROTECTION_KEYRING: JSON.stringify(this.keyring) };
+  }
+
   env(name: ServiceName, port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const sasl = kafkaCredentials(`svc-${name}`);
     return {
@@ -145,6 +165,7 @@ export class TestStack {
             SHED_MAX_EVENT_LOOP_DELAY_MS: '0' }
         : {}),
       ...(name === 'gateway' || name === 'subscriptions' ? { WEBHOOK_SIGNING_KEY: this.webhookSigningKey, WEBHOOK_ALLOW_HTTP: 'true' } : {}),
+      ...(name === 'dedup' ? this.protectionEnv() : {}),
       ...extra,
     };
   }

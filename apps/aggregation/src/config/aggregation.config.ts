@@ -1,4 +1,5 @@
 import { parseConfig } from '@satupintu/platform';
+import { protectorFromEnv, type Protector } from '@satupintu/protection';
 import { z } from 'zod';
 
 const AggregationConfigSchema = z.object({
@@ -20,4 +21,9 @@ export function loadAggregationSettings(env: Record<string, string | undefined> 
   const c = parseConfig(AggregationConfigSchema, env);
   new Intl.DateTimeFormat('en', { timeZone: c.AGGREGATION_TIME_ZONE });
   return { timeZone: c.AGGREGATION_TIME_ZONE, publishIntervalMs: c.AGGREGATION_PUBLISH_INTERVAL_MS };
+}
+
+/** For `reconcile` only, which reads the registry's protected history: the registry's keyring. */
+export function loadProtector(env: Record<string, string | undefined> = process.env): Protector {
+  return protectorFromEnv(env);
 }

@@ -2,6 +2,7 @@ import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { createDataSource, drainOutbox } from '@satupintu/persistence';
 import { kafkaSettingsOf, migrateService, type BaseConfig } from '@satupintu/platform';
+import type { Protector } from '@satupintu/protection';
 import type { AggregationSettings } from '../config/aggregation.config';
 import { AGGREGATION, AGGREGATION_TOPICS } from '../config/service';
 import { reconcile, type ReconcileReport } from './reconcile';
@@ -12,7 +13,7 @@ import { reconcile, type ReconcileReport } from './reconcile';
  * exit 0 either way); `--repair` also replaces the kept counts with the recomputed ones and publishes
  * the regions that changed.
  */
-export async function reconcileCommand(config: BaseConfig, settings: AggregationSettings, args: string[]): Promise<ReconcileReport> {
+export async function reconcileCommand(config: BaseConfig, settings: AggregationSettings, protector: Protector, args: string[]): Promise<ReconcileReport> {
   const repair = args.includes('--repair');
   const logger = createLogger('aggregation-reconcile', config.LOG_LEVEL);
   await migrateService(AGGREGATION, config, 'aggregation-reconcile-migrate');
@@ -20,7 +21,7 @@ export async function reconcileCommand(config: BaseConfig, settings: Aggregation
   const db = createDataSource({ url: config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, schema: 'aggregation', applicationName: 'aggregation-reconcile', migrations: AGGREGATION.migrations ?? [] });
   await db.initialize();
   try {
-    const report = await reconcile(db, { timeZone: settings.timeZone, repair, onProgress: (n) => process.stderr.write(`\rrecounted ${n} families`) });
+    const report = await reconcile(db, { timeZone: settings.timeZone, repair, protector, onProgress: (n) => process.stderr.write(`\rrecounted ${n} families`) });
     process.stderr.write('\n');
     if (report.repaired) {
       const kafkaSettings = kafkaSettingsOf(config, 'aggregation-reconcile');

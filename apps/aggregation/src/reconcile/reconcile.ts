@@ -1,6 +1,7 @@
 import type { FamilyState, RegionLevel } from '@satupintu/contracts';
 import { counterDelta, todayIn, whoGrowthTables, type Counters } from '@satupintu/domain';
 import { enqueueOutbox } from '@satupintu/persistence';
+import { openJson, PROTECTED, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { IndicatorStore } from '../indicators/indicator-store';
 import { addToRegions, countFamily, type CountedFamily, type CountingSettings, type RegionDelta } from '../indicators/region-deltas';
@@ -32,7 +33,10 @@ const CHUNK = 2000;
  * compares them with the incrementally kept ones. With `repair`, the recomputed counts replace the
  * kept ones (and are announced like any update).
  */
-export async function reconcile(db: DataSource, options: { timeZone: string; repair: boolean; registrySchema?: string; onProgress?: (done: number) => void }): Promise<ReconcileReport> {
+export async function reconcile(
+  db: DataSource,
+  options: { timeZone: string; repair: boolean; protector: Protector; registrySchema?: string; onProgress?: (done: number) => void },
+): Promise<ReconcileReport> {
   const started = Date.now();
   const R = options.registrySchema ?? 'registry';
   const settings: CountingSettings = { timeZone: options.timeZone, campaigns: await new IndicatorStore(db.manager).campaigns(), growth: whoGrowthTables() };
@@ -42,13 +46,17 @@ export async function reconcile(db: DataSource, options: { timeZone: string; rep
   let familiesDiffering = 0;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const rows: Array<{ id: string; state: FamilyState; recorded_on: string; submission_days: string[] | null }> = await db.query(
+    const read: Array<{ id: string; state: FamilyState | string; recorded_on: string; submission_days: string[] | null }> = await db.query(
       `select f.id, h.after as state, to_char((h.recorded_at at time zone $3)::date, 'YYYY-MM-DD') as recorded_on,
               (select array_agg(distinct coalesce(s.cause->>'collectedOn', to_char((s.recorded_at at time zone $3)::date, 'YYYY-MM-DD')))
                  from ${R}.family_history s where s.family_id = f.id and s.cause->>'type' = 'submission') as submission_days
          from ${R}.families f join ${R}.family_history h on h.family_id = f.id and h.version = f.version
         where f.id > $1 order by f.id limit $2`,
       [after, CHUNK, options.timeZone],
+    );
+    // The registry's history holds each state protected (a JSON string; a document before encryption was on).
+    const rows = await Promise.all(
+      read.map(async (r) => ({ ...r, state: typeof r.state === 'string' ? await openJson<FamilyState>(options.protector, r.state, PROTECTED.registry.historyAfter) : r.state })),
     );
     if (rows.length === 0) break;
     after = rows[rows.length - 1].id;

@@ -1,5 +1,6 @@
 import { DEFAULT_PERSON_PARAMETERS, MatchModel, PERSON_COMPARISONS, type ModelParameters } from '@satupintu/matching';
 import { parseConfig } from '@satupintu/platform';
+import { protectorFromEnv, type Protector } from '@satupintu/protection';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { MatchSettings } from '../matching/registry-matcher';
@@ -38,4 +39,9 @@ export function loadMatchSettings(env: Record<string, string | undefined> = proc
     family: { sameMemberAt: c.DEDUP_FAMILY_SAME_AT, minIdentityWeight: c.DEDUP_FAMILY_MIN_IDENTITY_WEIGHT },
     maxBlock: c.DEDUP_MAX_BLOCK,
   };
+}
+
+/** The registry's encryption at rest: PROTECTION_KEYRING or PROTECTION_KEYRING_FILE (or PROTECTION=off). */
+export function loadProtector(env: Record<string, string | undefined> = process.env): Protector {
+  return protectorFromEnv(env);
 }

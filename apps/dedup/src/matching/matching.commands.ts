@@ -1,5 +1,6 @@
 import { createDataSource } from '@satupintu/persistence';
 import { migrateService, type BaseConfig } from '@satupintu/platform';
+import type { Protector } from '@satupintu/protection';
 import Redis from 'ioredis';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -11,14 +12,14 @@ import { bestMatch, registryMatchable, type IndexedPerson, type MatchSettings } 
  * `node dist/apps/dedup/src/main.js reindex`: rebuilds the matching index in Redis from the registry
  * in PostgreSQL (the service also does this by itself when it finds the index missing).
  */
-export async function reindexCommand(config: BaseConfig, settings: MatchSettings): Promise<{ persons: number; seconds: number }> {
+export async function reindexCommand(config: BaseConfig, settings: MatchSettings, protector: Protector): Promise<{ persons: number; seconds: number }> {
   await migrateService(DEDUP, config, 'dedup-reindex-migrate');
   const db = createDataSource({ url: config.DATABASE_URL, schema: 'registry', applicationName: 'dedup-reindex', migrations: DEDUP.migrations ?? [] });
   await db.initialize();
   const redis = new Redis(config.REDIS_URL);
   const started = Date.now();
   try {
-    const persons = await new PersonIndex(redis, config.KAFKA_TOPIC_PREFIX, settings.maxBlock, settings.model.baseU('name')).rebuild(db, (done) => process.stderr.write(`\rindexed ${done} persons`));
+    const persons = await new PersonIndex(redis, config.KAFKA_TOPIC_PREFIX, settings.maxBlock, settings.model.baseU('name'), protector).rebuild(db, (done) => process.stderr.write(`\rindexed ${done} persons`));
     process.stderr.write('\n');
     return { persons, seconds: Math.round((Date.now() - started) / 100) / 10 };
   } finally {
@@ -37,9 +38,9 @@ type BenchLine = { registry: IndexedPerson } | { incoming: IndexedPerson; kk: st
  * records, scoring, the decision) and reports the speed. FILE is written by
  * tools/bench/registry-matching.bench.ts.
  */
-export async function benchMatchingCommand(config: BaseConfig, settings: MatchSettings, file: string, batchSize: number) {
+export async function benchMatchingCommand(config: BaseConfig, settings: MatchSettings, protector: Protector, file: string, batchSize: number) {
   const redis = new Redis(config.REDIS_URL);
-  const index = new PersonIndex(redis, `${config.KAFKA_TOPIC_PREFIX}bench-matching:`, settings.maxBlock, settings.model.baseU('name'));
+  const index = new PersonIndex(redis, `${config.KAFKA_TOPIC_PREFIX}bench-matching:`, settings.maxBlock, settings.model.baseU('name'), protector);
   await index.flush();
   const work: Array<{ person: IndexedPerson; kk: string; again: boolean }> = [];
   let pending: IndexedPerson[] = [];

@@ -1,5 +1,6 @@
 import type { FamilyState } from '@satupintu/contracts';
 import { motherNameOf, nameFrequency, nameKeyOf, type MatchablePerson } from '@satupintu/matching';
+import { openJson, PROTECTED, type Protector, type SealedIdentity } from '@satupintu/protection';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -38,6 +39,7 @@ export class PersonIndex {
     private readonly prefix: string,
     private readonly maxBlock: number,
     private readonly baseU: number,
+    private readonly protector: Protector,
   ) {}
 
   /** How many indexed persons carry each name (spelling-folded, hashed: no name in Redis). */
@@ -204,10 +206,10 @@ export class PersonIndex {
     let last = '00000000-0000-0000-0000-000000000000';
     let done = 0;
     for (;;) {
-      const rows: Array<{ id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; village_code: string | null; kk: string | null; mother: string | null }> = await db.query(
-        `select p.id, p.nik, p.name, p.sex, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, f.village_code, f.kk,
+      const rows: Array<{ id: string; identity: string; sex: 'M' | 'F'; village_code: string | null; kk: string | null; mother: string | null }> = await db.query(
+        `select p.id, p.identity, p.sex, f.village_code, f.kk,
                 case when ms.relationship = 4 then (
-                  select p2.name from registry.memberships m2 join registry.persons p2 on p2.id = m2.person_id
+                  select p2.identity from registry.memberships m2 join registry.persons p2 on p2.id = m2.person_id
                    where m2.family_id = ms.family_id and m2.valid_to is null and (m2.relationship = 3 or (m2.relationship = 1 and p2.sex = 'F'))
                    order by m2.relationship desc limit 1) end as mother
            from registry.persons p
@@ -218,7 +220,16 @@ export class PersonIndex {
         [last],
       );
       if (rows.length === 0) break;
-      await this.put(rows.map((r) => ({ id: r.id, nik: r.nik, name: r.name, sex: r.sex, birthDate: r.birth_date, villageCode: r.village_code, kk: r.kk, motherName: r.mother })), true);
+      const { personIdentity, familyKk } = PROTECTED.registry;
+      const persons = await Promise.all(
+        rows.map(async (r): Promise<IndexedPerson> => {
+          const { nik, name, birthDate } = await openJson<SealedIdentity>(this.protector, r.identity, personIdentity);
+          const kk = r.kk === null ? null : await this.protector.open(r.kk, familyKk);
+          const motherName = r.mother === null ? null : (await openJson<SealedIdentity>(this.protector, r.mother, personIdentity)).name;
+          return { id: r.id, nik, name, sex: r.sex, birthDate, villageCode: r.village_code, kk, motherName };
+        }),
+      );
+      await this.put(persons, true);
       last = rows[rows.length - 1].id;
       done += rows.length;
       onProgress?.(done);

@@ -6,10 +6,12 @@ import { assignFamilyMembers, motherNameOf } from '@satupintu/matching';
 import { claimInbox, enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
 import type { Logger } from '@satupintu/observability';
 import { DATA_SOURCE, LOGGER, outboxEvent } from '@satupintu/platform';
+import { PROTECTOR, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { MATCH_SETTINGS } from '../config/dedup.config';
 import { PersonIndex } from '../matching/person-index';
+import { RegistryProtection } from '../protection/registry-protection';
 import { bestMatch, nikConflict, registryMatchable, type MatchSettings } from '../matching/registry-matcher';
 import { applySubmissions, planKey, type FamilyAssigner, type MatchPlan, type PersonRow, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
 import { mergePersons } from './merges';
@@ -32,10 +34,13 @@ export class RegisterFamilyConsumer {
     @Inject(MATCH_SETTINGS) private readonly settings: MatchSettings,
     @Inject(PersonIndex) private readonly index: PersonIndex,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PROTECTOR) private readonly protector: Protector,
+    @Inject(RegistryProtection) private readonly protection: RegistryProtection,
   ) {}
 
   @EventPattern(TOPICS.familyValidated)
   async onValidated(@Payload() batch: ConsumedEvent<FamilyValidatedV1>[]) {
+    await this.protection.ready(this.db);
     await this.index.ensureBuilt(this.db);
     const updates = new IndexUpdates();
     await this.db.transaction(async (m) => {
@@ -138,7 +143,7 @@ export class RegisterFamilyConsumer {
   /** The registry's snapshot for a batch, its match plans, and the batch applied to it (not yet saved). */
   private async resolve(m: EntityManager, submissions: ValidatedSubmission[]) {
     const now = new Date().toISOString();
-    const repo = new RegistryRepository(m, now);
+    const repo = new RegistryRepository(m, this.protector, now);
     const snapshot = await repo.loadSnapshot(
       [...new Set(submissions.map((s) => s.family.kk))],
       [...new Set(submissions.flatMap((s) => s.family.members.flatMap((x) => (x.nik !== undefined ? [x.nik] : []))))],

@@ -1,4 +1,5 @@
 import type { FamilyAttributes, FamilyState, MemberAttributes } from '@satupintu/contracts';
+import { openJson, PROTECTED, sealJson, type Protector, type SealedIdentity } from '@satupintu/protection';
 import type { EntityManager } from 'typeorm';
 import type { MergeDecider, PairScore, PersonSnapshot, ReviewTaskV1 } from '@satupintu/contracts';
 import type { FamilyChange, ObservationRow, PersonRow, RegistrySnapshot } from './apply-submissions';
@@ -14,11 +15,13 @@ export interface RegistryWrite {
 }
 
 const S = 'registry';
+const C = PROTECTED.registry;
 
 type Membership = { familyId: string; relationship: number };
 
 interface FamilyRow {
   id: string;
+  /** Protected (docs/security.md "Encryption at rest"); found by `kk_index`. */
   kk: string;
   village_code: string;
   district_code: string;
@@ -31,9 +34,8 @@ interface FamilyRow {
   version: number;
 }
 
-type PersonSelect = { id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; attributes: MemberAttributes; version: number };
-const PERSON_COLUMNS = `id, nik, name, sex, to_char(birth_date, 'YYYY-MM-DD') as birth_date, attributes, version`;
-const toPersonRow = (p: PersonSelect): PersonRow => ({ id: p.id, nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birth_date, attributes: p.attributes, version: p.version });
+type PersonSelect = { id: string; identity: string; sex: 'M' | 'F'; attributes: MemberAttributes; version: number };
+const PERSON_COLUMNS = `id, identity, sex, attributes, version`;
 
 /** Set-based reads and writes of the registry tables: a handful of statements per batch. */
 export class RegistryRepository {
@@ -43,8 +45,22 @@ export class RegistryRepository {
    */
   constructor(
     private readonly m: EntityManager,
+    private readonly protector: Protector,
     private readonly recordedAt: string = new Date().toISOString(),
   ) {}
+
+  private identityOf(sealed: string, context: string = C.personIdentity): Promise<SealedIdentity> {
+    return openJson<SealedIdentity>(this.protector, sealed, context);
+  }
+
+  private async toPersonRow(p: PersonSelect): Promise<PersonRow> {
+    const { nik, name, birthDate } = await this.identityOf(p.identity);
+    return { id: p.id, nik, name, sex: p.sex, birthDate, attributes: p.attributes, version: p.version };
+  }
+
+  private indexes(kind: 'nik' | 'kk', values: string[]): string[] {
+    return values.map((v) => this.protector.index(kind, v));
+  }
 
   /**
    * Loads and locks every row the batch can touch: the families of its KKs, its persons (by NIK),
@@ -52,10 +68,10 @@ export class RegistryRepository {
    * between instances.
    */
   async loadSnapshot(kks: string[], niks: string[]): Promise<RegistrySnapshot> {
-    const byKk: Array<{ id: string }> = await this.m.query(`select id from ${S}.families where kk = any($1::text[]) order by id for update`, [kks]);
+    const byKk: Array<{ id: string }> = await this.m.query(`select id from ${S}.families where kk_index = any($1::text[]) order by id for update`, [this.indexes('kk', kks)]);
     const persons: PersonSelect[] = await this.m.query(
-      `select ${PERSON_COLUMNS} from ${S}.persons where nik = any($1::text[]) and merged_into is null order by id for update`,
-      [niks],
+      `select ${PERSON_COLUMNS} from ${S}.persons where nik_index = any($1::text[]) and merged_into is null order by id for update`,
+      [this.indexes('nik', niks)],
     );
     const memberOf: Array<{ family_id: string }> = await this.m.query(
       `select distinct family_id from ${S}.memberships where person_id = any($1::uuid[]) and valid_to is null`,
@@ -70,8 +86,8 @@ export class RegistryRepository {
     const families = await this.loadFamilies(familyIds);
 
     const snapshot: RegistrySnapshot = { families: new Map(), familyIdByKk: new Map(), personsByNik: new Map(), personsById: new Map(), membershipOf: new Map() };
-    const keep = (p: PersonSelect) => {
-      const row = toPersonRow(p);
+    const keep = async (p: PersonSelect) => {
+      const row = await this.toPersonRow(p);
       snapshot.personsById.set(row.id, row);
       if (row.nik !== null) snapshot.personsByNik.set(row.nik, row);
     };
@@ -80,13 +96,13 @@ export class RegistryRepository {
       snapshot.familyIdByKk.set(f.kk, f.familyId);
       for (const m of f.members) snapshot.membershipOf.set(m.personId, { familyId: f.familyId, relationship: m.relationship });
     }
-    for (const p of persons) keep(p);
+    for (const p of persons) await keep(p);
     // Members of the loaded families are needed by NIK too (a member re-recorded in its own family).
     const loaded = new Set(persons.map((p) => p.id));
     const missing = families.flatMap((f) => f.members.map((m) => m.personId)).filter((id) => !loaded.has(id));
     if (missing.length > 0) {
       const more: PersonSelect[] = await this.m.query(`select ${PERSON_COLUMNS} from ${S}.persons where id = any($1::uuid[]) order by id for update`, [missing]);
-      for (const p of more) keep(p);
+      for (const p of more) await keep(p);
     }
     return snapshot;
   }
@@ -95,9 +111,9 @@ export class RegistryRepository {
   async loadFamilies(ids: string[]): Promise<FamilyState[]> {
     if (ids.length === 0) return [];
     const rows: FamilyRow[] = await this.m.query(`select * from ${S}.families where id = any($1::uuid[])`, [ids]);
-    const members: Array<{ family_id: string; person_id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; relationship: number; attributes: MemberAttributes }> =
+    const members: Array<{ family_id: string; person_id: string; identity: string; sex: 'M' | 'F'; relationship: number; attributes: MemberAttributes }> =
       await this.m.query(
-        `select ms.family_id, p.id as person_id, p.nik, p.name, p.sex, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, ms.relationship, p.attributes
+        `select ms.family_id, p.id as person_id, p.identity, p.sex, ms.relationship, p.attributes
            from ${S}.memberships ms join ${S}.persons p on p.id = ms.person_id
           where ms.family_id = any($1::uuid[]) and ms.valid_to is null
           order by ms.family_id, ms.position`,
@@ -106,12 +122,14 @@ export class RegistryRepository {
     const byFamily = new Map<string, FamilyState['members']>();
     for (const m of members) {
       const list = byFamily.get(m.family_id) ?? [];
-      list.push({ personId: m.person_id, nik: m.nik, name: m.name, sex: m.sex, birthDate: m.birth_date, relationship: m.relationship, attributes: m.attributes });
+      const { nik, name, birthDate } = await this.identityOf(m.identity);
+      list.push({ personId: m.person_id, nik, name, sex: m.sex, birthDate, relationship: m.relationship, attributes: m.attributes });
       byFamily.set(m.family_id, list);
     }
-    return rows.map((r) => ({
+    const kks = await Promise.all(rows.map((r) => this.protector.open(r.kk, C.familyKk)));
+    return rows.map((r, i) => ({
       familyId: r.id,
-      kk: r.kk,
+      kk: kks[i],
       version: r.version,
       address: {
         villageCode: r.village_code,
@@ -141,7 +159,8 @@ export class RegistryRepository {
       `select ${PERSON_COLUMNS}, merged_into, created_at from ${S}.persons where id = any($1::uuid[]) order by id for update`,
       [ids],
     );
-    return new Map(rows.map((r) => [r.id, { ...toPersonRow(r), mergedInto: r.merged_into, createdAt: r.created_at.toISOString() }]));
+    const persons = await Promise.all(rows.map(async (r) => ({ ...(await this.toPersonRow(r)), mergedInto: r.merged_into, createdAt: r.created_at.toISOString() })));
+    return new Map(persons.map((p) => [p.id, p]));
   }
 
   /** Active memberships of persons. */
@@ -172,17 +191,19 @@ export class RegistryRepository {
 
   /** Every observation of the given persons. */
   async observationsOf(ids: string[]): Promise<Array<Observation & { personId: string }>> {
-    const rows: Array<{ person_id: string; nik: string | null; name: string; sex: 'M' | 'F'; birth_date: string; attributes: MemberAttributes; observed_at: Date }> = await this.m.query(
-      `select person_id, nik, name, sex, to_char(birth_date, 'YYYY-MM-DD') as birth_date, attributes, observed_at from ${S}.person_observations where person_id = any($1::uuid[])`,
+    const rows: Array<{ person_id: string; identity: string; sex: 'M' | 'F'; attributes: MemberAttributes; observed_at: Date }> = await this.m.query(
+      `select person_id, identity, sex, attributes, observed_at from ${S}.person_observations where person_id = any($1::uuid[])`,
       [ids],
     );
-    return rows.map((r) => ({ personId: r.person_id, nik: r.nik, name: r.name, sex: r.sex, birthDate: r.birth_date, attributes: r.attributes, observedAt: r.observed_at.toISOString() }));
+    return Promise.all(
+      rows.map(async (r) => ({ personId: r.person_id, ...(await this.identityOf(r.identity, C.observationIdentity)), sex: r.sex, attributes: r.attributes, observedAt: r.observed_at.toISOString() })),
+    );
   }
 
   /** Golden records with where each person lives now, for events and review screens. */
   async snapshots(ids: string[]): Promise<Map<string, PersonSnapshot>> {
     const rows: Array<PersonSelect & { family_id: string | null; kk: string | null; village_code: string | null; relationship: number | null }> = await this.m.query(
-      `select p.id, p.nik, p.name, p.sex, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date, p.attributes, p.version,
+      `select p.id, p.identity, p.sex, p.attributes, p.version,
               ms.family_id, f.kk, f.village_code, ms.relationship
          from ${S}.persons p
          left join ${S}.memberships ms on ms.person_id = p.id and ms.valid_to is null
@@ -190,12 +211,19 @@ export class RegistryRepository {
         where p.id = any($1::uuid[])`,
       [ids],
     );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        { personId: r.id, nik: r.nik, name: r.name, sex: r.sex, birthDate: r.birth_date, attributes: r.attributes, familyId: r.family_id, kk: r.kk, villageCode: r.village_code, relationship: r.relationship },
-      ]),
+    const snapshots = await Promise.all(
+      rows.map(async (r): Promise<PersonSnapshot> => ({
+        personId: r.id,
+        ...(await this.identityOf(r.identity)),
+        sex: r.sex,
+        attributes: r.attributes,
+        familyId: r.family_id,
+        kk: r.kk === null ? null : await this.protector.open(r.kk, C.familyKk),
+        villageCode: r.village_code,
+        relationship: r.relationship,
+      })),
     );
+    return new Map(snapshots.map((s) => [s.personId, s]));
   }
 
   async setMergedInto(personId: string, into: string | null): Promise<void> {
@@ -261,18 +289,17 @@ export class RegistryRepository {
   async savePersons(persons: PersonRow[]) {
     if (persons.length === 0) return;
     await this.m.query(
-      `insert into ${S}.persons (id, nik, name, sex, birth_date, attributes, version, created_at, updated_at)
-       select t.id, t.nik, t.name, t.sex, t.birth_date, t.attributes, t.version, now(), now()
-         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::jsonb[], $7::int[]) as t(id, nik, name, sex, birth_date, attributes, version)
+      `insert into ${S}.persons (id, nik_index, identity, sex, attributes, version, created_at, updated_at)
+       select t.id, t.nik_index, t.identity, t.sex, t.attributes, t.version, now(), now()
+         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[]) as t(id, nik_index, identity, sex, attributes, version)
        on conflict (id) do update
-         set nik = excluded.nik, name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, attributes = excluded.attributes,
+         set nik_index = excluded.nik_index, identity = excluded.identity, sex = excluded.sex, attributes = excluded.attributes,
              version = excluded.version, updated_at = now()`,
       [
         persons.map((p) => p.id),
-        persons.map((p) => p.nik),
-        persons.map((p) => p.name),
+        persons.map((p) => (p.nik === null ? null : this.protector.index('nik', p.nik))),
+        await Promise.all(persons.map((p) => this.sealIdentity(p, C.personIdentity))),
         persons.map((p) => p.sex),
-        persons.map((p) => p.birthDate),
         persons.map((p) => JSON.stringify(p.attributes)),
         persons.map((p) => p.version),
       ],
@@ -283,17 +310,17 @@ export class RegistryRepository {
     if (families.length === 0) return;
     const a = families.map((f) => f.address);
     await this.m.query(
-      `insert into ${S}.families (id, kk, village_code, district_code, regency_code, province_code, rt, rw, street, version, attributes, created_at, updated_at)
+      `insert into ${S}.families (id, kk, kk_index, village_code, district_code, regency_code, province_code, rt, rw, street, version, attributes, created_at, updated_at)
        select t.*, now(), now()
-         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::jsonb[])
-           as t(id, kk, village_code, district_code, regency_code, province_code, rt, rw, street, version, attributes)
+         from unnest($1::uuid[], $2::text[], $12::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::jsonb[])
+           as t(id, kk, kk_index, village_code, district_code, regency_code, province_code, rt, rw, street, version, attributes)
        on conflict (id) do update
          set village_code = excluded.village_code, district_code = excluded.district_code, regency_code = excluded.regency_code,
              province_code = excluded.province_code, rt = excluded.rt, rw = excluded.rw, street = excluded.street,
              version = excluded.version, attributes = excluded.attributes, updated_at = now()`,
       [
         families.map((f) => f.familyId),
-        families.map((f) => f.kk),
+        await Promise.all(families.map((f) => this.protector.seal(f.kk, C.familyKk))),
         a.map((x) => x.villageCode),
         a.map((x) => x.districtCode),
         a.map((x) => x.regencyCode),
@@ -303,6 +330,7 @@ export class RegistryRepository {
         a.map((x) => x.street ?? null),
         families.map((f) => f.version),
         families.map((f) => JSON.stringify(f.attributes ?? {})),
+        families.map((f) => this.protector.index('kk', f.kk)),
       ],
     );
   }
@@ -327,16 +355,14 @@ export class RegistryRepository {
   private async saveObservations(observations: ObservationRow[]) {
     if (observations.length === 0) return;
     await this.m.query(
-      `insert into ${S}.person_observations (person_id, family_id, source, nik, name, sex, birth_date, attributes, observed_at)
-       select * from unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::date[], $8::jsonb[], $9::timestamptz[])`,
+      `insert into ${S}.person_observations (person_id, family_id, source, identity, sex, attributes, observed_at)
+       select * from unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[])`,
       [
         observations.map((o) => o.personId),
         observations.map((o) => o.familyId),
         observations.map((o) => JSON.stringify(o.source)),
-        observations.map((o) => o.nik),
-        observations.map((o) => o.name),
+        await Promise.all(observations.map((o) => this.sealIdentity(o, C.observationIdentity))),
         observations.map((o) => o.sex),
-        observations.map((o) => o.birthDate),
         observations.map((o) => JSON.stringify(o.attributes)),
         observations.map((o) => o.observedAt),
       ],
@@ -347,16 +373,20 @@ export class RegistryRepository {
     if (changes.length === 0) return;
     await this.m.query(
       `insert into ${S}.family_history (family_id, version, cause, diff, after, recorded_at)
-       select t.family_id, t.version, t.cause, t.diff, t.after, $6::timestamptz
-         from unnest($1::uuid[], $2::int[], $3::jsonb[], $4::jsonb[], $5::jsonb[]) as t(family_id, version, cause, diff, after)`,
+       select t.family_id, t.version, t.cause, to_jsonb(t.diff), to_jsonb(t.after), $6::timestamptz
+         from unnest($1::uuid[], $2::int[], $3::jsonb[], $4::text[], $5::text[]) as t(family_id, version, cause, diff, after)`,
       [
         changes.map((c) => c.familyId),
         changes.map((c) => c.version),
         changes.map((c) => JSON.stringify(c.cause)),
-        changes.map((c) => JSON.stringify(c.diff)),
-        changes.map((c) => JSON.stringify(c.after)),
+        await Promise.all(changes.map((c) => sealJson(this.protector, c.diff, C.historyDiff))),
+        await Promise.all(changes.map((c) => sealJson(this.protector, c.after, C.historyAfter))),
         this.recordedAt,
       ],
     );
+  }
+
+  private sealIdentity(p: SealedIdentity, context: string): Promise<string> {
+    return sealJson(this.protector, { nik: p.nik, name: p.name, birthDate: p.birthDate } satisfies SealedIdentity, context);
   }
 }

@@ -5,9 +5,11 @@ import type { ConsumedEvent } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
 import { claimInbox, enqueueOutbox, type OutboxRow } from '@satupintu/persistence';
 import { DATA_SOURCE, LOGGER, outboxEvent } from '@satupintu/platform';
+import { PROTECTOR, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PersonIndex } from '../matching/person-index';
+import { RegistryProtection } from '../protection/registry-protection';
 import { IndexUpdates } from '../registry/index-updates';
 import { mergePersons, unmergePersons } from '../registry/merges';
 import { familyChangedRows, mergedRow, taskRows } from '../registry/registry-events';
@@ -28,10 +30,13 @@ export class RegistryCommandsConsumer {
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(PersonIndex) private readonly index: PersonIndex,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PROTECTOR) private readonly protector: Protector,
+    @Inject(RegistryProtection) private readonly protection: RegistryProtection,
   ) {}
 
   @EventPattern(TOPICS.registryCommands)
   async onCommands(@Payload() batch: ConsumedEvent<RegistryCommandV1>[]) {
+    await this.protection.ready(this.db);
     for (const { value, topic, correlationId } of batch) {
       const updates = new IndexUpdates();
       await this.db.transaction(async (m) => {
@@ -46,7 +51,7 @@ export class RegistryCommandsConsumer {
 
   private async decide(m: EntityManager, c: ReviewDecision, updates: IndexUpdates, correlationId?: string): Promise<OutboxRow[]> {
     const now = new Date().toISOString();
-    const repo = new RegistryRepository(m, now);
+    const repo = new RegistryRepository(m, this.protector, now);
     const task = await repo.lockReviewTask(c.taskId);
     if (!task || task.status !== 'open') {
       this.logger.info({ taskId: c.taskId, status: task?.status ?? null }, 'review decision ignored: the task is not open');
@@ -93,7 +98,7 @@ export class RegistryCommandsConsumer {
 
   private async unmerge(m: EntityManager, c: Unmerge, updates: IndexUpdates, correlationId?: string): Promise<OutboxRow[]> {
     const now = new Date().toISOString();
-    const repo = new RegistryRepository(m, now);
+    const repo = new RegistryRepository(m, this.protector, now);
     const result = await unmergePersons(repo, { mergeId: c.mergeId, reviewer: c.reviewer, reason: c.reason });
     if ('refused' in result) {
       this.logger.info({ mergeId: c.mergeId, reason: result.refused }, 'unmerge ignored');
