@@ -5,8 +5,12 @@ import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '..');
 const SERVICES = { gateway: 3000, validation: 3001, dedup: 3002, aggregation: 3003, eligibility: 3004, subscriptions: 3005 };
-/** Variables a service reads besides the base ones (the gateway's secrets, set from .env in compose). */
-const OWN_VARIABLES: Record<string, string[]> = { gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'DCI_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY'], subscriptions: ['WEBHOOK_SIGNING_KEY'] };
+/** Variables a service reads besides the base ones (secrets and the keyring, set from .env in compose). */
+const OWN_VARIABLES: Record<string, string[]> = {
+  gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'DCI_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY', 'PROTECTION_KEYRING'],
+  dedup: ['PROTECTION_KEYRING'],
+  subscriptions: ['WEBHOOK_SIGNING_KEY', 'PROTECTION_KEYRING'],
+};
 
 interface ComposeService {
   ports?: string[];

@@ -7,7 +7,11 @@ import { generatedFiles, SERVICES as SIZED, SHARED_CONFIG } from './manifests';
 const ROOT = join(__dirname, '..', '..');
 const SERVICES = Object.fromEntries(SIZED.map((s) => [s.descriptor.name, s.descriptor.defaultPort]));
 /** Secrets a service reads besides the shared ones, which both deploy/ and compose must set. */
-const OWN_SECRETS: Record<string, string[]> = { gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'DCI_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY'], subscriptions: ['WEBHOOK_SIGNING_KEY'] };
+const OWN_SECRETS: Record<string, string[]> = {
+  gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'DCI_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY', 'PROTECTION_KEYRING'],
+  dedup: ['PROTECTION_KEYRING'],
+  subscriptions: ['WEBHOOK_SIGNING_KEY', 'PROTECTION_KEYRING'],
+};
 
 interface ComposeService {
   environment?: Record<string, string>;

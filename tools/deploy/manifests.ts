@@ -66,6 +66,7 @@ export const SERVICES: ServiceSizing[] = [
       AUTH_BOOTSTRAP_ADMIN_KEY: ['satupintu-gateway', 'bootstrap-admin-key'],
       DCI_SIGNING_KEY: ['satupintu-gateway', 'dci-signing-key'],
       WEBHOOK_SIGNING_KEY: ['satupintu-webhook', 'signing-key'],
+      PROTECTION_KEYRING: ['satupintu-protection-gateway', 'keyring'],
     },
   },
   { descriptor: VALIDATION, replicas: { min: 1, max: 24 }, requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, lagTopic: TOPICS.familySubmitted, lagThreshold: 2000 },
@@ -77,7 +78,7 @@ export const SERVICES: ServiceSizing[] = [
     lagTopic: TOPICS.familyValidated,
     lagThreshold: 1000,
     // The registry's keyring (docs/security.md "Encryption at rest"); with a cloud KMS, its key names instead.
-    secrets: { PROTECTION_KEYRING: ['satupintu-protection', 'keyring'] },
+    secrets: { PROTECTION_KEYRING: ['satupintu-protection-dedup', 'keyring'] },
   },
   { descriptor: AGGREGATION, replicas: { min: 1, max: 24 }, requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, lagTopic: TOPICS.familyChanged, lagThreshold: 2000 },
   { descriptor: ELIGIBILITY, replicas: { min: 1, max: 24 }, requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, lagTopic: TOPICS.familyChanged, lagThreshold: 2000 },
@@ -88,7 +89,7 @@ export const SERVICES: ServiceSizing[] = [
     limits: { cpu: '1', memory: '512Mi' },
     lagTopic: TOPICS.familyChanged,
     lagThreshold: 2000,
-    secrets: { WEBHOOK_SIGNING_KEY: ['satupintu-webhook', 'signing-key'] },
+    secrets: { WEBHOOK_SIGNING_KEY: ['satupintu-webhook', 'signing-key'], PROTECTION_KEYRING: ['satupintu-protection-subscriptions', 'keyring'] },
   },
 ];
 

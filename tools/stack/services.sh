@@ -9,7 +9,8 @@
 # dedup 3002, aggregation 3003, eligibility 3004, subscriptions 3005. Logs: .local/logs/<service>-<i>.log.
 # On first start it writes the local stack's secrets (mode 600) to .local/secrets/: admin.key (the
 # gateway's bootstrap admin API key, which the CLI sends), token.secret (the token signing key) and
-# keyring.json (the master keys of encryption at rest, read by dedup; docs/security.md).
+# keyring.json (the master keys of encryption at rest, read by dedup, gateway and subscriptions;
+# docs/security.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -55,8 +56,9 @@ start_one() { # service instance
   local auth=()
   [[ $svc == gateway ]] && auth=(AUTH_BOOTSTRAP_ADMIN_KEY="$(cat "$SECRETS/admin.key")" AUTH_TOKEN_SECRET="$(cat "$SECRETS/token.secret")" DCI_SIGNING_KEY="$(cat "$SECRETS/dci-signing.key")")
   [[ $svc == gateway || $svc == subscriptions ]] && auth+=(WEBHOOK_SIGNING_KEY="$(cat "$SECRETS/webhook.key")")
-  # Encryption at rest: the registry's keyring, to dedup only (PROTECTION=off in the environment turns it off, for benchmarks).
-  [[ $svc == dedup && -z "${PROTECTION_KEYRING:-}" ]] && auth+=(PROTECTION_KEYRING_FILE="$SECRETS/keyring.json")
+  # Encryption at rest: the keyring, to the services that keep personal data (PROTECTION=off in the
+  # environment turns it off, for benchmarks).
+  [[ $svc =~ ^(dedup|gateway|subscriptions)$ && -z "${PROTECTION_KEYRING:-}" ]] && auth+=(PROTECTION_KEYRING_FILE="$SECRETS/keyring.json")
   # PostgreSQL as the service's own role, migrations as its schema's owner (written by `db provision`).
   local db=()
   [[ -z "${DATABASE_URL:-}" && -f "$SECRETS/postgres/$svc.env" ]] && mapfile -t db <"$SECRETS/postgres/$svc.env"

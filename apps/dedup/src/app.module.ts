@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import type { Logger } from '@satupintu/observability';
-import { CONFIG, LOGGER, PlatformModule, REDIS, type BaseConfig } from '@satupintu/platform';
+import { CONFIG, PlatformModule, REDIS, type BaseConfig } from '@satupintu/platform';
 import { PROTECTOR, type Protector } from '@satupintu/protection';
 import type { Redis } from 'ioredis';
 import { MATCH_SETTINGS } from './config/dedup.config';
 import { DEDUP } from './config/service';
 import { PersonIndex } from './matching/person-index';
-import { RegistryProtection } from './protection/registry-protection';
 import type { MatchSettings } from './matching/registry-matcher';
 import { RegisterFamilyConsumer } from './registry/register-family.consumer';
 import { RegistryCommandsConsumer } from './review/registry-commands.consumer';
@@ -18,7 +16,6 @@ export function dedupModule(config: BaseConfig, settings: MatchSettings, protect
     providers: [
       { provide: MATCH_SETTINGS, useValue: settings },
       { provide: PROTECTOR, useValue: protector },
-      { provide: RegistryProtection, inject: [LOGGER], useFactory: (logger: Logger) => new RegistryProtection(protector, logger) },
       {
         provide: PersonIndex,
         inject: [REDIS, CONFIG],

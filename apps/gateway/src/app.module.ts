@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from '@satupintu/observability';
 import { LOGGER, PlatformModule, REDIS, type BaseConfig } from '@satupintu/platform';
+import { PROTECTOR, type Protector } from '@satupintu/protection';
 import type Redis from 'ioredis';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditService } from './audit/audit.service';
@@ -34,6 +35,7 @@ import { RegionsService } from './regions/regions.service';
 import { RegistryConsumer } from './registry/registry.consumer';
 import { DataSubjectsController } from './data-subjects/data-subjects.controller';
 import { DataSubjectsService } from './data-subjects/data-subjects.service';
+import { RegistryReadModel } from './registry/read-model';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
 import { ReviewConsumer } from './review/review.consumer';
@@ -46,7 +48,7 @@ import { GrantsService } from './subscriptions/grants.service';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { WebhookStatusConsumer } from './subscriptions/webhook-status.consumer';
 
-export function gatewayModule(config: BaseConfig, access: AccessSettings) {
+export function gatewayModule(config: BaseConfig, access: AccessSettings, protector: Protector) {
   @Module({
     imports: [PlatformModule.forService(GATEWAY, config)],
     controllers: [
@@ -57,6 +59,8 @@ export function gatewayModule(config: BaseConfig, access: AccessSettings) {
     ],
     providers: [
       { provide: ACCESS_SETTINGS, useValue: access },
+      { provide: PROTECTOR, useValue: protector },
+      { provide: RegistryReadModel, useValue: new RegistryReadModel(protector) },
       {
         provide: RateLimits,
         inject: [REDIS, LOGGER],

@@ -45,10 +45,30 @@ export class EventProducer {
     }
   }
 
-  /** Sends all messages in one request per broker; resolves when every one is acknowledged. */
+  /**
+   * Sends the messages, in order, in requests of at most REQUEST_BYTES each (a request's record
+   * batch for one partition must stay under the broker's `message.max.bytes`, 1 MiB by default,
+   * however large the consumer batch that produced them); resolves when every one is acknowledged.
+   */
   async send(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.connect();
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const size = messageBytes(messages[i]);
+      if (i > start && bytes + size > REQUEST_BYTES) {
+        await this.sendRequest(messages.slice(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    await this.sendRequest(messages.slice(start));
+  }
+
+  /** One request (one per broker underneath). */
+  private async sendRequest(messages: OutgoingMessage[]): Promise<void> {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const m of messages) {
       const list = byTopic.get(m.topic) ?? [];
@@ -65,4 +85,13 @@ export class EventProducer {
     });
     if (this.onSent) for (const [topic, list] of byTopic) this.onSent(topic, list.length);
   }
+}
+
+/** Bytes of messages per produce request: half the broker's default `message.max.bytes`, for headroom. */
+export const REQUEST_BYTES = 512 * 1024;
+
+function messageBytes(m: OutgoingMessage): number {
+  let n = (m.value === null ? 0 : Buffer.byteLength(m.value)) + Buffer.byteLength(m.key) + 64;
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += Buffer.byteLength(k) + (v === undefined ? 0 : Buffer.byteLength(Array.isArray(v) ? v.join('') : String(v)));
+  return n;
 }

@@ -96,4 +96,16 @@ describe('BatchConsumer on real Kafka', () => {
     expect(attempts).toBeGreaterThan(4);
     expect(dlq.messages.length).toBe(dlqBefore);
   });
+
+  it('sends a batch far larger than the broker takes in one request, in order, every message once', async () => {
+    // 1,500 events of ~2 KB to one key: 3 MB, three times the broker's message.max.bytes (1 MiB) for one partition.
+    const tap = await new TopicTap<SubmissionRegisteredV1 & { pad: string }>(stack, TOPICS.submissionRegistered).start();
+    const key = `large-${randomUUID()}`;
+    const received = () => tap.messages.filter((m) => m.key === key);
+    const events = Array.from({ length: 1500 }, () => ({ ...registered(), pad: 'x'.repeat(2000) }));
+    await producer.send(events.map((e) => ({ topic: TOPICS.submissionRegistered, key, value: JSON.stringify(e) })));
+    await eventually(() => received().length >= events.length, 60_000);
+    await tap.stop();
+    expect(received().map((m) => m.value.eventId)).toEqual(events.map((e) => e.eventId));
+  });
 });

@@ -3,13 +3,14 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { deadLetterTopic } from '@satupintu/contracts';
 import { BatchConsumer, describeError, ensureTopics, EventProducer, KafkaBatchTransport, type KafkaSettings } from '@satupintu/kafka';
+import { PlainText, type Protector } from '@satupintu/protection';
 import { consumerInstrumentation, createLogger, NestPinoLogger, sanitiseCorrelationId, startTracing, withCorrelationId, type Logger, type ServiceMetrics } from '@satupintu/observability';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kafka } from 'kafkajs';
-import { BaseConfigSchema, ConfigError, kafkaSettingsOf, parseConfig, type BaseConfig } from './config';
+import { BaseConfigSchema, ConfigError, kafkaSettingsOf, loadProtector, parseConfig, type BaseConfig } from './config';
 import { AllExceptionsFilter } from './errors.filter';
 import { LifecycleService } from './lifecycle.service';
 import { migrateService } from './migrate';
@@ -24,6 +25,8 @@ export interface BootstrapOptions {
   bodyLimits?: Array<{ path: string; limit: string }>;
   /** Adds the service's own HTTP middleware (security headers, rate limits) before bodies are parsed. */
   configureHttp?: (app: INestApplication) => void;
+  /** Work done before the service takes any (its consumer starts and its port opens), e.g. protecting values stored in clear. */
+  beforeStart?: (app: INestApplication) => Promise<void>;
 }
 
 /** Reads and checks the base configuration; exits with a clear message when it is wrong. */
@@ -39,6 +42,15 @@ export function loadBaseConfigOrExit(service: string): BaseConfig {
     }
     throw err;
   }
+}
+
+/**
+ * The service's protector for encryption at rest (docs/security.md), or exit 78 without a keyring.
+ * `--migrate-only` and `retention` move no protected value: they run without keys.
+ */
+export function loadProtectorOrExit(service: string, argv: readonly string[] = process.argv): Protector {
+  if (argv.includes('--migrate-only') || argv[2] === 'retention') return new PlainText();
+  return loadSettingsOrExit(service, () => loadProtector());
 }
 
 /** Runs a service's own settings loader; logs the reason and exits (78, bad configuration) if it throws. */
@@ -98,6 +110,7 @@ export async function bootstrapService(
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
     await ensureTopics(kafka, settings, service.consumerGroup ? [...service.topics, deadLetterTopic(service.consumerGroup)] : service.topics);
+    await options.beforeStart?.(app);
     const lifecycle = app.get(LifecycleService);
     await lifecycle.start();
 

@@ -1,4 +1,5 @@
 import type { KafkaSettings } from '@satupintu/kafka';
+import { protectorFromEnv, type Protector } from '@satupintu/protection';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -87,6 +88,15 @@ export function withLocalStackCredentials(env: Record<string, string | undefined
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Encryption at rest (docs/security.md): the keyring from PROTECTION_KEYRING or
+ * PROTECTION_KEYRING_FILE, or PROTECTION=off; for the services that keep personal data and the
+ * commands that read it.
+ */
+export function loadProtector(env: Record<string, string | undefined> = process.env): Protector {
+  return protectorFromEnv(env);
+}
 
 /** Parses the environment with `schema`; on failure lists every bad variable (names, not values). */
 export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {

@@ -11,3 +11,4 @@ export * from './periodic-task';
 export * from './metrics';
 export * from './migrate';
 export * from './command';
+export * from './rotate';

@@ -13,6 +13,20 @@ export const PROTECTED = {
     historyDiff: 'registry.family_history.diff',
     historyAfter: 'registry.family_history.after',
   },
+  gateway: {
+    /** KK, NIKs and names of the read model's family state (`takeOut`); the rest of the state stays queryable. */
+    familyIdentity: 'gateway.registry_families.identity',
+    /** NIKs, KKs, names and birth dates of the persons of a review task. */
+    reviewIdentity: 'gateway.review_tasks.identity',
+    mergeIdentity: 'gateway.merges.identity',
+    importFile: 'gateway.import_files.data',
+    dciRequests: 'gateway.dci_transactions.requests',
+    dciMessage: 'gateway.dci_deliveries.message',
+  },
+  subscriptions: {
+    agencyView: 'subscriptions.agency_families.payload',
+    webhookBody: 'subscriptions.webhook_deliveries.body',
+  },
 } as const;
 
 /** A person's identifying fields, sealed together as one value. */

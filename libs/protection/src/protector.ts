@@ -1,4 +1,4 @@
-import { FieldProtector, type IndexedKind } from './field-protector';
+import { FieldProtector, isProtected, type IndexedKind } from './field-protector';
 import { LocalKeyring } from './keys';
 
 /**
@@ -71,3 +71,14 @@ export function protectorFromEnv(env: Record<string, string | undefined>): Prote
 
 /** The Nest injection token of a service's {@link Protector}. */
 export const PROTECTOR = Symbol('PROTECTOR');
+
+/** Seals bytes (an uploaded file's chunk) as the UTF-8 bytes of a protected value. */
+export async function sealBytes(p: Protector, data: Buffer, context: string): Promise<Buffer> {
+  return p.encrypts ? Buffer.from(await p.seal(data.toString('base64'), context), 'utf8') : data;
+}
+
+/** Bytes {@link sealBytes} sealed; bytes stored in clear (before protection, or with PROTECTION=off) come back as they are. */
+export async function openBytes(p: Protector, stored: Buffer, context: string): Promise<Buffer> {
+  const text = stored.subarray(0, 4).toString('latin1') === 'sp1.' ? stored.toString('utf8') : null;
+  return text !== null && isProtected(text) ? Buffer.from(await p.open(text, context), 'base64') : stored;
+}

@@ -1,5 +1,4 @@
 import { parseConfig } from '@satupintu/platform';
-import { protectorFromEnv, type Protector } from '@satupintu/protection';
 import { z } from 'zod';
 
 const AggregationConfigSchema = z.object({
@@ -23,7 +22,3 @@ export function loadAggregationSettings(env: Record<string, string | undefined> 
   return { timeZone: c.AGGREGATION_TIME_ZONE, publishIntervalMs: c.AGGREGATION_PUBLISH_INTERVAL_MS };
 }
 
-/** For `reconcile` only, which reads the registry's protected history: the registry's keyring. */
-export function loadProtector(env: Record<string, string | undefined> = process.env): Protector {
-  return protectorFromEnv(env);
-}

@@ -2,6 +2,7 @@ import { TOPICS, type RegionLevel } from '@satupintu/contracts';
 import type { CampaignWindow, Counters } from '@satupintu/domain';
 import type { OutboxRow } from '@satupintu/persistence';
 import { outboxEvent } from '@satupintu/platform';
+import { withoutDirectIdentifiers } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CountedFamily, RegionDelta } from './region-deltas';
@@ -77,7 +78,8 @@ export class IndicatorStore {
         kept.map((f) => f.villageCode),
         kept.map((f) => f.recordedOn),
         kept.map((f) => JSON.stringify(f.submissionDays)),
-        kept.map((f) => JSON.stringify(f.state)),
+        // Without NIKs, KK and names: counting never reads them (docs/security.md, data minimisation).
+        kept.map((f) => JSON.stringify(withoutDirectIdentifiers(f.state))),
         kept.map((f) => JSON.stringify(f.counters)),
       ],
     );

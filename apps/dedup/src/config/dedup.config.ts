@@ -1,6 +1,5 @@
 import { DEFAULT_PERSON_PARAMETERS, MatchModel, PERSON_COMPARISONS, type ModelParameters } from '@satupintu/matching';
 import { parseConfig } from '@satupintu/platform';
-import { protectorFromEnv, type Protector } from '@satupintu/protection';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { MatchSettings } from '../matching/registry-matcher';
@@ -41,7 +40,3 @@ export function loadMatchSettings(env: Record<string, string | undefined> = proc
   };
 }
 
-/** The registry's encryption at rest: PROTECTION_KEYRING or PROTECTION_KEYRING_FILE (or PROTECTION=off). */
-export function loadProtector(env: Record<string, string | undefined> = process.env): Protector {
-  return protectorFromEnv(env);
-}

@@ -11,7 +11,6 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { MATCH_SETTINGS } from '../config/dedup.config';
 import { PersonIndex } from '../matching/person-index';
-import { RegistryProtection } from '../protection/registry-protection';
 import { bestMatch, nikConflict, registryMatchable, type MatchSettings } from '../matching/registry-matcher';
 import { applySubmissions, planKey, type FamilyAssigner, type MatchPlan, type PersonRow, type RegistrySnapshot, type ValidatedSubmission } from './apply-submissions';
 import { mergePersons } from './merges';
@@ -35,12 +34,10 @@ export class RegisterFamilyConsumer {
     @Inject(PersonIndex) private readonly index: PersonIndex,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PROTECTOR) private readonly protector: Protector,
-    @Inject(RegistryProtection) private readonly protection: RegistryProtection,
   ) {}
 
   @EventPattern(TOPICS.familyValidated)
   async onValidated(@Payload() batch: ConsumedEvent<FamilyValidatedV1>[]) {
-    await this.protection.ready(this.db);
     await this.index.ensureBuilt(this.db);
     const updates = new IndexUpdates();
     await this.db.transaction(async (m) => {

@@ -9,7 +9,6 @@ import { PROTECTOR, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PersonIndex } from '../matching/person-index';
-import { RegistryProtection } from '../protection/registry-protection';
 import { IndexUpdates } from '../registry/index-updates';
 import { mergePersons, unmergePersons } from '../registry/merges';
 import { familyChangedRows, mergedRow, taskRows } from '../registry/registry-events';
@@ -31,12 +30,10 @@ export class RegistryCommandsConsumer {
     @Inject(PersonIndex) private readonly index: PersonIndex,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PROTECTOR) private readonly protector: Protector,
-    @Inject(RegistryProtection) private readonly protection: RegistryProtection,
   ) {}
 
   @EventPattern(TOPICS.registryCommands)
   async onCommands(@Payload() batch: ConsumedEvent<RegistryCommandV1>[]) {
-    await this.protection.ready(this.db);
     for (const { value, topic, correlationId } of batch) {
       const updates = new IndexUpdates();
       await this.db.transaction(async (m) => {

@@ -2,6 +2,7 @@ import { TOPICS, type FamilyState } from '@satupintu/contracts';
 import type { Decision } from '@satupintu/domain';
 import { enqueueOutbox } from '@satupintu/persistence';
 import { outboxEvent } from '@satupintu/platform';
+import { withoutDirectIdentifiers } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { failedCriteria, isChange, needsWrite, subjectOf, type StoredDecision } from './decide';
@@ -100,7 +101,7 @@ export async function saveChanges(
   return published.length;
 }
 
-/** Keeps the service's own copy of each family's latest state (the backfill reads it). */
+/** Keeps the service's own copy of each family's latest state (the backfill reads it), without NIKs, KK and names: rules never read them. */
 export async function saveFamilyStates(m: EntityManager, states: Array<{ familyId: string; version: number; after: FamilyState | null }>): Promise<void> {
   // In id order, as the backfill locks them: two transactions never wait on each other in a cycle.
   const upserts = states.filter((s) => s.after !== null).sort((a, b) => a.familyId.localeCompare(b.familyId));
@@ -112,7 +113,7 @@ export async function saveFamilyStates(m: EntityManager, states: Array<{ familyI
        on conflict (family_id) do update
          set version = excluded.version, village_code = excluded.village_code, state = excluded.state, updated_at = now()
          where eligibility.families.version < excluded.version`,
-      [upserts.map((s) => s.familyId), upserts.map((s) => s.version), upserts.map((s) => s.after!.address.villageCode), upserts.map((s) => JSON.stringify(s.after))],
+      [upserts.map((s) => s.familyId), upserts.map((s) => s.version), upserts.map((s) => s.after!.address.villageCode), upserts.map((s) => JSON.stringify(withoutDirectIdentifiers(s.after)))],
     );
   }
   if (removed.length > 0) await m.query('delete from eligibility.families where family_id = any($1::uuid[])', [removed]);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SCOPE_SQL, type Caller } from '../auth/caller';
 import { SUBJECT_REQUEST_PURPOSE } from '../auth/policy';
 import { SubmissionsService, type RecordOutcome } from '../submissions/submissions.service';
+import { RegistryReadModel, type StoredState } from '../registry/read-model';
 
 const Nik = z.string().regex(/^\d{16}$/, 'nik must be 16 digits');
 export const SubjectExportBody = z.strictObject({ nik: Nik });
@@ -31,6 +32,7 @@ export class DataSubjectsService {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(SubmissionsService) private readonly submissions: SubmissionsService,
+    @Inject(RegistryReadModel) private readonly readModel: RegistryReadModel,
   ) {}
 
   async export(body: unknown, caller: Caller) {
@@ -136,12 +138,12 @@ export class DataSubjectsService {
 
   /** The registry's persons with this NIK in the caller's regions, with their families; 404 when none. */
   private async holdersOf(nik: string, caller: Caller): Promise<Array<{ person_id: string; state: FamilyState }>> {
-    const rows: Array<{ person_id: string; state: FamilyState }> = await this.db.query(
-      `select m.person_id, f.state from gateway.registry_members m join gateway.registry_families f on f.family_id = m.family_id
-        where m.nik = $1 and f.state is not null and ${SCOPE_SQL('f.village_code', '$2')} order by f.family_id`,
-      [nik, caller.scopeRegions()],
+    const rows: Array<{ person_id: string; state: StoredState; identity: string | null }> = await this.db.query(
+      `select m.person_id, f.state, f.identity from gateway.registry_members m join gateway.registry_families f on f.family_id = m.family_id
+        where m.nik_index = $1 and f.state is not null and ${SCOPE_SQL('f.village_code', '$2')} order by f.family_id`,
+      [this.readModel.index('nik', nik), caller.scopeRegions()],
     );
     if (rows.length === 0) throw new ApiError(404, 'PERSON_NOT_FOUND', 'no person with this NIK in your regions');
-    return rows;
+    return Promise.all(rows.map(async (r) => ({ person_id: r.person_id, state: await this.readModel.fromRow(r.state, r.identity) })));
   }
 }

@@ -3,6 +3,7 @@ import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
 import { returnedRows } from '@satupintu/persistence';
 import { ApiError, DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
+import { openJson, PROTECTED, PROTECTOR, sealJson, type Protector } from '@satupintu/protection';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
@@ -66,6 +67,7 @@ export class DciCallbacks implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(ACCESS_SETTINGS) private readonly settings: AccessSettings,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PROTECTOR) private readonly protector: Protector,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -88,7 +90,10 @@ export class DciCallbacks implements OnApplicationBootstrap, BeforeApplicationSh
       [
         callbacks.map((c) => c.senderId), callbacks.map((c) => c.kind), callbacks.map((c) => c.url),
         callbacks.map((c) => c.notify?.subscriptionCode ?? null), callbacks.map((c) => c.notify?.familyId ?? null), callbacks.map((c) => c.notify?.familyVersion ?? null),
-        callbacks.map((c) => JSON.stringify(c.header)), callbacks.map((c) => JSON.stringify(c.message)), callbacks.map((c) => JSON.stringify(c.recordIds ?? [])),
+        callbacks.map((c) => JSON.stringify(c.header)),
+        // Sealed until delivered (then emptied): a callback carries the records it answers with.
+        await Promise.all(callbacks.map(async (c) => JSON.stringify(await sealJson(this.protector, c.message, PROTECTED.gateway.dciMessage)))),
+        callbacks.map((c) => JSON.stringify(c.recordIds ?? [])),
       ],
     );
     return rows.length;
@@ -124,7 +129,7 @@ export class DciCallbacks implements OnApplicationBootstrap, BeforeApplicationSh
       const res = await fetch(d.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(this.signer.envelope(d.header, d.message)),
+        body: JSON.stringify(this.signer.envelope(d.header, typeof d.message === 'string' ? await openJson(this.protector, d.message, PROTECTED.gateway.dciMessage) : d.message)),
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });

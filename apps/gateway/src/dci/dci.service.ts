@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AgencyId, type AgencyGrant, type FamilyState } from '@satupintu/contracts';
+import { AgencyId, type AgencyGrant } from '@satupintu/contracts';
 import { projectFamily } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE } from '@satupintu/platform';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +14,7 @@ import { QueryProblem, readCriteria, regionsOutside, toSql, ungrantedAttributes,
 import { checkPublicKey, verifyEnvelope, SIGNATURE_ALGORITHMS, type SenderKey } from './signature';
 import { DciSigner } from './signer';
 import { CALLBACK_PATHS, DciCallbacks, type CallbackKind } from './callbacks';
+import { RegistryReadModel, type StoredState } from '../registry/read-model';
 
 /** An error of the DCI communication layer, answered as the spec's HttpErrorResponse `{ errors: [{ code, message }] }`. */
 export class DciError extends ApiError {
@@ -100,7 +101,8 @@ export const MAX_REQUESTS = 20;
 export const MAX_PAGE_SIZE = 100;
 /** How far a message's timestamp may be from now. */
 const MESSAGE_TS_WINDOW_MS = 24 * 3600_000;
-const SORTABLE: Record<string, string> = { family_id: 'f.family_id', kk: 'f.kk', region: 'f.village_code', group_size: "jsonb_array_length(f.state->'members')", desil: "(f.state->'attributes'->>'welfareDecile')::numeric" };
+/** Not the KK: it is encrypted at rest (docs/security.md). */
+const SORTABLE: Record<string, string> = { family_id: 'f.family_id', region: 'f.village_code', group_size: "jsonb_array_length(f.state->'members')", desil: "(f.state->'attributes'->>'welfareDecile')::numeric" };
 
 const isoNow = () => new Date().toISOString();
 
@@ -118,6 +120,7 @@ export class DciService {
     @Inject(ACCESS_SETTINGS) private readonly settings: AccessSettings,
     @Inject(DciSigner) private readonly signer: DciSigner,
     @Inject(DciCallbacks) private readonly callbacks: DciCallbacks,
+    @Inject(RegistryReadModel) private readonly readModel: RegistryReadModel,
   ) {}
 
   /** The platform's public signing key as a JSON Web Key Set. */
@@ -492,18 +495,18 @@ export class DciService {
 
     // Inside the agency's granted regions and the principal's scope, both.
     const params: unknown[] = [grant.regions.includes('ID') ? null : grant.regions, caller.scopeRegions()];
-    const where = `f.state is not null and ${SCOPE_SQL('f.village_code', '$1')} and ${SCOPE_SQL('f.village_code', '$2')} and ${toSql(query.where, query.entity, params)}`;
+    const where = `f.state is not null and ${SCOPE_SQL('f.village_code', '$1')} and ${SCOPE_SQL('f.village_code', '$2')} and ${toSql(query.where, query.entity, params, (kind, v) => this.readModel.index(kind, v))}`;
     const from = query.entity === 'Member' ? `gateway.registry_families f cross join lateral jsonb_array_elements(f.state->'members') m` : 'gateway.registry_families f';
     const order = query.entity === 'Member' ? `f.family_id, m->>'personId'` : [...sort.map((s) => `${SORTABLE[s.attribute_name]} ${s.sort_order === 'desc' ? 'desc' : 'asc'}`), 'f.family_id'].join(', ');
     const [{ n }]: Array<{ n: string }> = await this.db.query(`select count(*) as n from ${from} where ${where}`, params);
     const total = Number(n);
-    const rows: Array<{ state: FamilyState; person_id: string | null }> = await this.db.query(
-      `select f.state, ${query.entity === 'Member' ? `m->>'personId'` : 'null'} as person_id from ${from} where ${where} order by ${order} limit ${page.page_size} offset ${(pageNumber - 1) * page.page_size}`,
+    const rows: Array<{ state: StoredState; identity: string | null; person_id: string | null }> = await this.db.query(
+      `select f.state, f.identity, ${query.entity === 'Member' ? `m->>'personId'` : 'null'} as person_id from ${from} where ${where} order by ${order} limit ${page.page_size} offset ${(pageNumber - 1) * page.page_size}`,
       params,
     );
     const records: Array<Record<string, unknown>> = [];
     for (const row of rows) {
-      const family = projectFamily(row.state, grant);
+      const family = projectFamily(await this.readModel.fromRow(row.state, row.identity), grant);
       if (!family) continue;
       if (query.entity === 'Group') {
         records.push(toDciGroup(family));

@@ -37,10 +37,10 @@ describe('DCI search criteria', () => {
   it('puts every value in a parameter, never in the SQL text', () => {
     const params: unknown[] = [];
     const q = readCriteria({ query_type: 'predicate', query: [{ expression1: { attribute_name: 'region', operator: 'eq', attribute_value: '31.71' }, condition: 'not', expression2: { attribute_name: 'nik', operator: 'eq', attribute_value: '3171010101800001' } }] });
-    const sql = toSql(q.where, 'Group', params);
+    const sql = toSql(q.where, 'Group', params, (kind, v) => `index(${kind}:${v})`);
     expect(sql).not.toContain('31.71');
     expect(sql).not.toContain('3171010101800001');
-    expect(params).toEqual(['31.71', '3171010101800001']);
+    expect(params).toEqual(['31.71', 'index(nik:3171010101800001)']);
     expect(sql).toContain('not exists') ;
   });
 

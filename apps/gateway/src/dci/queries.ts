@@ -186,15 +186,17 @@ export function ungrantedAttributes(query: RegistryQuery, granted: readonly stri
 /**
  * The WHERE clause of a tree over `gateway.registry_families f` (and, for Member answers, the
  * member `m` of `jsonb_array_elements(f.state->'members')`), its values appended to `params`.
- * On a Group answer a member's attribute means "a member with it".
+ * On a Group answer a member's attribute means "a member with it". NIK and KK are compared by their
+ * blind indexes (`index`): the read model holds no NIK or KK in clear.
  */
-export function toSql(tree: Tree, entity: Entity, params: unknown[]): string {
-  if ('all' in tree) return `(${tree.all.map((t) => toSql(t, entity, params)).join(' and ')})`;
-  if ('any' in tree) return `(${tree.any.map((t) => toSql(t, entity, params)).join(' or ')})`;
-  if ('not' in tree) return `(not ${toSql(tree.not, entity, params)})`;
+export function toSql(tree: Tree, entity: Entity, params: unknown[], index: (kind: 'nik' | 'kk', value: string) => string): string {
+  if ('all' in tree) return `(${tree.all.map((t) => toSql(t, entity, params, index)).join(' and ')})`;
+  if ('any' in tree) return `(${tree.any.map((t) => toSql(t, entity, params, index)).join(' or ')})`;
+  if ('not' in tree) return `(not ${toSql(tree.not, entity, params, index)})`;
   const spec = ATTRIBUTES[tree.attribute];
   const member = (expr: string) => (entity === 'Member' ? expr.replace(/\bM\b/g, 'm') : `exists (select 1 from jsonb_array_elements(f.state->'members') mm where ${expr.replace(/\bM\b/g, 'mm')})`);
-  const values = Array.isArray(tree.value) ? tree.value : [tree.value];
+  const given = Array.isArray(tree.value) ? tree.value : [tree.value];
+  const values = tree.attribute === 'nik' || tree.attribute === 'kk' ? given.map((v) => index(tree.attribute as 'nik' | 'kk', String(v))) : given;
   const param = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
@@ -206,7 +208,7 @@ export function toSql(tree: Tree, entity: Entity, params: unknown[]): string {
     case 'region':
       return `(${values.map((v) => { const p = param(v); return `(f.village_code = ${p} or f.village_code like ${p} || '.%')`; }).join(' or ')})`;
     case 'kk':
-      return compare('f.kk', 'text');
+      return compare('f.kk_index', 'text');
     case 'family_id':
       return compare('f.family_id', 'uuid');
     case 'group_size':
@@ -214,7 +216,7 @@ export function toSql(tree: Tree, entity: Entity, params: unknown[]): string {
     case 'desil':
       return compare(`(f.state->'attributes'->>'welfareDecile')::numeric`, 'numeric');
     case 'nik':
-      return member(compare(`M->>'nik'`, 'text'));
+      return member(compare(`M->>'nikIndex'`, 'text'));
     case 'person_id':
       return member(compare(`(M->>'personId')::uuid`, 'uuid'));
     case 'sex':

@@ -15,6 +15,7 @@ import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
 import { returnedRows } from '@satupintu/persistence';
 import { DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
+import { openBytes, PROTECTED, PROTECTOR, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -67,6 +68,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(PrincipalsService) private readonly principals: PrincipalsService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PROTECTOR) private readonly protector: Protector,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -248,7 +250,7 @@ export class ImportRunner implements OnApplicationBootstrap, BeforeApplicationSh
       for (let chunk = 0; ; chunk++) {
         const [row]: Array<{ data: Buffer }> = await this.db.query('select data from gateway.import_files where job_id = $1 and chunk = $2', [jobId, chunk]);
         if (!row) break;
-        if (!out.write(row.data)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+        if (!out.write(await openBytes(this.protector, row.data, PROTECTED.gateway.importFile))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       }
     } finally {
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));

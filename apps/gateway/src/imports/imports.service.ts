@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { inspectTable, MappingError, parseColumnMap, resolveMapping, TableError, type ColumnMap, type TableInfo } from '@satupintu/importing';
 import { officialRegions } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE } from '@satupintu/platform';
+import { PROTECTED, PROTECTOR, sealBytes, type Protector } from '@satupintu/protection';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
@@ -70,7 +71,10 @@ class TooLarge extends Error {}
  */
 @Injectable()
 export class ImportsService {
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(PROTECTOR) private readonly protector: Protector,
+  ) {}
 
   async create(body: Readable, query: unknown, caller: Caller): Promise<{ status: 200 | 202; job: ReturnType<ImportsService['describe']> }> {
     const q = ImportQuery.safeParse(query);
@@ -133,7 +137,8 @@ export class ImportsService {
             const buffer = Buffer.alloc(CHUNK);
             const { bytesRead } = await handle.read(buffer, 0, CHUNK, chunk * CHUNK);
             if (bytesRead === 0) break;
-            await m.query('insert into gateway.import_files (job_id, chunk, data) values ($1, $2, $3)', [id, chunk, buffer.subarray(0, bytesRead)]);
+            const sealed = await sealBytes(this.protector, buffer.subarray(0, bytesRead), PROTECTED.gateway.importFile);
+            await m.query('insert into gateway.import_files (job_id, chunk, data) values ($1, $2, $3)', [id, chunk, sealed]);
           }
         } finally {
           await handle.close();

@@ -5,6 +5,7 @@ import type { ConsumedEvent } from '@satupintu/kafka';
 import { DATA_SOURCE } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
 import { DciNotifier } from '../dci/notifier';
+import { RegistryReadModel } from './read-model';
 
 /**
  * Keeps the gateway's read model of the registry, which search by NIK or KK and family lookups
@@ -17,6 +18,7 @@ export class RegistryConsumer {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(DciNotifier) private readonly notifier: DciNotifier,
+    @Inject(RegistryReadModel) private readonly readModel: RegistryReadModel,
   ) {}
 
   @EventPattern(TOPICS.familyChanged)
@@ -27,6 +29,8 @@ export class RegistryConsumer {
       if (!seen || seen.version < e.version) newest.set(e.familyId, e);
     }
     const events = [...newest.values()].sort((a, b) => a.familyId.localeCompare(b.familyId));
+    // Split and sealed before the transaction (docs/security.md "Encryption at rest").
+    const rows = await Promise.all(events.map((e) => (e.after ? this.readModel.toRow(e.after) : null)));
     await this.db.transaction(async (m) => {
       const held: Array<{ family_id: string; version: number }> = await m.query(
         'select family_id, version from gateway.registry_families where family_id = any($1::uuid[]) for update',
@@ -35,14 +39,15 @@ export class RegistryConsumer {
       const heldVersion = new Map(held.map((r) => [r.family_id, r.version]));
       // One statement per table for the whole batch: the families whose version is newer, then their members.
       const applied: Array<{ family_id: string }> = await m.query(
-        `insert into gateway.registry_families (family_id, version, kk, village_code, state)
-         select * from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::jsonb[])
-         on conflict (family_id) do update set version = excluded.version, kk = excluded.kk, village_code = excluded.village_code, state = excluded.state
+        `insert into gateway.registry_families (family_id, version, kk_index, village_code, state, identity)
+         select * from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::jsonb[], $6::text[])
+         on conflict (family_id) do update
+           set version = excluded.version, kk_index = excluded.kk_index, village_code = excluded.village_code, state = excluded.state, identity = excluded.identity
            where gateway.registry_families.version < excluded.version
          returning family_id`,
         [
-          events.map((e) => e.familyId), events.map((e) => e.version), events.map((e) => e.after?.kk ?? null),
-          events.map((e) => e.after?.address.villageCode ?? null), events.map((e) => (e.after ? JSON.stringify(e.after) : null)),
+          events.map((e) => e.familyId), events.map((e) => e.version), rows.map((r) => r?.kkIndex ?? null),
+          events.map((e) => e.after?.address.villageCode ?? null), rows.map((r) => (r ? JSON.stringify(r.state) : null)), rows.map((r) => r?.identity ?? null),
         ],
       );
       // Every event of the batch newer than what was held (not only the newest), oldest first.
@@ -52,11 +57,11 @@ export class RegistryConsumer {
       if (applied.length === 0) return;
       const ids = new Set(applied.map((r) => r.family_id));
       await m.query('delete from gateway.registry_members where family_id = any($1::uuid[])', [[...ids]]);
-      const members = events.filter((e) => ids.has(e.familyId.toLowerCase())).flatMap((e) => (e.after?.members ?? []).map((p) => ({ familyId: e.familyId, personId: p.personId, nik: p.nik })));
+      const members = events.flatMap((e, i) => (ids.has(e.familyId.toLowerCase()) ? (rows[i]?.members ?? []).map((p) => ({ familyId: e.familyId, ...p })) : []));
       if (members.length === 0) return;
       await m.query(
-        `insert into gateway.registry_members (family_id, person_id, nik) select * from unnest($1::uuid[], $2::uuid[], $3::text[])`,
-        [members.map((p) => p.familyId), members.map((p) => p.personId), members.map((p) => p.nik)],
+        `insert into gateway.registry_members (family_id, person_id, nik_index) select * from unnest($1::uuid[], $2::uuid[], $3::text[])`,
+        [members.map((p) => p.familyId), members.map((p) => p.personId), members.map((p) => p.nikIndex)],
       );
     });
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FamilyState } from '@satupintu/contracts';
 import { ApiError, DATA_SOURCE } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
 import { SCOPE_SQL, type Caller } from '../auth/caller';
+import { RegistryReadModel, type StoredState } from './read-model';
 
 const NIK = /^\d{16}$/;
 const FAMILY_NOT_FOUND = () => new ApiError(404, 'FAMILY_NOT_FOUND', 'no family has this id');
@@ -14,15 +14,19 @@ const FAMILY_NOT_FOUND = () => new ApiError(404, 'FAMILY_NOT_FOUND', 'no family 
  */
 @Injectable()
 export class RegistryService {
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(RegistryReadModel) private readonly readModel: RegistryReadModel,
+  ) {}
 
   async personsByNik(nik: unknown, caller: Caller) {
     if (typeof nik !== 'string' || !NIK.test(nik)) throw new ApiError(400, 'INVALID_QUERY', 'nik must be 16 digits');
-    const rows: Array<{ person_id: string; state: FamilyState }> = await this.db.query(
-      `select m.person_id, f.state from gateway.registry_members m join gateway.registry_families f on f.family_id = m.family_id
-        where m.nik = $1 and f.state is not null and ${SCOPE_SQL('f.village_code', '$2')} order by f.family_id limit 20`,
-      [nik, caller.scopeRegions()],
+    const found: Array<{ person_id: string; state: StoredState; identity: string | null }> = await this.db.query(
+      `select m.person_id, f.state, f.identity from gateway.registry_members m join gateway.registry_families f on f.family_id = m.family_id
+        where m.nik_index = $1 and f.state is not null and ${SCOPE_SQL('f.village_code', '$2')} order by f.family_id limit 20`,
+      [this.readModel.index('nik', nik), caller.scopeRegions()],
     );
+    const rows = await Promise.all(found.map(async (r) => ({ person_id: r.person_id, state: await this.readModel.fromRow(r.state, r.identity) })));
     const persons = rows.map(({ person_id, state }) => {
       const p = state.members.find((x) => x.personId === person_id)!;
       return { personId: p.personId, familyId: state.familyId, kk: state.kk, villageCode: state.address.villageCode, nik: p.nik, name: p.name, sex: p.sex, birthDate: p.birthDate, relationship: p.relationship };
@@ -34,24 +38,25 @@ export class RegistryService {
 
   async familiesByKk(kk: unknown, caller: Caller) {
     if (typeof kk !== 'string' || !NIK.test(kk)) throw new ApiError(400, 'INVALID_QUERY', 'kk must be 16 digits');
-    const rows: Array<{ state: FamilyState }> = await this.db.query(
-      `select state from gateway.registry_families f where kk = $1 and state is not null and ${SCOPE_SQL('f.village_code', '$2')} order by family_id limit 20`,
-      [kk, caller.scopeRegions()],
+    const rows: Array<{ state: StoredState }> = await this.db.query(
+      `select state from gateway.registry_families f where kk_index = $1 and state is not null and ${SCOPE_SQL('f.village_code', '$2')} order by family_id limit 20`,
+      [this.readModel.index('kk', kk), caller.scopeRegions()],
     );
-    const families = rows.map(({ state: s }) => ({ familyId: s.familyId, kk: s.kk, villageCode: s.address.villageCode, version: s.version, members: s.members.length }));
+    // Found by the KK's blind index: the KK is the one asked for.
+    const families = rows.map(({ state: s }) => ({ familyId: s.familyId, kk, villageCode: s.address.villageCode, version: s.version, members: s.members.length }));
     caller.touched(families.map((f) => f.familyId));
     caller.detail = { query: 'kk', found: families.length };
     return { families };
   }
 
   async family(familyId: string, caller: Caller) {
-    const [row]: Array<{ village_code: string | null; state: FamilyState | null }> = await this.db.query(
-      'select village_code, state from gateway.registry_families where family_id = $1',
+    const [row]: Array<{ village_code: string | null; state: StoredState | null; identity: string | null }> = await this.db.query(
+      'select village_code, state, identity from gateway.registry_families where family_id = $1',
       [familyId],
     );
     if (!row?.state) throw FAMILY_NOT_FOUND();
     caller.assertVisible(row.village_code, FAMILY_NOT_FOUND());
     caller.touched([familyId], row.village_code);
-    return row.state;
+    return this.readModel.fromRow(row.state, row.identity);
   }
 }

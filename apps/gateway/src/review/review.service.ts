@@ -3,6 +3,7 @@ import { TOPICS, type PersonMergedV1, type PersonSnapshot, type RegistryCommandV
 import { enqueueOutbox } from '@satupintu/persistence';
 import { parseNik } from '@satupintu/domain';
 import { ApiError, DATA_SOURCE, outboxEvent } from '@satupintu/platform';
+import { openIdentifiers, PROTECTED, PROTECTOR, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -50,7 +51,10 @@ export function nikFacts(p: Pick<PersonSnapshot, 'nik' | 'sex' | 'birthDate'>) {
  */
 @Injectable()
 export class ReviewService {
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(PROTECTOR) private readonly protector: Protector,
+  ) {}
 
   /** Tasks in the given regions (null: everywhere), oldest first, of one reason or all. */
   async list(regions: string[] | null, status: string, after: string | null, reason: string | null = null) {
@@ -99,9 +103,13 @@ export class ReviewService {
   }
 
   async get(taskId: string, caller: Caller) {
-    const rows: Array<{ task: ReviewTaskV1; decision_requested_at: Date | null }> = await this.db.query('select task, decision_requested_at from gateway.review_tasks where task_id = $1', [taskId]);
+    const rows: Array<{ task: ReviewTaskV1; identity: string | null; decision_requested_at: Date | null }> = await this.db.query(
+      'select task, identity, decision_requested_at from gateway.review_tasks where task_id = $1',
+      [taskId],
+    );
     if (rows.length === 0) throw TASK_NOT_FOUND();
-    const { task: t, decision_requested_at } = rows[0];
+    const { decision_requested_at } = rows[0];
+    const t = await openIdentifiers(this.protector, rows[0].task, rows[0].identity, PROTECTED.gateway.reviewIdentity);
     caller.assertVisible(t.villageCode, TASK_NOT_FOUND());
     caller.touched([taskId, t.a.personId, t.b.personId], t.villageCode);
     return {
@@ -137,12 +145,16 @@ export class ReviewService {
   }
 
   async getMerge(mergeId: string, caller: Caller) {
-    const rows: Array<{ merge: PersonMergedV1; unmerged_at: Date | null; unmerge_requested_at: Date | null }> = await this.db.query('select merge, unmerged_at, unmerge_requested_at from gateway.merges where merge_id = $1', [mergeId]);
+    const rows: Array<{ merge: PersonMergedV1; identity: string | null; unmerged_at: Date | null; unmerge_requested_at: Date | null }> = await this.db.query(
+      'select merge, identity, unmerged_at, unmerge_requested_at from gateway.merges where merge_id = $1',
+      [mergeId],
+    );
     if (rows.length === 0) throw MERGE_NOT_FOUND();
     const m = rows[0].merge;
     caller.assertVisible(m.survivor.villageCode, MERGE_NOT_FOUND());
     caller.touched([mergeId, m.survivorId, m.mergedId], m.survivor.villageCode);
-    return { ...(rows[0].merge as object), unmergedAt: rows[0].unmerged_at?.toISOString() ?? null, unmergePending: rows[0].unmerged_at === null && rows[0].unmerge_requested_at !== null };
+    const whole = await openIdentifiers(this.protector, m, rows[0].identity, PROTECTED.gateway.mergeIdentity);
+    return { ...(whole as object), unmergedAt: rows[0].unmerged_at?.toISOString() ?? null, unmergePending: rows[0].unmerged_at === null && rows[0].unmerge_requested_at !== null };
   }
 
   async unmerge(mergeId: string, body: unknown, caller: Caller) {

@@ -3,7 +3,8 @@ import { AGENCY_CLOUD_EVENT_TYPES, AgencyFamilyEventV1, type AgencyGrant, type G
 import { changedGrantedFields } from '@satupintu/domain';
 import { EventProducer, type OutgoingMessage } from '@satupintu/kafka';
 import { DATA_SOURCE } from '@satupintu/platform';
-import type { DataSource } from 'typeorm';
+import { PROTECTOR, type Protector } from '@satupintu/protection';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AgencyViews, type AgencyView, type Delivery } from './agency-views';
 import { changeMessage, snapshotMessage, stableUuid, webhookBody, type AgencyEvent } from './agency-messages';
 
@@ -26,7 +27,13 @@ export class AgencyPublisher {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(EventProducer) private readonly producer: EventProducer,
+    @Inject(PROTECTOR) private readonly protector: Protector,
   ) {}
+
+  /** The agencies' views and deliveries, read and written through `m` (sealed at rest). */
+  views(m: EntityManager): AgencyViews {
+    return new AgencyViews(m, this.protector);
+  }
 
   /**
    * Publishes the updates, then saves their views, the `settled` views (nothing to publish, a newer
@@ -38,7 +45,7 @@ export class AgencyPublisher {
     await this.sendInChunks(updates.map((u) => changeMessage(u.event)));
     const webhooks = new Set(grants.filter((g) => g.webhook).map((g) => g.agencyId));
     await this.db.transaction(async (m) => {
-      const views = new AgencyViews(m);
+      const views = this.views(m);
       await views.save([...settled, ...updates.map((u) => u.view)]);
       await views.enqueue(updates.filter((u) => webhooks.has(u.view.agencyId)).map((u) => delivery(u.event, u.view.sequence)));
     });
@@ -49,7 +56,7 @@ export class AgencyPublisher {
     if (events.length === 0) return;
     await this.sendInChunks(events.map(changeMessage));
     const webhooks = new Set(grants.filter((g) => g.webhook).map((g) => g.agencyId));
-    await new AgencyViews(this.db.manager).enqueue(events.filter((e) => webhooks.has(e.agencyId)).map((e) => delivery(e, 0)));
+    await this.views(this.db.manager).enqueue(events.filter((e) => webhooks.has(e.agencyId)).map((e) => delivery(e, 0)));
   }
 
   private async sendInChunks(messages: OutgoingMessage[]): Promise<void> {

@@ -7,7 +7,7 @@ import type { Logger } from '@satupintu/observability';
 import { DATA_SOURCE, KAFKA, KAFKA_SETTINGS, LOGGER } from '@satupintu/platform';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { AgencyViews, type AgencyView } from './agency-views';
+import type { AgencyView } from './agency-views';
 import { changeMessage, stableUuid } from './agency-messages';
 import { GrantStore } from './grant-store';
 import { AgencyPublisher, familyUpdate, type FamilyUpdate } from './agency-publisher';
@@ -50,7 +50,7 @@ export class GrantsConsumer {
     if (previous) await this.restrictHeldViews(grant);
     if (grant.status === 'revoked') {
       await this.db.transaction(async (m) => {
-        await new AgencyViews(m).forget(grant.agencyId);
+        await this.publisher.views(m).forget(grant.agencyId);
         await m.query(`update subscriptions.webhook_deliveries set status = 'cancelled', locked_until = null where agency_id = $1 and status in ('pending', 'dead')`, [grant.agencyId]);
       });
     }
@@ -63,7 +63,7 @@ export class GrantsConsumer {
     let after: string | null = null;
     let changed = 0;
     for (;;) {
-      const page: AgencyView[] = await new AgencyViews(this.db.manager).loadAgency(grant.agencyId, after, PAGE);
+      const page: AgencyView[] = await this.publisher.views(this.db.manager).loadAgency(grant.agencyId, after, PAGE);
       if (page.length === 0) break;
       after = page[page.length - 1].familyId;
       const updates: FamilyUpdate[] = [];

@@ -5,7 +5,7 @@ import { canonicalJson, projectDecision, projectFamily } from '@satupintu/domain
 import type { ConsumedEvent } from '@satupintu/kafka';
 import { DATA_SOURCE } from '@satupintu/platform';
 import type { DataSource } from 'typeorm';
-import { AgencyViews, type AgencyView } from './agency-views';
+import type { AgencyView } from './agency-views';
 import { stableUuid, type AgencyEvent } from './agency-messages';
 import { AgencyPublisher, familyUpdate, type FamilyUpdate } from './agency-publisher';
 import { GrantStore } from './grant-store';
@@ -32,7 +32,7 @@ export class ProjectionConsumer {
       const seen = newest.get(e.value.familyId);
       if (!seen || seen.value.version < e.value.version) newest.set(e.value.familyId, e);
     }
-    const views = await new AgencyViews(this.db.manager).load(grants.map((g) => g.agencyId), [...newest.keys()]);
+    const views = await this.publisher.views(this.db.manager).load(grants.map((g) => g.agencyId), [...newest.keys()]);
     const updates: FamilyUpdate[] = [];
     const settled: AgencyView[] = [];
     for (const grant of grants) {

@@ -4,6 +4,7 @@ import { deriveWebhookSecret, signWebhook } from '@satupintu/domain';
 import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
 import { DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
+import { PROTECTED, PROTECTOR, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { SUBSCRIPTIONS_SETTINGS, type SubscriptionsSettings } from '../config/subscriptions.config';
 import { GrantStore } from '../projection/grant-store';
@@ -39,6 +40,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @Inject(GrantStore) private readonly grants: GrantStore,
     @Inject(SUBSCRIPTIONS_SETTINGS) private readonly settings: SubscriptionsSettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PROTECTOR) private readonly protector: Protector,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -99,14 +101,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     try {
       const secret = deriveWebhookSecret(this.settings.signingKey as string, grant.agencyId, grant.webhook.secretVersion);
       const timestamp = Math.floor(Date.now() / 1000);
+      const body = await this.protector.open(d.body, PROTECTED.subscriptions.webhookBody);
       const res = await fetch(grant.webhook.url, {
         method: 'POST',
-        body: d.body,
+        body,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.settings.timeoutMs),
         headers: {
           'content-type': 'application/cloudevents+json',
-          [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, d.body),
+          [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, body),
           [WEBHOOK_HEADERS.timestamp]: String(timestamp),
           [WEBHOOK_HEADERS.deliveryId]: d.delivery_id,
           [WEBHOOK_HEADERS.attempt]: String(attempt),

@@ -1,0 +1,37 @@
+import { jsonColumnDue, PROTECTED, resealJsonColumn, rotateTables, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
+import type { DataSource } from 'typeorm';
+
+const S = PROTECTED.subscriptions;
+
+/** The subscriptions service's protected columns: the agencies' views and webhook bodies (docs/security.md "Encryption at rest"). */
+export const SUBSCRIPTIONS_TABLES: ProtectedTable[] = [
+  {
+    table: 'subscriptions.agency_families',
+    id: 'ctid',
+    idType: 'tid',
+    columns: ['payload'],
+    types: ['jsonb'],
+    async rewrite(p, row) {
+      return jsonColumnDue(p, row.payload) ? [await resealJsonColumn(p, row.payload, S.agencyView)] : null;
+    },
+  },
+  {
+    table: 'subscriptions.webhook_deliveries',
+    idType: 'bigint',
+    columns: ['body'],
+    types: ['text'],
+    async rewrite(p, row) {
+      const body = row.body as string;
+      // An emptied body (retention) stays empty.
+      return body !== '' && p.isDue(body) ? [await p.seal(await p.open(body, S.webhookBody), S.webhookBody)] : null;
+    },
+  },
+];
+
+export function rotateSubscriptions(db: DataSource, p: Protector, options: { dryRun?: boolean; onProgress?: (t: TableRotation) => void } = {}): Promise<TableRotation[]> {
+  return rotateTables(db, p, SUBSCRIPTIONS_TABLES, options);
+}
+
+/** True while the subscriptions service holds values in clear (see `protectValuesInClear`). */
+export const SUBSCRIPTIONS_IN_CLEAR = `exists (select 1 from subscriptions.agency_families where jsonb_typeof(payload) = 'object')
+  or exists (select 1 from subscriptions.webhook_deliveries where body <> '' and body not like 'sp1.%')`;
