@@ -2,12 +2,15 @@ import type { FamilyRecord } from '@satupintu/contracts';
 import { formatNik } from '@satupintu/domain';
 import { LocalKeyring, type KeyringJson } from '@satupintu/protection';
 import { generateFamilies } from '@satupintu/synthetic';
-import { authFetch, eventually, ROOT, submit, TestStack, type ServiceName } from '@satupintu/testing';
+import { authFetch, eventually, ROOT, SERVERS, submit, TestStack, type ServiceName } from '@satupintu/testing';
+import Redis from 'ioredis';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const SCHEMAS = ['registry', 'gateway', 'eligibility', 'aggregation', 'subscriptions'];
+/** Where the stores' contents are scanned: every schema, and Redis (dedup's matching index, rate limits...). */
+const STORES = [...SCHEMAS, 'redis'];
 /** The services that keep protected values, and so hold the keyring. */
 const KEYED: ServiceName[] = ['gateway', 'dedup', 'subscriptions'];
 const AGENCY = 'dinsos-at-rest';
@@ -70,8 +73,25 @@ describe('encryption at rest', () => {
       ]);
       return read >= families && eligible >= families && counted >= families && viewed >= families && outboxes === 0;
     }, 120_000, 500);
+  let redis: Redis;
+  /** Every key of this stack in Redis with its value (strings, sets, hashes), as text. */
+  const redisText = async (): Promise<Array<{ table: string; text: string }>> => {
+    const out: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${stack.prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) {
+        const type = await redis.type(key);
+        const value = type === 'string' ? await redis.get(key) : type === 'set' ? (await redis.smembers(key)).join(' ') : type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : '';
+        out.push(`${key} ${value ?? ''}`);
+      }
+    } while (cursor !== '0');
+    return [{ table: 'keys', text: out.join('\n') }];
+  };
   /** Every row of every table of a schema, as text, by table. */
   const rawText = async (schema: string): Promise<Array<{ table: string; text: string }>> => {
+    if (schema === 'redis') return redisText();
     const tables = (await stack.db.query(`select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by 1`, [schema])).rows.map((r) => r.table_name as string);
     return Promise.all(tables.map(async (table) => ({ table, text: (await stack.db.query(`select coalesce(string_agg(r::text, E'\\n'), '') as text from "${schema}"."${table}" r`)).rows[0].text as string })));
   };
@@ -81,7 +101,7 @@ describe('encryption at rest', () => {
     // A name as a word of its own: a short one ("Dian") turns up by chance inside base64 text, never between non-base64 characters.
     const asWord = (name: string) => new RegExp(`(?<![A-Za-z0-9_-])${name.replace(/[^A-Za-z ]/g, '.')}(?![A-Za-z0-9_-])`, 'i');
     const found: Record<string, { sixteenDigitNumbers: number; names: number; birthDates?: number; tables: string[] }> = {};
-    for (const schema of SCHEMAS) {
+    for (const schema of STORES) {
       const tables = await rawText(schema);
       const raw = tables.map((t) => t.text).join('\n');
       // Sixteen digits standing alone (not the decimals of a match probability such as 0.9999999999999998).
@@ -98,7 +118,7 @@ describe('encryption at rest', () => {
     }
     return found;
   };
-  const nothingExposed = Object.fromEntries(SCHEMAS.map((s) => [s, { sixteenDigitNumbers: 0, names: 0, ...(s === 'registry' ? { birthDates: 0 } : {}), tables: [] }]));
+  const nothingExposed = Object.fromEntries(STORES.map((s) => [s, { sixteenDigitNumbers: 0, names: 0, ...(s === 'registry' ? { birthDates: 0 } : {}), tables: [] }]));
   /** Protected values not under the master key `keyId`, per table. */
   const notUnder = async (keyId: string) => {
     const prefix = `sp1.${keyId}.%`;
@@ -133,11 +153,15 @@ describe('encryption at rest', () => {
   const rotateAll = async (ring: KeyringJson, ...args: string[]) => (await Promise.all(KEYED.map((s) => rotate(s, ring, ...args)))).flatMap((r) => r.tables);
 
   beforeAll(async () => {
+    redis = new Redis(SERVERS.redisUrl);
     await stack.setUp();
     await Promise.all([stack.start('validation'), stack.start('aggregation'), stack.start('eligibility')]);
   });
 
-  afterAll(() => stack.tearDown());
+  afterAll(async () => {
+    redis.disconnect();
+    await stack.tearDown();
+  });
 
   it('shows the identifiers in the raw tables with PROTECTION=off (so the scan below can see them)', async () => {
     await restartKeyed({ PROTECTION: 'off' });
@@ -154,7 +178,7 @@ describe('encryption at rest', () => {
     await eventually(async () => (await count('select count(*)::int as n from gateway.review_tasks')) + (await count('select count(*)::int as n from gateway.merges')) > 0, 90_000);
     await settled(batchA.length + 2);
     const seen = await exposed(everyone);
-    for (const schema of ['registry', 'gateway', 'subscriptions']) {
+    for (const schema of ['registry', 'gateway', 'subscriptions', 'redis']) {
       expect({ schema, numbers: seen[schema].sixteenDigitNumbers > 0, names: seen[schema].names > 0 }).toEqual({ schema, numbers: true, names: true });
     }
   });

@@ -1,6 +1,6 @@
 import { TOPICS, type FamilyState } from '@satupintu/contracts';
 import { encodeEvent } from '@satupintu/kafka';
-import { authFetch, eventually, familyChanged, familyState, produce, TestStack, yearsAgo } from '@satupintu/testing';
+import { authFetch, createPrincipal, eventually, familyChanged, familyState, produce, TestStack, yearsAgo } from '@satupintu/testing';
 
 interface Explained {
   programmeId: string;
@@ -13,8 +13,9 @@ interface Explained {
 }
 interface Counts {
   code: string;
-  programmes: Array<{ programmeId: string; eligible: number; notEligible: number; name: unknown }>;
-  children: Array<{ code: string; programmes: Array<{ programmeId: string; eligible: number; notEligible: number }> }>;
+  programmes: Array<{ programmeId: string; eligible: number | null; notEligible: number | null; name: unknown; suppressed?: true }>;
+  children: Array<{ code: string; programmes: Array<{ programmeId: string; eligible: number | null; notEligible: number | null; suppressed?: true }> }>;
+  minCellSize: number | null;
 }
 
 /** Eligibility through the gateway on the real stack: explained decisions, counts per programme and region. */
@@ -36,7 +37,8 @@ describe('eligibility query API', () => {
     const res = await authFetch(`${url}${path}`);
     return { status: res.status, body: (await res.json()) as T };
   };
-  const kljCounts = async (code: string) => (await get<Counts>(`/v1/regions/${code}/eligibility?programme=klj`)).body;
+  /** The counts unsuppressed: the test admin holds `aggregate:detail` (the counts here are all small). */
+  const kljCounts = async (code: string) => (await get<Counts>(`/v1/regions/${code}/eligibility?programme=klj&detail=true`)).body;
 
   it('explains every decision of a person and a family, counts them by region, and follows changes and moves', async () => {
     // A Jakarta family in desil 2: the head is 60, the spouse turns 60 tomorrow.
@@ -72,6 +74,19 @@ describe('eligibility query API', () => {
     expect(district.children).toEqual([{ code: '31.71.01', name: expect.any(String), programmes: [{ programmeId: 'klj', eligible: 1, notEligible: 1 }] }]);
     const nation = (await get<Counts>('/v1/regions/ID/eligibility')).body;
     expect(nation.programmes.map((p) => p.programmeId)).toEqual(['bpnt', 'kjp-plus', 'klj', 'pbi-jkn', 'pkh', 'pmt', 'rtlh']);
+    // Without the detail, 1 eligible and 1 not eligible are small cells: hidden in the district and in its child.
+    const suppressed = (await get<Counts>('/v1/regions/31.71/eligibility?programme=klj')).body;
+    expect(suppressed.minCellSize).toBe(5);
+    expect(suppressed.programmes).toEqual([expect.objectContaining({ programmeId: 'klj', eligible: null, notEligible: null, suppressed: true })]);
+    expect(suppressed.children[0].programmes).toEqual([{ programmeId: 'klj', eligible: null, notEligible: null, suppressed: true }]);
+    expect(nation.programmes.find((p) => p.programmeId === 'klj')).toEqual(expect.objectContaining({ eligible: null, suppressed: true }));
+    // The detail is audited; a role without it is refused.
+    expect(Number((await stack.db.query(`select count(*)::int as n from gateway.audit_log where action = 'eligibility.detail' and region = '31.71'`)).rows[0].n)).toBeGreaterThan(0);
+    const supervisor = await createPrincipal(url, { role: 'supervisor', regions: ['31.71'] });
+    const refused = await authFetch(`${url}/v1/regions/31.71/eligibility?detail=true`, { headers: { authorization: `Bearer ${supervisor.key}` } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/minimum cell size/);
+    expect((await authFetch(`${url}/v1/regions/31.71/eligibility`, { headers: { authorization: `Bearer ${supervisor.key}` } })).status).toBe(200);
 
     // A correction of the spouse's birth date makes them eligible: the counts (cached) follow.
     const v2 = { ...v1, version: 2, members: [head, { ...spouse, birthDate: yearsAgo(60) }] };

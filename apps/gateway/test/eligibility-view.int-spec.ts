@@ -1,7 +1,9 @@
 import { TOPICS, type FamilyState } from '@satupintu/contracts';
 import { encodeEvent } from '@satupintu/kafka';
 import { authFetch, createPrincipal, eventually, familyChanged, familyState, openBrowserPage, produce, TestStack, yearsAgo, type BrowserPage, type TestPrincipal } from '@satupintu/testing';
-interface Counts { programmes: Array<{ programmeId: string; eligible: number; notEligible: number }>; children: Array<{ code: string }> }
+interface Counts { programmes: Array<{ programmeId: string; eligible: number | null; notEligible: number | null; suppressed?: true }>; children: Array<{ code: string }> }
+/** As the page shows a count: a dash when it is suppressed (a small count). */
+const shown = (n: number | null) => (n === null ? '–' : String(n));
 interface Explained { decisions: Array<{ programmeId: string; personId: string | null; eligible: boolean; criteria: Array<{ criterion: string; value: unknown; passed: boolean; description: string | null }> }> }
 
 /**
@@ -55,16 +57,20 @@ describe('eligibility view (browser)', () => {
     expect(await page.getByTestId('nav-eligibility').isVisible()).toBe(true);
     const counts = await api<Counts>('/v1/regions/31.71.01/eligibility');
     for (const p of counts.programmes) {
-      expect(await page.getByTestId(`eligible-${p.programmeId}`).textContent()).toBe(String(p.eligible));
-      expect(await page.getByTestId(`not-eligible-${p.programmeId}`).textContent()).toBe(String(p.notEligible));
+      expect(await page.getByTestId(`eligible-${p.programmeId}`).textContent()).toBe(shown(p.eligible));
+      expect(await page.getByTestId(`not-eligible-${p.programmeId}`).textContent()).toBe(shown(p.notEligible));
+      // A hidden count says why on hover.
+      expect(await page.getByTestId(`eligible-${p.programmeId}`).getAttribute('title')).toBe(p.suppressed ? 'Disembunyikan: jumlah kecil (perlindungan data pribadi)' : null);
     }
+    // Two families in the district: every programme's count is small, so none is shown.
+    expect(counts.programmes.filter((p) => p.eligible !== 0 && !p.suppressed)).toEqual([]);
     expect(counts.children.map((c) => c.code).sort()).toEqual(['31.71.01.1001', '31.71.01.1002']);
     await b.screenshot('eligibility-district-1280.png');
     await page.getByTestId('eligibility-child-31.71.01.1002').click();
     await page.waitForFunction(() => (globalThis as unknown as { document: { location: { hash: string } } }).document.location.hash.includes('region=31.71.01.1002'));
     await ready();
     const village = await api<Counts>('/v1/regions/31.71.01.1002/eligibility');
-    for (const p of village.programmes) expect(await page.getByTestId(`eligible-${p.programmeId}`).textContent()).toBe(String(p.eligible));
+    for (const p of village.programmes) expect(await page.getByTestId(`eligible-${p.programmeId}`).textContent()).toBe(shown(p.eligible));
   });
 
   it("explains a family's decisions criterion by criterion, as the API does", async () => {

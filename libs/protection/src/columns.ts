@@ -12,6 +12,8 @@ export const PROTECTED = {
     familyKk: 'registry.families.kk',
     historyDiff: 'registry.family_history.diff',
     historyAfter: 'registry.family_history.after',
+    /** A person's entry in dedup's matching index in Redis (what matching compares). */
+    indexEntry: 'redis.registry.person',
   },
   gateway: {
     /** KK, NIKs and names of the read model's family state (`takeOut`); the rest of the state stays queryable. */

@@ -2,8 +2,8 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import type { KeyService } from './keys';
 import type { Protector } from './protector';
 
-/** What a blind index is kept for: the identifiers the platform searches by. */
-export type IndexedKind = 'nik' | 'kk';
+/** What a blind index is kept for: the identifiers the platform searches by, and the matching index's blocking keys. */
+export type IndexedKind = 'nik' | 'kk' | 'block';
 
 const VERSION = 'sp1';
 /** Unwrapped data keys kept in memory (each process makes one per master key, so few exist). */

@@ -1,6 +1,8 @@
 import { createDataSource } from '@satupintu/persistence';
 import { migrateService, type BaseConfig } from '@satupintu/platform';
-import type { Protector } from '@satupintu/protection';
+import type { Protector, TableRotation } from '@satupintu/protection';
+import type { DataSource } from 'typeorm';
+import { rotateRegistry } from '../protection/registry-rotation';
 import Redis from 'ioredis';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -26,6 +28,25 @@ export async function reindexCommand(config: BaseConfig, settings: MatchSettings
     redis.disconnect();
     await db.destroy();
   }
+}
+
+/**
+ * The registry's rotation (`rotate`), then the matching index dropped: its entries are sealed under
+ * the key of the instance that wrote them, so the next batch rebuilds it from the registry under the
+ * active key, and the old key can then leave the ring.
+ */
+export function rotateRegistryAndIndex(config: BaseConfig, settings: MatchSettings) {
+  return async (db: DataSource, protector: Protector, options: { dryRun: boolean; onProgress: (t: TableRotation) => void }): Promise<TableRotation[]> => {
+    const tables = await rotateRegistry(db, protector, options);
+    if (options.dryRun) return tables;
+    const redis = new Redis(config.REDIS_URL);
+    try {
+      await new PersonIndex(redis, config.KAFKA_TOPIC_PREFIX, settings.maxBlock, settings.model.baseU('name'), protector).invalidate();
+    } finally {
+      redis.disconnect();
+    }
+    return tables;
+  };
 }
 
 /** One line of a matching benchmark file: a registry person to index, or a new record to match. */

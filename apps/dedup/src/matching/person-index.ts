@@ -1,12 +1,13 @@
 import type { FamilyState } from '@satupintu/contracts';
 import { motherNameOf, nameFrequency, nameKeyOf, type MatchablePerson } from '@satupintu/matching';
-import { openJson, PROTECTED, type Protector, type SealedIdentity } from '@satupintu/protection';
+import { openJson, PROTECTED, sealJson, type Protector, type SealedIdentity } from '@satupintu/protection';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { blockingKeysOf, registryMatchable, type Candidate, type IndexedPerson } from './registry-matcher';
 
 const CHUNK = 2000;
+const CONTEXT = PROTECTED.registry.indexEntry;
 
 /** The index entries of a family's members, from its registry state. */
 export function indexedMembers(state: FamilyState): IndexedPerson[] {
@@ -26,8 +27,9 @@ export function indexedMembers(state: FamilyState): IndexedPerson[] {
  * The matcher's hot path in Redis: for each blocking key a set of person ids, and for each active
  * person what matching compares. PostgreSQL stays the source of truth: the index is written after
  * each commit, can be flushed at any time, and is rebuilt from the registry (at start when its
- * marker is missing, or by `rebuild`). Blocking keys are hashed, so NIKs and KK numbers never
- * appear in Redis key names (which show up in monitoring tools).
+ * marker is missing, or by `rebuild`). Blocking keys and name counts are keyed hashes (the blind-index
+ * key), so NIKs, KK numbers and names neither appear in Redis key names nor can be guessed from them;
+ * each person's entry is sealed like the registry's rows (docs/security.md "Encryption at rest").
  */
 export class PersonIndex {
   /**
@@ -44,27 +46,32 @@ export class PersonIndex {
 
   /** How many indexed persons carry each name (spelling-folded, hashed: no name in Redis). */
   private get namesKey(): string {
-    return `${this.prefix}registry:names:v1`;
+    return `${this.prefix}registry:names:v2`;
   }
 
   private get countKey(): string {
-    return `${this.prefix}registry:count:v1`;
+    return `${this.prefix}registry:count:v2`;
   }
 
   private nameField(nameKey: string): string {
-    return createHash('sha256').update(nameKey).digest('base64url').slice(0, 16);
+    return createHash('sha256').update(this.protector.index('block', `name:${nameKey}`)).digest('base64url').slice(0, 16);
   }
 
   private blockKey(key: string): string {
-    return `${this.prefix}registry:block:v2:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+    return `${this.prefix}registry:block:v3:${createHash('sha256').update(this.protector.index('block', key)).digest('base64url').slice(0, 22)}`;
   }
 
   private personKey(id: string): string {
-    return `${this.prefix}registry:person:v2:${id}`;
+    return `${this.prefix}registry:person:v3:${id}`;
+  }
+
+  /** What the marker says of the entries: an index built in clear is rebuilt once encryption is on (and the reverse). */
+  private get form(): 'sealed' | 'clear' {
+    return this.protector.encrypts ? 'sealed' : 'clear';
   }
 
   private get builtKey(): string {
-    return `${this.prefix}registry:index:v2:built`;
+    return `${this.prefix}registry:index:v3:built`;
   }
 
   /** Candidates of each person: every indexed person sharing one of its blocking keys (oversized blocks skipped). */
@@ -88,10 +95,9 @@ export class PersonIndex {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const values = await this.redis.mget(chunk.map((id) => this.personKey(id)));
-      values.forEach((v, j) => {
-        if (!v) return;
-        const person = JSON.parse(v) as IndexedPerson;
-        records.set(chunk[j], { person, prepared: registryMatchable(person) });
+      const persons = await Promise.all(values.map((v) => (v ? this.openPerson(v) : null)));
+      persons.forEach((person, j) => {
+        if (person) records.set(chunk[j], { person, prepared: registryMatchable(person) });
       });
     }
     await this.attachFrequencies([...persons, ...[...records.values()].map((r) => r.prepared)]);
@@ -122,15 +128,16 @@ export class PersonIndex {
   async put(persons: ReadonlyArray<IndexedPerson>, fresh = false): Promise<void> {
     for (let i = 0; i < persons.length; i += CHUNK) {
       const chunk = persons.slice(i, i + CHUNK);
-      const old = fresh ? [] : await this.redis.mget(chunk.map((p) => this.personKey(p.id)));
+      const old = fresh ? [] : await Promise.all((await this.redis.mget(chunk.map((p) => this.personKey(p.id)))).map((v) => (v ? this.openPerson(v) : null)));
+      const sealed = await Promise.all(chunk.map((p) => sealJson(this.protector, p, CONTEXT)));
       const pipeline = this.redis.pipeline();
       chunk.forEach((p, j) => {
         const keys = this.keysOf(p);
-        const before = old[j] ? (JSON.parse(old[j]!) as IndexedPerson) : null;
+        const before = old[j] ?? null;
         const was = before ? this.keysOf(before) : [];
         for (const k of was) if (!keys.includes(k)) pipeline.srem(k, p.id);
         for (const k of keys) pipeline.sadd(k, p.id);
-        pipeline.set(this.personKey(p.id), JSON.stringify(p));
+        pipeline.set(this.personKey(p.id), sealed[j]);
         const name = this.nameField(nameKeyOf(p.name));
         if (!before) {
           pipeline.hincrby(this.namesKey, name, 1);
@@ -147,11 +154,11 @@ export class PersonIndex {
   /** Removes persons (merged into another): they are no longer candidates. */
   async remove(ids: ReadonlyArray<string>): Promise<void> {
     if (ids.length === 0) return;
-    const old = await this.redis.mget(ids.map((id) => this.personKey(id)));
+    const old = await Promise.all((await this.redis.mget(ids.map((id) => this.personKey(id)))).map((v) => (v ? this.openPerson(v) : null)));
     const pipeline = this.redis.pipeline();
     ids.forEach((id, j) => {
-      if (!old[j]) return;
-      const before = JSON.parse(old[j]!) as IndexedPerson;
+      const before = old[j];
+      if (!before) return;
       for (const k of this.keysOf(before)) pipeline.srem(k, id);
       pipeline.hincrby(this.namesKey, this.nameField(nameKeyOf(before.name)), -1);
       pipeline.decr(this.countKey);
@@ -161,7 +168,8 @@ export class PersonIndex {
   }
 
   async isBuilt(): Promise<boolean> {
-    return (await this.redis.exists(this.builtKey)) === 1;
+    // Built, and in the form this instance writes: entries sealed, or in clear (PROTECTION=off).
+    return (await this.redis.get(this.builtKey)) === this.form;
   }
 
   private building: Promise<number> | null = null;
@@ -234,9 +242,14 @@ export class PersonIndex {
       done += rows.length;
       onProgress?.(done);
     }
-    await this.redis.set(this.builtKey, new Date().toISOString());
+    await this.redis.set(this.builtKey, this.form);
     if (wasStale) this.stale = false;
     return done;
+  }
+
+  /** A person's entry, sealed like the registry's rows (docs/security.md "Encryption at rest"). */
+  private openPerson(stored: string): Promise<IndexedPerson> {
+    return openJson<IndexedPerson>(this.protector, stored, CONTEXT);
   }
 
   private keysOf(p: IndexedPerson): string[] {

@@ -354,6 +354,9 @@
   // ---- Aid eligibility: per region and programme, with drill-down; one family's decisions with
   // every criterion explained (the value recorded and whether it met the rule), for the officer
   // answering "why was my family excluded?".
+  // A count hidden below the minimum cell size shows a dash, with the reason on hover.
+  const countCell = (c) => (c.suppressed ? { class: 'num suppressed', title: t('suppressed') } : { class: 'num' });
+
   async function showEligibility() {
     const data = await api(`/v1/regions/${encodeURIComponent(state.region)}/eligibility`);
     breadcrumb({ code: data.code, name: data.name, ancestors: data.ancestors || [] });
@@ -361,14 +364,17 @@
     const programmeName = (p) => (p.name ? p.name[state.lang] : p.programmeId);
     $('eligibility-table').replaceChildren(
       el('tr', {}, el('th', {}, t('programme')), el('th', { class: 'num' }, t('eligibleN')), el('th', { class: 'num' }, t('notEligibleN'))),
-      ...data.programmes.map((p) => el('tr', {}, el('td', {}, `${programmeName(p)}${p.agency ? ` (${p.agency})` : ''}`), el('td', { class: 'num', 'data-testid': `eligible-${p.programmeId}` }, fmt(p.eligible)), el('td', { class: 'num', 'data-testid': `not-eligible-${p.programmeId}` }, fmt(p.notEligible)))),
+      ...data.programmes.map((p) => el('tr', {}, el('td', {}, `${programmeName(p)}${p.agency ? ` (${p.agency})` : ''}`), el('td', { ...countCell(p), 'data-testid': `eligible-${p.programmeId}` }, fmt(p.eligible)), el('td', { ...countCell(p), 'data-testid': `not-eligible-${p.programmeId}` }, fmt(p.notEligible)))),
     );
     $('eligibility-children').replaceChildren(
       el('tr', {}, el('th', {}, t('region')), ...data.programmes.map((p) => el('th', { class: 'num' }, `${programmeName(p)}: ${t('eligibleN')}`))),
       ...data.children.map((c) =>
         el('tr', {},
           el('td', {}, el('a', { href: `#${linkTo({ region: c.code, kk: '' })}`, 'data-testid': `eligibility-child-${c.code}` }, `${c.name || c.code} (${c.code})`)),
-          ...data.programmes.map((p) => el('td', { class: 'num' }, fmt((c.programmes.find((x) => x.programmeId === p.programmeId) || { eligible: 0 }).eligible))))),
+          ...data.programmes.map((p) => {
+            const n = c.programmes.find((x) => x.programmeId === p.programmeId) || { eligible: 0 };
+            return el('td', { ...countCell(n), 'data-testid': `child-eligible-${c.code}-${p.programmeId}` }, fmt(n.eligible));
+          }))),
     );
     const lookup = me.role === 'supervisor' || me.role === 'admin';
     $('family-lookup').hidden = !lookup;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CriterionResult, EligibilityProgrammeActivatedV1 } from '@satupintu/contracts';
-import { ancestry, regionPathOf, type RegionLevelName } from '@satupintu/domain';
+import { ancestry, hiddenProgrammeCounts, parentOf, programmeCounters, regionPathOf, type RegionLevelName } from '@satupintu/domain';
 import { ApiError, CONFIG, DATA_SOURCE, REDIS, type BaseConfig } from '@satupintu/platform';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -32,8 +32,10 @@ interface DecisionRow {
 
 export interface ProgrammeCount {
   programmeId: string;
-  eligible: number;
-  notEligible: number;
+  /** null when suppressed (a small count; docs/security.md "Small-cell suppression"). */
+  eligible: number | null;
+  notEligible: number | null;
+  suppressed?: true;
 }
 
 export interface RegionEligibility {
@@ -44,6 +46,8 @@ export interface RegionEligibility {
   ancestors?: Array<{ code: string; name: string | null }>;
   programmes: Array<ProgrammeCount & { name: { id: string; en: string } | null; agency: string | null; targetUnit: string | null; version: number | null }>;
   children: Array<{ code: string; name: string | null; programmes: ProgrammeCount[] }>;
+  /** The minimum cell size applied, or null (a caller granted the detail). */
+  minCellSize?: number | null;
 }
 
 const CACHE_TTL_SECONDS = 300;
@@ -122,11 +126,46 @@ export class EligibilityService {
   }
 
   /** Eligible and not eligible subjects per programme in a region and each of its child regions. */
-  async counts(code: string, programmeId?: string): Promise<RegionEligibility> {
-    const { level, catalogue } = knownRegion(code);
+  /**
+   * A region's eligible and not eligible counts per programme, and its children's. Small counts are
+   * suppressed below `minCellSize` with complementary suppression, decided in the parent's table as
+   * for indicators, unless `minCellSize` is null (a caller granted the detail).
+   */
+  async counts(code: string, programmeId: string | undefined, minCellSize: number | null): Promise<RegionEligibility> {
+    const { catalogue } = knownRegion(code);
     const programmes = await this.programmes();
     if (programmeId !== undefined && !programmes.has(programmeId)) throw new ApiError(404, 'PROGRAMME_NOT_FOUND', 'no programme has this id');
+    let result = await this.unsuppressedCounts(code, programmes);
+    if (minCellSize !== null) result = await this.suppress(result, programmes, minCellSize);
+    result = { ...result, ancestors: ancestorsOf(code, catalogue), minCellSize };
+    if (programmeId === undefined) return result;
+    return {
+      ...result,
+      programmes: result.programmes.filter((p) => p.programmeId === programmeId),
+      children: result.children.map((c) => ({ ...c, programmes: c.programmes.filter((p) => p.programmeId === programmeId) })),
+    };
+  }
 
+  /** The counts with small cells hidden: the region's own row as its parent's table decides it. */
+  private async suppress(result: RegionEligibility, programmes: Map<string, EligibilityProgrammeActivatedV1>, minCellSize: number): Promise<RegionEligibility> {
+    const ids = result.programmes.map((p) => p.programmeId);
+    const rowOf = (counts: ProgrammeCount[]) => Object.assign({}, ...counts.map((c) => programmeCounters(c.programmeId, { eligible: c.eligible ?? 0, notEligible: c.notEligible ?? 0 }))) as Record<string, number>;
+    const tableOf = (r: RegionEligibility) => ({ own: rowOf(r.programmes), children: r.children.map((c) => rowOf(c.programmes)) });
+    const parentCode = parentOf(result.code);
+    const parentCounts = parentCode === null ? null : await this.unsuppressedCounts(parentCode, programmes);
+    const index = parentCounts?.children.findIndex((c) => c.code === result.code) ?? -1;
+    const hidden = hiddenProgrammeCounts(ids, tableOf(result), minCellSize, parentCounts && index >= 0 ? { table: tableOf(parentCounts), index } : undefined);
+    const hide = <T extends ProgrammeCount>(c: T, cells: Set<string>): T => (cells.has(c.programmeId) ? { ...c, eligible: null, notEligible: null, suppressed: true } : c);
+    return {
+      ...result,
+      programmes: result.programmes.map((p) => hide(p, hidden.own)),
+      children: result.children.map((c, i) => ({ ...c, programmes: c.programmes.map((p) => hide(p, hidden.children[i])) })),
+    };
+  }
+
+  /** Every count as it is (cached for a few minutes; dropped when a decision in the region changes). */
+  private async unsuppressedCounts(code: string, programmes: Map<string, EligibilityProgrammeActivatedV1>): Promise<RegionEligibility> {
+    const { level, catalogue } = knownRegion(code);
     let result: RegionEligibility | undefined;
     const cached = await this.redis.get(this.cacheKey(code)).catch(() => null);
     if (cached) result = JSON.parse(cached) as RegionEligibility;
@@ -141,7 +180,7 @@ export class EligibilityService {
           group by 1, 2`,
         level === 'country' ? [] : [code],
       );
-      const totals = new Map<string, ProgrammeCount>();
+      const totals = new Map<string, { programmeId: string; eligible: number; notEligible: number }>();
       const children = new Map<string, ProgrammeCount[]>();
       for (const r of rows) {
         const t = totals.get(r.programme_id) ?? { programmeId: r.programme_id, eligible: 0, notEligible: 0 };
@@ -177,13 +216,7 @@ export class EligibilityService {
       };
       await this.redis.set(this.cacheKey(code), JSON.stringify(result), 'EX', CACHE_TTL_SECONDS).catch(() => undefined);
     }
-    result = { ...result, ancestors: ancestorsOf(code, catalogue) };
-    if (programmeId === undefined) return result;
-    return {
-      ...result,
-      programmes: result.programmes.filter((p) => p.programmeId === programmeId),
-      children: result.children.map((c) => ({ ...c, programmes: c.programmes.filter((p) => p.programmeId === programmeId) })),
-    };
+    return result;
   }
 
   /** Drops cached counts of the villages and every region above them. */

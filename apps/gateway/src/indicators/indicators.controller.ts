@@ -2,10 +2,10 @@ import { Body, Controller, Get, Inject, Param, Put, Query, Res } from '@nestjs/c
 import type { Response } from 'express';
 import { CurrentCaller, Requires } from '../auth/access.decorators';
 import type { Caller } from '../auth/caller';
-import { allows, NATION } from '../auth/policy';
+import { unsuppressedFor } from '../auth/detail';
+import { NATION } from '../auth/policy';
 import { AuditService } from '../audit/audit.service';
 import { ACCESS_SETTINGS, type AccessSettings } from '../config/access.config';
-import { ApiError } from '@satupintu/platform';
 import { formatOf } from '../http/params';
 import { CampaignsService } from './campaigns.service';
 import { IndicatorsService } from './indicators.service';
@@ -40,13 +40,8 @@ export class IndicatorsController {
     caller.assertRegion(code);
     const f = formatOf(format);
     const q = this.indicators.parseQuery(theme, at);
-    if (detail !== undefined && detail !== 'true' && detail !== 'false') throw new ApiError(400, 'INVALID_QUERY', 'detail must be true or false');
-    const unsuppressed = detail === 'true';
     // Small counts of sensitive categories are suppressed; the detail is for roles granted it, and audited.
-    if (unsuppressed) {
-      if (!allows(caller.principal.role, 'aggregate:detail')) throw new ApiError(403, 'FORBIDDEN', 'your role is not granted indicator detail below the minimum cell size');
-      await this.audit.write({ actor: caller.principal, action: 'indicators.detail', outcome: 'ok', status: 200, recordType: 'region', recordIds: [], region: code, purpose: caller.purpose, ip: caller.ip, detail: { theme: q.theme, at: q.at } });
-    }
+    const unsuppressed = await unsuppressedFor(caller, detail, this.audit, { action: 'indicators.detail', region: code, detail: { theme: q.theme, at: q.at } });
     const result = await this.indicators.forRegion(code, q.theme, q.at, unsuppressed ? null : this.access.minCellSize);
     if (f === 'json') return result;
     res.type('text/csv').attachment(`indicators-${code}${q.theme ? `-${q.theme}` : ''}${q.at ? `-${q.at}` : ''}.csv`);

@@ -21,6 +21,8 @@ const ID_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: '
 const REGION_PARAMETER = { name: 'code', in: 'path', required: true, schema: { type: 'string', examples: ['ID', '31', '31.71', '31.71.01', '31.71.01.1001'] } } as const;
 const CAMPAIGN_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' } } as const;
 const FORMAT_PARAMETER = { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } } as const;
+/** `detail=true`: the counts without small-cell suppression, for a role granted aggregate:detail; audited. */
+const DETAIL_PARAMETER = { name: 'detail', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } } as const;
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const PRINCIPAL_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } } as const;
@@ -193,10 +195,12 @@ export function openApiDocument() {
           parameters: [
             { name: 'code', in: 'path', required: true, schema: { type: 'string', examples: ['ID', '31', '31.71', '31.71.01', '31.71.01.1001'] } },
             { name: 'programme', in: 'query', required: false, schema: { type: 'string', pattern: '^[a-z0-9-]{2,40}$' } },
+            DETAIL_PARAMETER,
           ],
           responses: {
-            '200': { description: 'Counts per programme' },
-            '400': { description: 'Malformed programme id (INVALID_QUERY)' },
+            '200': { description: 'Counts per programme; a small count (below SMALL_CELL_MIN, or what would give one away) is `eligible: null, notEligible: null, suppressed: true`' },
+            '400': { description: 'Malformed programme id or detail (INVALID_QUERY)' },
+            '403': { description: 'detail=true without aggregate:detail (FORBIDDEN)' },
             '404': { description: 'Unknown region (REGION_NOT_FOUND) or programme (PROGRAMME_NOT_FOUND)' },
           },
         },
@@ -280,8 +284,14 @@ export function openApiDocument() {
             { name: 'theme', in: 'query', schema: { type: 'string', enum: [...THEMES] } },
             { name: 'at', in: 'query', schema: { type: 'string', format: 'date' } },
             FORMAT_PARAMETER,
+            DETAIL_PARAMETER,
           ],
-          responses: { '200': { description: 'Indicators (numerator, denominator, value) of the region and each child region' }, '400': { description: 'INVALID_QUERY' }, '404': { description: 'REGION_NOT_FOUND' } },
+          responses: {
+            '200': { description: 'Indicators (numerator, denominator, value) of the region and each child region; small counts of sensitive indicators suppressed' },
+            '400': { description: 'INVALID_QUERY' },
+            '403': { description: 'detail=true without aggregate:detail (FORBIDDEN)' },
+            '404': { description: 'REGION_NOT_FOUND' },
+          },
         },
       },
       '/v1/campaigns': { get: { summary: 'Collection campaigns', responses: { '200': { description: 'Campaigns, newest first' } } } },

@@ -214,10 +214,46 @@ function hideInTable(sensitive: readonly IndicatorDefinition[], table: CounterTa
  * (none for the country). All sensitive indicators of the catalogue are considered together,
  * whatever `defs` the caller shows.
  */
-export function hiddenCells(defs: readonly IndicatorDefinition[], table: CounterTable, minCell: number, parent?: { table: CounterTable; index: number }): HiddenCells {
-  const sensitive = defs.filter(isSensitive);
+export function hiddenCells(
+  defs: readonly IndicatorDefinition[],
+  table: CounterTable,
+  minCell: number,
+  parent?: { table: CounterTable; index: number },
+  sensitiveOf: (def: IndicatorDefinition) => boolean = isSensitive,
+): HiddenCells {
+  const sensitive = defs.filter(sensitiveOf);
   const ids = (flags: boolean[]) => new Set(sensitive.filter((_, i) => flags[i]).map((d) => d.id));
   const mine = hideInTable(sensitive, table, minCell);
   const own = parent ? hideInTable(sensitive, parent.table, minCell)[parent.index + 1] : mine[0];
   return { own: ids(own), children: mine.slice(1).map(ids) };
+}
+
+/** The counters of one programme's eligibility counts in a region's row (see {@link hiddenProgrammeCounts}). */
+export const programmeCounters = (programmeId: string, counts: { eligible: number; notEligible: number }) => ({
+  [`${programmeId}:eligible`]: counts.eligible,
+  [`${programmeId}:not-eligible`]: counts.notEligible,
+});
+
+/**
+ * Eligibility counts per programme (`GET /v1/regions/{code}/eligibility`) under the same rule as the
+ * indicators: every programme is sensitive (its decision tells a family's welfare, health or
+ * disability), a count of eligible persons or families below the minimum cell size, or a count of
+ * the not eligible below it ("all but 2"), is hidden, and so is whatever else would give it away by
+ * subtraction from the region's count (complementary suppression over the region's children, decided
+ * in the parent's table as for indicators). Rows are `programmeCounters` of each programme.
+ */
+export function hiddenProgrammeCounts(programmeIds: readonly string[], table: CounterTable, minCell: number, parent?: { table: CounterTable; index: number }): HiddenCells {
+  const defs = programmeIds.map(
+    (id) =>
+      ({
+        id,
+        theme: 'economy',
+        label: { id, en: id },
+        unit: 'count',
+        numerator: [`${id}:eligible`],
+        denominator: [`${id}:eligible`, `${id}:not-eligible`],
+        definition: { numerator: { id, en: id } },
+      }) as unknown as IndicatorDefinition,
+  );
+  return hiddenCells(defs, table, minCell, parent, () => true);
 }
