@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
  * posted to the gateway; the clock runs until every one is registered and until eligibility has
  * decided every one. Then, with encryption on, a new master key and a `rotate` of the whole registry.
  * Usage, with the local stack up and `npm run build` done:
- *   node -r ./tools/runtime/register-paths.js dist/tools/bench/protection.bench.js [FAMILIES] [ROUNDS]
+ *   npm run bench:protection -- [FAMILIES] [ROUNDS]
  */
 const FAMILIES = Number(process.argv[2] ?? 4000);
 const ROUNDS = Number(process.argv[3] ?? 2);

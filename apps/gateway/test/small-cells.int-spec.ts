@@ -78,4 +78,26 @@ describe('small-cell suppression of indicators', () => {
     const audit = await stack.db.query(`select count(*) as n from gateway.audit_log where action = 'indicators.detail'`);
     expect(Number(audit.rows[0].n)).toBeGreaterThanOrEqual(2);
   });
+
+  it("shows a health office's analyst the health detail of its regions for its own purpose, and nothing more", async () => {
+    const health = await createPrincipal(url, { role: 'analyst', regions: ['31.71'], purposes: ['statistics', 'health'], label: 'dinkes-dki-analyst' });
+    const as = (purpose?: string) => ({ authorization: `Bearer ${health.key}`, ...(purpose ? { 'x-purpose': purpose } : {}) });
+    const fetchAs = async (path: string, purpose?: string) => {
+      const res = await authFetch(`${url}${path}`, { headers: as(purpose) });
+      return { status: res.status, body: (await res.json()) as Answer };
+    };
+    const granted = await fetchAs(`/v1/regions/${district}/indicators?theme=health&detail=true`, 'health');
+    expect(granted.status).toBe(200);
+    expect(granted.body.minCellSize).toBeNull();
+    expect(pregnancies(granted.body.children.find((ch) => ch.code === a)!.indicators).numerator).toBe(2);
+    const entry = await stack.db.query(`select purpose, region from gateway.audit_log where action = 'indicators.detail' and actor_id = $1`, [health.id]);
+    expect(entry.rows).toEqual([{ purpose: 'health', region: district }]);
+    // Not another theme, not every theme at once, not outside its regions.
+    expect((await fetchAs(`/v1/regions/${district}/indicators?theme=economy&detail=true`, 'health')).status).toBe(403);
+    expect((await fetchAs(`/v1/regions/${district}/indicators?detail=true`, 'health')).status).toBe(403);
+    expect((await fetchAs(`/v1/regions/31.72/indicators?theme=health&detail=true`, 'health')).status).toBe(403);
+    // Under its other purpose it has no detail; without the detail it sees what everyone sees.
+    expect((await fetchAs(`/v1/regions/${district}/indicators?theme=health&detail=true`, 'statistics')).status).toBe(403);
+    expect(pregnancies((await fetchAs(`/v1/regions/${a}/indicators?theme=health`, 'health')).body.indicators)).toMatchObject({ numerator: null, suppressed: true });
+  });
 });

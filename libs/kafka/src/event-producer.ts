@@ -90,8 +90,10 @@ export class EventProducer {
 /** Bytes of messages per produce request: half the broker's default `message.max.bytes`, for headroom. */
 export const REQUEST_BYTES = 512 * 1024;
 
+/** A message's size on the wire, near enough (a key, value or header may be absent, a string or bytes). */
 function messageBytes(m: OutgoingMessage): number {
-  let n = (m.value === null ? 0 : Buffer.byteLength(m.value)) + Buffer.byteLength(m.key) + 64;
-  for (const [k, v] of Object.entries(m.headers ?? {})) n += Buffer.byteLength(k) + (v === undefined ? 0 : Buffer.byteLength(Array.isArray(v) ? v.join('') : String(v)));
+  const size = (v: unknown): number => (v === null || v === undefined ? 0 : Buffer.isBuffer(v) ? v.length : Array.isArray(v) ? v.reduce((s: number, x) => s + size(x), 0) : Buffer.byteLength(String(v)));
+  let n = size(m.value) + size(m.key) + 64;
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + size(v);
   return n;
 }

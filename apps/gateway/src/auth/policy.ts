@@ -83,6 +83,19 @@ export type Purpose = (typeof PURPOSES)[number];
 /** "Permintaan subjek data": the purpose a designated officer is granted to answer a person's request for their data. */
 export const SUBJECT_REQUEST_PURPOSE: Purpose = 'data-subject-request';
 
+/**
+ * Indicator themes whose small counts a principal may see unsuppressed for its own purpose, besides
+ * a role holding `aggregate:detail`: a health office's analyst granted `health` by an admin sees the
+ * health and stunting detail of its regions when it states that purpose (docs/security.md).
+ */
+export const DETAIL_THEMES_OF_PURPOSE: Partial<Record<Purpose, readonly string[]>> = { health: ['health', 'stunting'] };
+
+/** Whether a caller may have the detail of `theme` (null: every theme) for the purpose it states. */
+export function detailAllowed(role: Role, purpose: string | null, theme: string | null): boolean {
+  if (allows(role, 'aggregate:detail')) return true;
+  return theme !== null && purpose !== null && (DETAIL_THEMES_OF_PURPOSE[purpose as Purpose] ?? []).includes(theme);
+}
+
 /** The purposes a new principal of a role gets when none are given. */
 export const DEFAULT_PURPOSES: Record<Role, Purpose[]> = {
   cadre: ['registration'],

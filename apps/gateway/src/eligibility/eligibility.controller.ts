@@ -41,7 +41,7 @@ export class EligibilityController {
       throw new ApiError(400, 'INVALID_QUERY', 'programme must be a programme id (a-z, 0-9 and -, 2 to 40 characters)');
     }
     // Small counts are suppressed as for indicators; the detail is for roles granted it, and audited.
-    const unsuppressed = await unsuppressedFor(caller, detail, this.audit, { action: 'eligibility.detail', region: code, detail: { programme: programme ?? null } });
+    const unsuppressed = await unsuppressedFor(caller, detail, this.audit, { action: 'eligibility.detail', region: code, theme: null, detail: { programme: programme ?? null } });
     return this.eligibility.counts(code, programme, unsuppressed ? null : this.access.minCellSize);
   }
 }

@@ -41,7 +41,7 @@ export class IndicatorsController {
     const f = formatOf(format);
     const q = this.indicators.parseQuery(theme, at);
     // Small counts of sensitive categories are suppressed; the detail is for roles granted it, and audited.
-    const unsuppressed = await unsuppressedFor(caller, detail, this.audit, { action: 'indicators.detail', region: code, detail: { theme: q.theme, at: q.at } });
+    const unsuppressed = await unsuppressedFor(caller, detail, this.audit, { action: 'indicators.detail', region: code, theme: q.theme, detail: { theme: q.theme, at: q.at } });
     const result = await this.indicators.forRegion(code, q.theme, q.at, unsuppressed ? null : this.access.minCellSize);
     if (f === 'json') return result;
     res.type('text/csv').attachment(`indicators-${code}${q.theme ? `-${q.theme}` : ''}${q.at ? `-${q.at}` : ''}.csv`);
