@@ -200,8 +200,9 @@ describe('encryption at rest', () => {
     await settled(batchA.length + batchB.length + 2);
 
     // Through the API, by NIK and KK, as before: the family written in clear and the new one.
-    const byNik = (await (await authFetch(`${gateway}/v1/persons?nik=${first.members[0].nik}`)).json()) as { persons: Array<{ name: string; kk: string }> };
-    await eventually(async () => ((await (await authFetch(`${gateway}/v1/persons?nik=${first.members[0].nik}`)).json()) as typeof byNik).persons[0]?.name === corrected.members[0].name, 60_000);
+    const byNik = async (nik: string) => ((await (await authFetch(`${gateway}/v1/persons?nik=${nik}`)).json()) as { persons: Array<{ name: string; kk: string }> }).persons;
+    await eventually(async () => (await byNik(first.members[0].nik!))[0]?.name === corrected.members[0].name, 60_000);
+    expect((await byNik(first.members[0].nik!)).map((p) => p.kk)).toEqual([first.kk]);
     expect(((await (await authFetch(`${gateway}/v1/families?kk=${batchB[0].kk}`)).json()) as { families: unknown[] }).families).toHaveLength(1);
     const task = ((await (await authFetch(`${gateway}/v1/review-tasks?region=31.71`)).json()) as { tasks: Array<{ taskId: string }> }).tasks[0];
     if (task) expect(pair.flatMap((f) => f.members.map((m) => m.name))).toContain(((await (await authFetch(`${gateway}/v1/review-tasks/${task.taskId}`)).json()) as { a: { name: string } }).a.name);
