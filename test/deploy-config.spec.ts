@@ -9,6 +9,8 @@ const SERVICES = { gateway: 3000, validation: 3001, dedup: 3002, aggregation: 30
 const OWN_VARIABLES: Record<string, string[]> = {
   gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'DCI_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY', 'PROTECTION_KEYRING'],
   dedup: ['PROTECTION_KEYRING'],
+  aggregation: ['PROTECTION_KEYRING'],
+  eligibility: ['PROTECTION_KEYRING'],
   subscriptions: ['WEBHOOK_SIGNING_KEY', 'PROTECTION_KEYRING'],
 };
 

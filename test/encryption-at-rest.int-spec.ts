@@ -11,14 +11,16 @@ import { promisify } from 'node:util';
 const SCHEMAS = ['registry', 'gateway', 'eligibility', 'aggregation', 'subscriptions'];
 /** Where the stores' contents are scanned: every schema, and Redis (dedup's matching index, rate limits...). */
 const STORES = [...SCHEMAS, 'redis'];
-/** The services that keep protected values, and so hold the keyring. */
-const KEYED: ServiceName[] = ['gateway', 'dedup', 'subscriptions'];
+/** The services that keep protected values, and so hold the keyring (all but validation). */
+const KEYED: ServiceName[] = ['gateway', 'dedup', 'eligibility', 'aggregation', 'subscriptions'];
+/** Birth dates stay in clear only in the gateway's read model, where the DCI API queries them (docs/security.md). */
+const BIRTH_DATES_KEPT = 'gateway';
 const AGENCY = 'dinsos-at-rest';
 
 /**
  * Encryption at rest (docs/security.md "Encryption at rest") on the real stack, all six services:
- * every table of every schema read raw holds no NIK or KK (no 16-digit number) and no submitted
- * name, and the registry no birth date; data written in clear (PROTECTION=off, as before encryption
+ * every table of every schema and Redis, read raw, hold no NIK or KK (no 16-digit number), no
+ * submitted name and, but for the gateway's read model, no birth date; data written in clear (PROTECTION=off, as before encryption
  * existed) is protected when the services start with keys, and still found by NIK and KK; a new
  * master key is rotated in beside the running services, after which the old key can be retired.
  */
@@ -107,18 +109,17 @@ describe('encryption at rest', () => {
       // Sixteen digits standing alone (not the decimals of a match probability such as 0.9999999999999998).
       const numbers = (text: string) => (text.match(/(?<![\d.])\d{16}(?![\d.])/g) ?? []).length;
       const names = (text: string) => members.filter((m) => asWord(m.name).test(text)).length;
-      // Birth dates stay outside the registry where ages are computed or queried (docs/security.md).
-      const birthDates = (text: string) => (schema === 'registry' ? members.filter((m) => m.birthDate! < '2020' && text.includes(m.birthDate!)).length : 0);
+      const birthDates = (text: string) => (schema !== BIRTH_DATES_KEPT ? members.filter((m) => m.birthDate! < '2020' && text.includes(m.birthDate!)).length : 0);
       found[schema] = {
         sixteenDigitNumbers: numbers(raw),
         names: names(raw),
-        ...(schema === 'registry' ? { birthDates: birthDates(raw) } : {}),
+        ...(schema !== BIRTH_DATES_KEPT ? { birthDates: birthDates(raw) } : {}),
         tables: tables.filter((t) => numbers(t.text) + names(t.text) + birthDates(t.text) > 0).map((t) => t.table),
       };
     }
     return found;
   };
-  const nothingExposed = Object.fromEntries(STORES.map((s) => [s, { sixteenDigitNumbers: 0, names: 0, ...(s === 'registry' ? { birthDates: 0 } : {}), tables: [] }]));
+  const nothingExposed = Object.fromEntries(STORES.map((s) => [s, { sixteenDigitNumbers: 0, names: 0, ...(s !== BIRTH_DATES_KEPT ? { birthDates: 0 } : {}), tables: [] }]));
   /** Protected values not under the master key `keyId`, per table. */
   const notUnder = async (keyId: string) => {
     const prefix = `sp1.${keyId}.%`;
@@ -131,10 +132,12 @@ describe('encryption at rest', () => {
       readModel: await q('select count(*)::int as n from gateway.registry_families where identity not like $1'),
       reviewTasks: await q('select count(*)::int as n from gateway.review_tasks where identity not like $1'),
       agencyViews: await q(`select count(*)::int as n from subscriptions.agency_families where (payload #>> '{}') not like $1`),
+      eligibilityStates: await q(`select count(*)::int as n from eligibility.families where (state #>> '{}') not like $1`),
+      aggregationStates: await q(`select count(*)::int as n from aggregation.families where (state #>> '{}') not like $1`),
       webhookBodies: await q(`select count(*)::int as n from subscriptions.webhook_deliveries where body <> '' and body not like $1`),
     };
   };
-  const allUnder = { persons: 0, observations: 0, families: 0, history: 0, readModel: 0, reviewTasks: 0, agencyViews: 0, webhookBodies: 0 };
+  const allUnder = { persons: 0, observations: 0, families: 0, history: 0, readModel: 0, reviewTasks: 0, agencyViews: 0, eligibilityStates: 0, aggregationStates: 0, webhookBodies: 0 };
   /** Restarts the services that hold keys with this environment (the gateway first: the others' readiness does not need it). */
   const restartKeyed = async (env: Record<string, string>) => {
     for (const name of KEYED) await stack.stop(name);
@@ -155,7 +158,7 @@ describe('encryption at rest', () => {
   beforeAll(async () => {
     redis = new Redis(SERVERS.redisUrl);
     await stack.setUp();
-    await Promise.all([stack.start('validation'), stack.start('aggregation'), stack.start('eligibility')]);
+    await stack.start('validation');
   });
 
   afterAll(async () => {
@@ -181,6 +184,8 @@ describe('encryption at rest', () => {
     for (const schema of ['registry', 'gateway', 'subscriptions', 'redis']) {
       expect({ schema, numbers: seen[schema].sixteenDigitNumbers > 0, names: seen[schema].names > 0 }).toEqual({ schema, numbers: true, names: true });
     }
+    // Eligibility and aggregation never keep NIKs, KKs or names; their birth dates are seen in clear here.
+    for (const schema of ['eligibility', 'aggregation']) expect({ schema, birthDates: (seen[schema].birthDates ?? 0) > 0 }).toEqual({ schema, birthDates: true });
   });
 
   it('protects what was written in clear before taking work, keeps finding it by NIK and KK, and shows no identifier in any table', async () => {
@@ -220,7 +225,9 @@ describe('encryption at rest', () => {
 
     // Rotation while families keep arriving.
     const [, tables] = await Promise.all([post(batchC), rotateAll(ringB)]);
-    expect(tables.map((t) => t.table)).toEqual(expect.arrayContaining(['registry.persons', 'registry.family_history', 'gateway.registry_families', 'gateway.review_tasks', 'subscriptions.agency_families', 'subscriptions.webhook_deliveries']));
+    expect(tables.map((t) => t.table)).toEqual(
+      expect.arrayContaining(['registry.persons', 'registry.family_history', 'gateway.registry_families', 'gateway.review_tasks', 'eligibility.families', 'aggregation.families', 'subscriptions.agency_families', 'subscriptions.webhook_deliveries']),
+    );
     await eventually(async () => (await registered(batchC, byBlindIndex)) === batchC.length, 90_000);
     await settled(everyone.length);
     // Run again (as after an interruption): what is left is done; a third run finds nothing due.

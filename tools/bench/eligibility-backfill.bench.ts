@@ -1,6 +1,7 @@
 import type { FamilyRecord } from '@satupintu/contracts';
 import { officialRegions } from '@satupintu/domain';
 import { BaseConfigSchema, parseConfig, withLocalStackCredentials } from '@satupintu/platform';
+import { LocalKeyring } from '@satupintu/protection';
 import { generateFamilies, toFamilyState } from '@satupintu/synthetic';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,11 +23,13 @@ const runId = `bench_${Date.now()}`;
 const url = new URL(config.DATABASE_URL);
 const admin = new Client({ connectionString: config.DATABASE_URL });
 url.pathname = `/${runId}`;
+const KEYRING = JSON.stringify(LocalKeyring.generate('bench'));
 
 
 function eligibilityCli(args: string[], env: Record<string, string>) {
   const r = spawnSync(process.execPath, ['-r', join(ROOT, 'tools/runtime/register-paths.js'), join(ROOT, 'dist/apps/eligibility/src/main.js'), ...args], {
-    env: { ...process.env, DATABASE_URL: url.toString(), KAFKA_TOPIC_PREFIX: `${runId}.`, LOG_LEVEL: 'warn', ...env },
+    // A keyring of its own: the states are seeded in clear and sealed as the service rewrites them (docs/security.md).
+    env: { ...process.env, DATABASE_URL: url.toString(), KAFKA_TOPIC_PREFIX: `${runId}.`, LOG_LEVEL: 'warn', PROTECTION_KEYRING: KEYRING, ...env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -201,14 +201,14 @@ export function registerOpsCommands(program: Command, ctx: OpsContext): void {
     });
   ops
     .command('rotate-keys')
-    .description('write every protected value (registry, gateway, subscriptions) under a retired master key, or still in clear, again under the active key, beside the running services; resumable')
+    .description('write every protected value (registry, gateway, eligibility, aggregation, subscriptions) under a retired master key, or still in clear, again under the active key, beside the running services; resumable')
     .option('--dry-run', 'count the values due without writing')
     .action((opts: { dryRun?: boolean }) => {
       for (const service of PROTECTED_SERVICES) runService(service, ['rotate', ...(opts.dryRun ? ['--dry-run'] : [])]);
     });
   ops
     .command('new-key <id>')
-    .description('add a master key to the local keyring (.local/secrets/keyring.json) and make it the active one; restart dedup, gateway and subscriptions, then run rotate-keys')
+    .description('add a master key to the local keyring (.local/secrets/keyring.json) and make it the active one; restart the services (all but validation), then run rotate-keys')
     .action((id: string) => {
       const file = localKeyringFile(ctx.env);
       if (!existsSync(file)) throw new Error(`no keyring at ${file}: the local stack writes one when it starts`);
@@ -247,12 +247,12 @@ export async function migrateAll(ctx: Pick<OpsContext, 'root' | 'env' | 'databas
 const localKeyringFile = (env: NodeJS.ProcessEnv) => join(env.SATUPINTU_LOCAL_DIR ?? join(process.cwd(), '.local'), 'secrets', 'keyring.json');
 
 /** The services that keep protected values (docs/security.md "Encryption at rest"). */
-const PROTECTED_SERVICES = ['dedup', 'gateway', 'subscriptions'];
+const PROTECTED_SERVICES = ['dedup', 'gateway', 'eligibility', 'aggregation', 'subscriptions'];
 
-/** The local keyring for the commands that read protected values: those services', and aggregation's recount of the registry. */
+/** The local keyring for the commands that read protected values (aggregation's recount also opens the registry's history). */
 function localKeyringEnv(env: NodeJS.ProcessEnv, service: string): Record<string, string> {
   const file = localKeyringFile(env);
-  if (![...PROTECTED_SERVICES, 'aggregation'].includes(service) || env.PROTECTION_KEYRING || env.PROTECTION_KEYRING_FILE || !existsSync(file)) return {};
+  if (!PROTECTED_SERVICES.includes(service) || env.PROTECTION_KEYRING || env.PROTECTION_KEYRING_FILE || !existsSync(file)) return {};
   return { PROTECTION_KEYRING_FILE: file };
 }
 

@@ -10,6 +10,8 @@ const SERVICES = Object.fromEntries(SIZED.map((s) => [s.descriptor.name, s.descr
 const OWN_SECRETS: Record<string, string[]> = {
   gateway: ['AUTH_BOOTSTRAP_ADMIN_KEY', 'AUTH_TOKEN_SECRET', 'DCI_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY', 'PROTECTION_KEYRING'],
   dedup: ['PROTECTION_KEYRING'],
+  aggregation: ['PROTECTION_KEYRING'],
+  eligibility: ['PROTECTION_KEYRING'],
   subscriptions: ['WEBHOOK_SIGNING_KEY', 'PROTECTION_KEYRING'],
 };
 

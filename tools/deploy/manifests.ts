@@ -80,8 +80,24 @@ export const SERVICES: ServiceSizing[] = [
     // The registry's keyring (docs/security.md "Encryption at rest"); with a cloud KMS, its key names instead.
     secrets: { PROTECTION_KEYRING: ['satupintu-protection-dedup', 'keyring'] },
   },
-  { descriptor: AGGREGATION, replicas: { min: 1, max: 24 }, requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, lagTopic: TOPICS.familyChanged, lagThreshold: 2000 },
-  { descriptor: ELIGIBILITY, replicas: { min: 1, max: 24 }, requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, lagTopic: TOPICS.familyChanged, lagThreshold: 2000 },
+  {
+    descriptor: AGGREGATION,
+    replicas: { min: 1, max: 24 },
+    requests: { cpu: '250m', memory: '256Mi' },
+    limits: { cpu: '1', memory: '512Mi' },
+    lagTopic: TOPICS.familyChanged,
+    lagThreshold: 2000,
+    secrets: { PROTECTION_KEYRING: ['satupintu-protection-aggregation', 'keyring'] },
+  },
+  {
+    descriptor: ELIGIBILITY,
+    replicas: { min: 1, max: 24 },
+    requests: { cpu: '250m', memory: '256Mi' },
+    limits: { cpu: '1', memory: '512Mi' },
+    lagTopic: TOPICS.familyChanged,
+    lagThreshold: 2000,
+    secrets: { PROTECTION_KEYRING: ['satupintu-protection-eligibility', 'keyring'] },
+  },
   {
     descriptor: SUBSCRIPTIONS,
     replicas: { min: 1, max: 24 },

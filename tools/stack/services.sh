@@ -9,7 +9,7 @@
 # dedup 3002, aggregation 3003, eligibility 3004, subscriptions 3005. Logs: .local/logs/<service>-<i>.log.
 # On first start it writes the local stack's secrets (mode 600) to .local/secrets/: admin.key (the
 # gateway's bootstrap admin API key, which the CLI sends), token.secret (the token signing key) and
-# keyring.json (the master keys of encryption at rest, read by dedup, gateway and subscriptions;
+# keyring.json (the master keys of encryption at rest, read by every service that keeps data;
 # docs/security.md).
 set -euo pipefail
 
@@ -58,7 +58,7 @@ start_one() { # service instance
   [[ $svc == gateway || $svc == subscriptions ]] && auth+=(WEBHOOK_SIGNING_KEY="$(cat "$SECRETS/webhook.key")")
   # Encryption at rest: the keyring, to the services that keep personal data (PROTECTION=off in the
   # environment turns it off, for benchmarks).
-  [[ $svc =~ ^(dedup|gateway|subscriptions)$ && -z "${PROTECTION_KEYRING:-}" ]] && auth+=(PROTECTION_KEYRING_FILE="$SECRETS/keyring.json")
+  [[ $svc != validation && -z "${PROTECTION_KEYRING:-}" ]] && auth+=(PROTECTION_KEYRING_FILE="$SECRETS/keyring.json")
   # PostgreSQL as the service's own role, migrations as its schema's owner (written by `db provision`).
   local db=()
   [[ -z "${DATABASE_URL:-}" && -f "$SECRETS/postgres/$svc.env" ]] && mapfile -t db <"$SECRETS/postgres/$svc.env"

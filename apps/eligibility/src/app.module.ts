@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DATA_SOURCE, PlatformModule, type BaseConfig } from '@satupintu/platform';
+import { PROTECTOR, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { DailyReevaluation } from './backfill/daily-reevaluation';
 import { ELIGIBILITY_SETTINGS, type EligibilitySettings } from './config/eligibility.config';
@@ -7,12 +8,13 @@ import { ELIGIBILITY } from './config/service';
 import { EvaluateEligibilityConsumer } from './decisions/evaluate-eligibility.consumer';
 import { ProgrammeCatalog } from './programmes/programme-catalog';
 
-export function eligibilityModule(config: BaseConfig, settings: EligibilitySettings) {
+export function eligibilityModule(config: BaseConfig, settings: EligibilitySettings, protector: Protector) {
   @Module({
     imports: [PlatformModule.forService(ELIGIBILITY, config)],
     controllers: [EvaluateEligibilityConsumer],
     providers: [
       { provide: ELIGIBILITY_SETTINGS, useValue: settings },
+      { provide: PROTECTOR, useValue: protector },
       {
         provide: ProgrammeCatalog,
         inject: [DATA_SOURCE],

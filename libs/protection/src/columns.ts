@@ -25,6 +25,13 @@ export const PROTECTED = {
     dciRequests: 'gateway.dci_transactions.requests',
     dciMessage: 'gateway.dci_deliveries.message',
   },
+  eligibility: {
+    /** Eligibility's copy of each family's state (no KK, NIK or name; birth dates for ages). */
+    familyState: 'eligibility.families.state',
+  },
+  aggregation: {
+    familyState: 'aggregation.families.state',
+  },
   subscriptions: {
     agencyView: 'subscriptions.agency_families.payload',
     webhookBody: 'subscriptions.webhook_deliveries.body',

@@ -122,3 +122,17 @@ export function splitDocumentTable(table: string, id: string, doc: string, conte
     },
   };
 }
+
+/** A table keeping a whole JSON document sealed in one jsonb column (`sealJson`, stored as a JSON string). */
+export function sealedJsonTable(table: string, id: string, idType: ProtectedTable['idType'], column: string, context: string): ProtectedTable {
+  return {
+    table,
+    id,
+    idType,
+    columns: [column],
+    types: ['jsonb'],
+    async rewrite(p, row) {
+      return jsonColumnDue(p, row[column]) ? [await resealJsonColumn(p, row[column], context)] : null;
+    },
+  };
+}

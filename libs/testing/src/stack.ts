@@ -86,7 +86,7 @@ export class TestStack {
   readonly adminKey = newTestApiKey();
   /** The key agencies' webhook secrets derive from (WEBHOOK_SIGNING_KEY of the gateway and subscriptions). */
   readonly webhookSigningKey = randomBytes(32).toString('base64url');
-  /** The keyring of encryption at rest (PROTECTION_KEYRING of dedup, gateway and subscriptions; aggregation's recount is given it by its test, as in production). */
+  /** The keyring of encryption at rest (PROTECTION_KEYRING of every service but validation, which keeps no data). */
   readonly keyring = LocalKeyring.generate('test-a');
   /** Opens the registry's protected values and computes its blind indexes, as dedup does. */
   readonly protector = new FieldProtector(new LocalKeyring(this.keyring));
@@ -165,7 +165,7 @@ export class TestStack {
             SHED_MAX_EVENT_LOOP_DELAY_MS: '0' }
         : {}),
       ...(name === 'gateway' || name === 'subscriptions' ? { WEBHOOK_SIGNING_KEY: this.webhookSigningKey, WEBHOOK_ALLOW_HTTP: 'true' } : {}),
-      ...(name === 'dedup' || name === 'gateway' || name === 'subscriptions' ? this.protectionEnv() : {}),
+      ...(name !== 'validation' ? this.protectionEnv() : {}),
       ...extra,
     };
   }

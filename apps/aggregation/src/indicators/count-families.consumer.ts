@@ -5,6 +5,7 @@ import { whoGrowthTables } from '@satupintu/domain';
 import type { ConsumedEvent } from '@satupintu/kafka';
 import { claimInbox } from '@satupintu/persistence';
 import { DATA_SOURCE } from '@satupintu/platform';
+import { PROTECTOR, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { AGGREGATION_SETTINGS, type AggregationSettings } from '../config/aggregation.config';
 import { IndicatorStore } from './indicator-store';
@@ -26,6 +27,7 @@ export class CountFamiliesConsumer {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(AGGREGATION_SETTINGS) private readonly settings: AggregationSettings,
+    @Inject(PROTECTOR) private readonly protector: Protector,
   ) {}
 
   @EventPattern(TOPICS.familyChanged)
@@ -34,7 +36,7 @@ export class CountFamiliesConsumer {
       const claimed = await claimInbox(m, 'aggregation', batch.map((e) => ({ eventId: e.value.eventId, topic: e.topic })));
       const fresh = batch.filter((e) => claimed.delete(e.value.eventId)).map((e) => e.value);
       if (fresh.length === 0) return;
-      const store = new IndicatorStore(m);
+      const store = new IndicatorStore(m, this.protector);
       const counted = await store.lockFamilies(fresh.map((e) => e.familyId));
       const plan = planChanges(counted, fresh, await this.countingSettings(store));
       await store.saveFamilies(plan.families);
@@ -52,7 +54,7 @@ export class CountFamiliesConsumer {
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
         const done = await this.db.transaction(async (m) => {
-          const store = new IndicatorStore(m);
+          const store = new IndicatorStore(m, this.protector);
           const families = await store.familiesSubmittedIn(windows, after, RECOUNT_CHUNK);
           if (families.length === 0) return true;
           after = families[families.length - 1].familyId;

@@ -2,7 +2,7 @@ import { TOPICS, type RegionLevel } from '@satupintu/contracts';
 import type { CampaignWindow, Counters } from '@satupintu/domain';
 import type { OutboxRow } from '@satupintu/persistence';
 import { outboxEvent } from '@satupintu/platform';
-import { withoutDirectIdentifiers } from '@satupintu/protection';
+import { openJson, PROTECTED, sealJson, withoutDirectIdentifiers, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CountedFamily, RegionDelta } from './region-deltas';
@@ -15,11 +15,12 @@ interface FamilyRow {
   village_code: string;
   recorded_on: string;
   submission_days: string[];
-  state: CountedFamily['state'];
+  /** Sealed (a JSON string), or a document stored before states were sealed. */
+  state: CountedFamily['state'] | string;
   counters: Counters;
 }
 
-const fromRow = (r: FamilyRow): CountedFamily => ({
+const fromRow = (r: FamilyRow & { state: CountedFamily['state'] }): CountedFamily => ({
   familyId: r.family_id,
   version: r.version,
   villageCode: r.village_code,
@@ -34,7 +35,24 @@ const COUNTED_COLUMNS = `family_id, version, village_code, to_char(recorded_on, 
 
 /** Aggregation's tables: counted families, region counters, campaign windows. */
 export class IndicatorStore {
-  constructor(private readonly m: EntityManager) {}
+  /**
+   * @param protector seals and opens the families' states (docs/security.md "Encryption at rest");
+   * only the methods that read or write states need it.
+   */
+  constructor(
+    private readonly m: EntityManager,
+    private readonly protector: Protector | null = null,
+  ) {}
+
+  private get keys(): Protector {
+    if (!this.protector) throw new Error('family states are sealed: this store was made without the protector');
+    return this.protector;
+  }
+
+  private async opened(r: FamilyRow): Promise<CountedFamily> {
+    const state = typeof r.state === 'string' ? await openJson<CountedFamily['state']>(this.keys, r.state, PROTECTED.aggregation.familyState) : r.state;
+    return fromRow({ ...r, state });
+  }
 
   /** The counted families without their states, locked in id order (a concurrent batch of the same family waits). */
   async lockFamilies(ids: string[]): Promise<Map<string, CountedFamily>> {
@@ -43,7 +61,7 @@ export class IndicatorStore {
       `select ${COUNTED_COLUMNS}, null as state from ${S}.families where family_id = any($1::uuid[]) order by family_id for update`,
       [[...new Set(ids)].sort()],
     );
-    return new Map(rows.map((r) => [r.family_id, fromRow(r)]));
+    return new Map(rows.map((r) => [r.family_id, fromRow({ ...r, state: null })]));
   }
 
   /** Counted families with a submission day in one of the windows, by family id after `after`. */
@@ -55,7 +73,7 @@ export class IndicatorStore {
         order by family_id limit $4 for update`,
       [after, windows.map((w) => w.startsOn), windows.map((w) => w.endsOn), limit],
     );
-    return rows.map(fromRow);
+    return Promise.all(rows.map((r) => this.opened(r)));
   }
 
   async saveFamilies(families: Map<string, CountedFamily | null>): Promise<void> {
@@ -78,8 +96,8 @@ export class IndicatorStore {
         kept.map((f) => f.villageCode),
         kept.map((f) => f.recordedOn),
         kept.map((f) => JSON.stringify(f.submissionDays)),
-        // Without NIKs, KK and names: counting never reads them (docs/security.md, data minimisation).
-        kept.map((f) => JSON.stringify(withoutDirectIdentifiers(f.state))),
+        // Without NIKs, KK and names (counting never reads them), and sealed: birth dates stay for ages (docs/security.md).
+        await Promise.all(kept.map(async (f) => JSON.stringify(await sealJson(this.keys, withoutDirectIdentifiers(f.state), PROTECTED.aggregation.familyState)))),
         kept.map((f) => JSON.stringify(f.counters)),
       ],
     );

@@ -89,7 +89,7 @@ export async function reconcile(
   const repaired = options.repair && (differences.length > 0 || familiesDiffering > 0);
   if (repaired) {
     await db.transaction(async (m) => {
-      const store = new IndicatorStore(m);
+      const store = new IndicatorStore(m, options.protector);
       await m.query('delete from aggregation.families');
       const all = [...families.values()];
       for (let i = 0; i < all.length; i += CHUNK) await store.saveFamilies(new Map(all.slice(i, i + CHUNK).map((f) => [f.familyId, f])));

@@ -2,6 +2,7 @@ import { createKafka, ensureTopics, EventProducer } from '@satupintu/kafka';
 import { createLogger } from '@satupintu/observability';
 import { createDataSource, drainOutbox } from '@satupintu/persistence';
 import { kafkaSettingsOf, migrateService, type BaseConfig } from '@satupintu/platform';
+import type { Protector } from '@satupintu/protection';
 import { SingleBar } from 'cli-progress';
 import type { EligibilitySettings } from '../config/eligibility.config';
 import { ELIGIBILITY, ELIGIBILITY_TOPICS } from '../config/service';
@@ -14,7 +15,7 @@ import { runBackfill, type BackfillReport } from './backfill.use-case';
  * puts the configured programme versions (ELIGIBILITY_PROGRAMMES_DIR, or the built-in ones) in force
  * and re-evaluates every family, with a progress bar on stderr and the report (JSON) on stdout.
  */
-export async function backfillCommand(config: BaseConfig, settings: EligibilitySettings, args: string[]): Promise<BackfillReport> {
+export async function backfillCommand(config: BaseConfig, settings: EligibilitySettings, protector: Protector, args: string[]): Promise<BackfillReport> {
   const dryRun = args.includes('--dry-run');
   const logger = createLogger('eligibility-backfill', config.LOG_LEVEL);
   await migrateService(ELIGIBILITY, config, 'eligibility-backfill-migrate');
@@ -29,6 +30,7 @@ export async function backfillCommand(config: BaseConfig, settings: EligibilityS
       programmes: settings.programmes,
       dryRun,
       timeZone: settings.timeZone,
+      protector,
       onProgress: (done, total) => {
         bar.setTotal(Math.max(total, 1));
         bar.update(done);

@@ -1,7 +1,7 @@
-import type { FamilyState } from '@satupintu/contracts';
 import { evaluateFamily, todayIn, whoGrowthTables, type ProgrammeDefinition } from '@satupintu/domain';
+import type { Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
-import { planChanges, publishFamilyDecisions, saveChanges, type ChangeKind } from '../decisions/decision-store';
+import { openFamilyState, planChanges, publishFamilyDecisions, saveChanges, type ChangeKind } from '../decisions/decision-store';
 import type { ProgrammeCatalog } from '../programmes/programme-catalog';
 
 export interface BackfillOptions {
@@ -14,6 +14,8 @@ export interface BackfillOptions {
   onProgress?: (familiesDone: number, familiesTotal: number) => void;
   /** Checked between chunks: true stops the run early (the report then says `stopped`). */
   shouldStop?: () => boolean;
+  /** Opens the stored states (sealed at rest). */
+  protector: Protector;
 }
 
 type Counts = Record<ChangeKind, number>;
@@ -70,10 +72,11 @@ export async function runBackfill(db: DataSource, catalog: ProgrammeCatalog, opt
     const done = await db.transaction(async (m) => {
       // Locked (unless a dry run): a change of one of these families waits for this chunk, then
       // re-evaluates its newer state; this chunk never overwrites decisions made from a newer state.
-      const rows: Array<{ family_id: string; state: FamilyState }> = await m.query(
+      const stored: Array<{ family_id: string; state: unknown }> = await m.query(
         `select family_id, state from eligibility.families where family_id > $1 order by family_id limit $2${options.dryRun ? '' : ' for update'}`,
         [after, chunkSize],
       );
+      const rows = await Promise.all(stored.map(async (r) => ({ family_id: r.family_id, state: await openFamilyState(options.protector, r.state) })));
       if (rows.length === 0) return true;
       after = rows[rows.length - 1].family_id;
       const regencyOf = new Map(rows.map((r) => [r.family_id, r.state.address.regencyCode]));

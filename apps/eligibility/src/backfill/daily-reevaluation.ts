@@ -3,6 +3,7 @@ import { todayIn } from '@satupintu/domain';
 import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
 import { DATA_SOURCE, LOGGER } from '@satupintu/platform';
+import { PROTECTOR, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { ELIGIBILITY_SETTINGS, type EligibilitySettings } from '../config/eligibility.config';
 import { ProgrammeCatalog } from '../programmes/programme-catalog';
@@ -29,6 +30,7 @@ export class DailyReevaluation implements OnApplicationBootstrap, BeforeApplicat
     @Inject(ProgrammeCatalog) private readonly catalog: ProgrammeCatalog,
     @Inject(ELIGIBILITY_SETTINGS) private readonly settings: EligibilitySettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PROTECTOR) private readonly protector: Protector,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -62,7 +64,7 @@ export class DailyReevaluation implements OnApplicationBootstrap, BeforeApplicat
       );
       if (claimed.length === 0) return false;
       this.logger.info({ evaluatedOn: today }, 'daily eligibility re-evaluation started');
-      const report = await runBackfill(this.db, this.catalog, { programmes: [], dryRun: false, timeZone: this.settings.timeZone, shouldStop: () => this.stopping });
+      const report = await runBackfill(this.db, this.catalog, { programmes: [], dryRun: false, timeZone: this.settings.timeZone, shouldStop: () => this.stopping, protector: this.protector });
       if (report.stopped) {
         await this.db.query('delete from eligibility.daily_runs where evaluated_on = $1 and finished_at is null', [today]);
         this.logger.info({ evaluatedOn: today, families: report.families }, 'daily eligibility re-evaluation interrupted; the day is given back');

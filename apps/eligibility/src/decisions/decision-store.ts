@@ -2,7 +2,7 @@ import { TOPICS, type FamilyState } from '@satupintu/contracts';
 import type { Decision } from '@satupintu/domain';
 import { enqueueOutbox } from '@satupintu/persistence';
 import { outboxEvent } from '@satupintu/platform';
-import { withoutDirectIdentifiers } from '@satupintu/protection';
+import { openJson, PROTECTED, sealJson, withoutDirectIdentifiers, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { failedCriteria, isChange, needsWrite, subjectOf, type StoredDecision } from './decide';
@@ -101,8 +101,21 @@ export async function saveChanges(
   return published.length;
 }
 
-/** Keeps the service's own copy of each family's latest state (the backfill reads it), without NIKs, KK and names: rules never read them. */
-export async function saveFamilyStates(m: EntityManager, states: Array<{ familyId: string; version: number; after: FamilyState | null }>): Promise<void> {
+/**
+ * Eligibility's copy of a family's state, as stored: without NIKs, KK and names (rules never read
+ * them), and sealed (birth dates stay for ages; docs/security.md "Encryption at rest").
+ */
+export function sealFamilyState(protector: Protector, state: FamilyState): Promise<string> {
+  return sealJson(protector, withoutDirectIdentifiers(state), PROTECTED.eligibility.familyState);
+}
+
+/** A stored state opened; one stored before it was sealed is the document itself. */
+export async function openFamilyState(protector: Protector, stored: unknown): Promise<FamilyState> {
+  return typeof stored === 'string' ? openJson<FamilyState>(protector, stored, PROTECTED.eligibility.familyState) : (stored as FamilyState);
+}
+
+/** Keeps the service's own copy of each family's latest state (the backfill reads it). */
+export async function saveFamilyStates(m: EntityManager, protector: Protector, states: Array<{ familyId: string; version: number; after: FamilyState | null }>): Promise<void> {
   // In id order, as the backfill locks them: two transactions never wait on each other in a cycle.
   const upserts = states.filter((s) => s.after !== null).sort((a, b) => a.familyId.localeCompare(b.familyId));
   const removed = states.filter((s) => s.after === null).map((s) => s.familyId);
@@ -113,7 +126,7 @@ export async function saveFamilyStates(m: EntityManager, states: Array<{ familyI
        on conflict (family_id) do update
          set version = excluded.version, village_code = excluded.village_code, state = excluded.state, updated_at = now()
          where eligibility.families.version < excluded.version`,
-      [upserts.map((s) => s.familyId), upserts.map((s) => s.version), upserts.map((s) => s.after!.address.villageCode), upserts.map((s) => JSON.stringify(withoutDirectIdentifiers(s.after)))],
+      [upserts.map((s) => s.familyId), upserts.map((s) => s.version), upserts.map((s) => s.after!.address.villageCode), await Promise.all(upserts.map(async (s) => JSON.stringify(await sealFamilyState(protector, s.after!))))],
     );
   }
   if (removed.length > 0) await m.query('delete from eligibility.families where family_id = any($1::uuid[])', [removed]);

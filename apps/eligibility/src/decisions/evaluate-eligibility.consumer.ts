@@ -5,6 +5,7 @@ import { evaluateFamily, todayIn, whoGrowthTables } from '@satupintu/domain';
 import type { ConsumedEvent } from '@satupintu/kafka';
 import { claimInbox } from '@satupintu/persistence';
 import { DATA_SOURCE } from '@satupintu/platform';
+import { PROTECTOR, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { ELIGIBILITY_SETTINGS, type EligibilitySettings } from '../config/eligibility.config';
 import { ProgrammeCatalog } from '../programmes/programme-catalog';
@@ -22,6 +23,7 @@ export class EvaluateEligibilityConsumer {
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(ELIGIBILITY_SETTINGS) private readonly settings: EligibilitySettings,
     @Inject(ProgrammeCatalog) private readonly catalog: ProgrammeCatalog,
+    @Inject(PROTECTOR) private readonly protector: Protector,
   ) {}
 
   @EventPattern(TOPICS.familyChanged)
@@ -35,7 +37,7 @@ export class EvaluateEligibilityConsumer {
       // The latest state of each family in the batch decides (events of one family arrive in order).
       const latest = new Map<string, { familyId: string; version: number; after: FamilyState | null }>();
       for (const e of fresh) latest.set(e.value.familyId, { familyId: e.value.familyId, version: e.value.version, after: e.value.after });
-      await saveFamilyStates(m, [...latest.values()]);
+      await saveFamilyStates(m, this.protector, [...latest.values()]);
 
       const onDate = todayIn(this.settings.timeZone);
       const growth = whoGrowthTables();

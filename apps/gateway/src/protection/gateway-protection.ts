@@ -1,4 +1,4 @@
-import { isProtected, jsonColumnDue, PROTECTED, resealJsonColumn, rotateTables, splitDocumentTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
+import { isProtected, PROTECTED, sealedJsonTable, rotateTables, splitDocumentTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { RegistryReadModel, type StoredState } from '../registry/read-model';
 
@@ -31,16 +31,7 @@ export function gatewayTables(readModel: RegistryReadModel): ProtectedTable[] {
     },
     splitDocumentTable('gateway.review_tasks', 'task_id', 'task', G.reviewIdentity),
     splitDocumentTable('gateway.merges', 'merge_id', 'merge', G.mergeIdentity),
-    {
-      table: 'gateway.dci_deliveries',
-      id: 'seq',
-      idType: 'bigint',
-      columns: ['message'],
-      types: ['jsonb'],
-      async rewrite(p, row) {
-        return jsonColumnDue(p, row.message) ? [await resealJsonColumn(p, row.message, G.dciMessage)] : null;
-      },
-    },
+    sealedJsonTable('gateway.dci_deliveries', 'seq', 'bigint', 'message', G.dciMessage),
   ];
 }
 

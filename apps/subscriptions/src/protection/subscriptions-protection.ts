@@ -1,20 +1,11 @@
-import { jsonColumnDue, PROTECTED, resealJsonColumn, rotateTables, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
+import { PROTECTED, rotateTables, sealedJsonTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 
 const S = PROTECTED.subscriptions;
 
 /** The subscriptions service's protected columns: the agencies' views and webhook bodies (docs/security.md "Encryption at rest"). */
 export const SUBSCRIPTIONS_TABLES: ProtectedTable[] = [
-  {
-    table: 'subscriptions.agency_families',
-    id: 'ctid',
-    idType: 'tid',
-    columns: ['payload'],
-    types: ['jsonb'],
-    async rewrite(p, row) {
-      return jsonColumnDue(p, row.payload) ? [await resealJsonColumn(p, row.payload, S.agencyView)] : null;
-    },
-  },
+  sealedJsonTable('subscriptions.agency_families', 'ctid', 'tid', 'payload', S.agencyView),
   {
     table: 'subscriptions.webhook_deliveries',
     idType: 'bigint',
