@@ -1,5 +1,5 @@
 import { bootstrapService, DATA_SOURCE, loadBaseConfigOrExit, loadProtectorOrExit, loadSettingsOrExit, LOGGER, protectValuesInClear, rotateCommand, runCommand } from '@satupintu/platform';
-import { PROTECTED, rotateTables, sealedJsonTable, type Protector } from '@satupintu/protection';
+import { jsonColumnInClearSql, PROTECTED, rotateTables, sealedJsonTable, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { aggregationModule } from './app.module';
 import { loadAggregationSettings } from './config/aggregation.config';
@@ -19,6 +19,6 @@ if (process.argv[2] === 'reconcile') {
   runCommand('rotate', rotateCommand(AGGREGATION, config, protector, process.argv.slice(3), rotate));
 } else {
   void bootstrapService(aggregationModule(config, settings, protector), AGGREGATION, config, {
-    beforeStart: (app) => protectValuesInClear(app.get(DATA_SOURCE), protector, app.get(LOGGER), `exists (select 1 from aggregation.families where jsonb_typeof(state) = 'object')`, rotate),
+    beforeStart: (app) => protectValuesInClear(app.get(DATA_SOURCE), protector, app.get(LOGGER), jsonColumnInClearSql('aggregation.families', 'state'), rotate),
   });
 }

@@ -1,5 +1,5 @@
 import { bootstrapService, DATA_SOURCE, loadBaseConfigOrExit, loadProtectorOrExit, loadSettingsOrExit, LOGGER, protectValuesInClear, rotateCommand, runCommand } from '@satupintu/platform';
-import { PROTECTED, rotateTables, sealedJsonTable, type Protector } from '@satupintu/protection';
+import { jsonColumnInClearSql, PROTECTED, rotateTables, sealedJsonTable, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { eligibilityModule } from './app.module';
 import { backfillCommand } from './backfill/backfill.command';
@@ -18,6 +18,6 @@ if (process.argv[2] === 'backfill') {
   runCommand('rotate', rotateCommand(ELIGIBILITY, config, protector, process.argv.slice(3), rotate));
 } else {
   void bootstrapService(eligibilityModule(config, settings, protector), ELIGIBILITY, config, {
-    beforeStart: (app) => protectValuesInClear(app.get(DATA_SOURCE), protector, app.get(LOGGER), `exists (select 1 from eligibility.families where jsonb_typeof(state) = 'object')`, rotate),
+    beforeStart: (app) => protectValuesInClear(app.get(DATA_SOURCE), protector, app.get(LOGGER), jsonColumnInClearSql('eligibility.families', 'state'), rotate),
   });
 }

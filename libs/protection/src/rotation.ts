@@ -136,3 +136,8 @@ export function sealedJsonTable(table: string, id: string, idType: ProtectedTabl
     },
   };
 }
+
+/** SQL true while a jsonb column of sealed documents holds one in clear (a document, or a JSON string not sealed: PROTECTION=off). */
+export function jsonColumnInClearSql(table: string, column: string): string {
+  return `exists (select 1 from ${table} where ${column} is not null and (jsonb_typeof(${column}) <> 'string' or (${column} #>> '{}') not like 'sp1.%'))`;
+}

@@ -1,4 +1,4 @@
-import { jsonColumnDue, openJson, PROTECTED, resealJsonColumn, rotateTables, sealJson, type ProtectedTable, type Protector, type SealedIdentity, type TableRotation } from '@satupintu/protection';
+import { jsonColumnDue, jsonColumnInClearSql, openJson, PROTECTED, resealJsonColumn, rotateTables, sealJson, type ProtectedTable, type Protector, type SealedIdentity, type TableRotation } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 
 const C = PROTECTED.registry;
@@ -54,4 +54,4 @@ export function rotateRegistry(db: DataSource, p: Protector, options: { dryRun?:
 export const REGISTRY_IN_CLEAR = `exists (select 1 from registry.persons where identity not like 'sp1.%')
   or exists (select 1 from registry.families where kk not like 'sp1.%')
   or exists (select 1 from registry.person_observations where identity not like 'sp1.%')
-  or exists (select 1 from registry.family_history where jsonb_typeof(after) <> 'string' or (after #>> '{}') not like 'sp1.%')`;
+  or ${jsonColumnInClearSql('registry.family_history', 'after')}`;

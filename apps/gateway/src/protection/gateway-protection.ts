@@ -1,4 +1,4 @@
-import { isProtected, PROTECTED, sealedJsonTable, rotateTables, splitDocumentTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
+import { isProtected, jsonColumnInClearSql, PROTECTED, sealedJsonTable, rotateTables, splitDocumentTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { RegistryReadModel, type StoredState } from '../registry/read-model';
 
@@ -61,4 +61,4 @@ export const GATEWAY_IN_CLEAR = `exists (select 1 from gateway.registry_families
   or exists (select 1 from gateway.registry_members where nik_index ~ '^[0-9]{16}$')
   or exists (select 1 from gateway.review_tasks where identity is null or identity not like 'sp1.%')
   or exists (select 1 from gateway.merges where identity is null or identity not like 'sp1.%')
-  or exists (select 1 from gateway.dci_deliveries where jsonb_typeof(message) = 'object')`;
+  or ${jsonColumnInClearSql('gateway.dci_deliveries', 'message')}`;

@@ -1,4 +1,4 @@
-import { PROTECTED, rotateTables, sealedJsonTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
+import { jsonColumnInClearSql, PROTECTED, rotateTables, sealedJsonTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 
 const S = PROTECTED.subscriptions;
@@ -24,5 +24,5 @@ export function rotateSubscriptions(db: DataSource, p: Protector, options: { dry
 }
 
 /** True while the subscriptions service holds values in clear (see `protectValuesInClear`). */
-export const SUBSCRIPTIONS_IN_CLEAR = `exists (select 1 from subscriptions.agency_families where jsonb_typeof(payload) = 'object')
+export const SUBSCRIPTIONS_IN_CLEAR = `${jsonColumnInClearSql('subscriptions.agency_families', 'payload')}
   or exists (select 1 from subscriptions.webhook_deliveries where body <> '' and body not like 'sp1.%')`;
