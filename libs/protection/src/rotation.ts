@@ -1,10 +1,16 @@
 import { IDENTIFYING_KEYS, sealIdentifiers } from './identifiers';
 import type { Protector } from './protector';
 
-/** What rotation needs of a database connection (a TypeORM DataSource or EntityManager). */
+/** What rotation needs of a database connection (a TypeORM DataSource or EntityManager, or a pg client). */
 export interface SqlRunner {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
+
+/** The rows of a query's answer: TypeORM answers with the rows, pg with `{ rows }`. */
+const rowsOf = (result: unknown): Array<Record<string, unknown>> => (Array.isArray(result) ? result : (result as { rows: Array<Record<string, unknown>> }).rows);
+/** How many rows an UPDATE ... RETURNING changed: TypeORM answers `[rows, count]`, pg `{ rowCount }`. */
+const changedOf = (result: unknown): number =>
+  Array.isArray(result) ? (result.length === 2 && typeof result[1] === 'number' ? result[1] : result.length) : ((result as { rowCount: number | null }).rowCount ?? 0);
 
 /** What one table's pass found and did. */
 export interface TableRotation {
@@ -26,7 +32,10 @@ export interface TableRotation {
 export interface ProtectedTable {
   /** Schema-qualified. */
   table: string;
-  /** `tid` with `id: 'ctid'` for a table keyed by several columns (its rows' physical positions, PostgreSQL 14+). */
+  /**
+   * `tid` with `id: 'ctid'` for a table keyed by several columns (its rows' physical positions,
+   * PostgreSQL 14+). A rewritten row moves further on and is met again, not due then.
+   */
   idType: 'uuid' | 'bigint' | 'text' | 'tid';
   /** The key column (default `id`). */
   id?: string;
@@ -63,15 +72,16 @@ export async function rotateTables(db: SqlRunner, p: Protector, tables: Protecte
     const report: TableRotation = { table: spec.table, scanned: 0, due: 0, rewritten: 0, changedMeanwhile: 0 };
     let last = FIRST[spec.idType];
     for (;;) {
-      const rows = (await db.query(`select ${id}::text as id, ${spec.columns.join(', ')} from ${spec.table} where ${id} > $1::${spec.idType} order by ${id} limit ${CHUNK}`, [last])) as Array<Record<string, unknown>>;
+      // The key as text under a name of its own: ordered by the key itself (an alias `id` would order bigints and tids as text).
+      const rows = rowsOf(await db.query(`select ${id}::text as rotation_key, ${spec.columns.join(', ')} from ${spec.table} where ${id} > $1::${spec.idType} order by ${id} limit ${CHUNK}`, [last]));
       if (rows.length === 0) break;
-      last = rows[rows.length - 1].id as string;
+      last = rows[rows.length - 1].rotation_key as string;
       report.scanned += rows.length;
       const due: Array<{ id: string; old: unknown; values: unknown[] }> = [];
       for (const row of rows) {
         const values = await spec.rewrite(p, row);
         const stored = row[spec.columns[0]];
-        if (values) due.push({ id: row.id as string, old: spec.types[0] === 'jsonb' ? JSON.stringify(stored) : stored, values });
+        if (values) due.push({ id: row.rotation_key as string, old: spec.types[0] === 'jsonb' ? JSON.stringify(stored) : stored, values });
       }
       report.due += due.length;
       if (due.length > 0 && !options.dryRun) {
@@ -87,7 +97,7 @@ export async function rotateTables(db: SqlRunner, p: Protector, tables: Protecte
             returning 1`,
           [due.map((d) => d.id), due.map((d) => d.old), ...spec.columns.map((_, i) => due.map((d) => d.values[i]))],
         );
-        const updated = Array.isArray(result) && result.length === 2 && typeof result[1] === 'number' ? result[1] : (result as unknown[]).length;
+        const updated = changedOf(result);
         report.rewritten += updated;
         report.changedMeanwhile += due.length - updated;
       }
