@@ -1,5 +1,5 @@
 import { TestStack } from '@satupintu/testing';
-import { FieldProtector, LocalKeyring, rotateTables, sealedJsonTable, type ProtectedTable } from '@satupintu/protection';
+import { FieldProtector, LocalKeyring, reseal, rotateTables, sealedJsonTable, type ProtectedTable } from '@satupintu/protection';
 
 /**
  * Rotation against the real PostgreSQL, over more rows than one chunk (500), with the key kinds the
@@ -29,7 +29,7 @@ describe('rotateTables on PostgreSQL', () => {
     types: ['text'],
     async rewrite(pr, row) {
       const v = row.secret as string;
-      return pr.isDue(v) ? [await pr.seal(await pr.open(v, 'rot.secret'), 'rot.secret')] : null;
+      return pr.isDue(v) ? [await reseal(pr, v, 'rot.secret')] : null;
     },
   };
   const docTable = sealedJsonTable('public.rot_doc', 'ctid', 'tid', 'doc', 'rot.doc');

@@ -8,11 +8,6 @@ export type IndexedKind = 'nik' | 'kk' | 'block';
 const VERSION = 'sp1';
 /** Unwrapped data keys kept in memory (each process makes one per master key, so few exist). */
 const MAX_CACHED_KEYS = 256;
-/**
- * Values opened lately, by context and ciphertext: the matching index reads the same candidates batch
- * after batch. Plaintext in the process's memory only, which holds it while it works anyway.
- */
-const MAX_OPENED = 50_000;
 
 /**
  * Envelope encryption of personal fields (NIK, KK, names, birth dates) at the application level,
@@ -35,7 +30,6 @@ export class FieldProtector implements Protector {
   private current?: { keyId: string; dataKey: KeyObject; wrapped: string };
   private readonly unwrapped = new Map<string, KeyObject>();
   private indexKeyObject?: KeyObject;
-  private readonly opened = new Map<string, string>();
 
   constructor(private readonly keys: KeyService) {}
 
@@ -76,31 +70,17 @@ export class FieldProtector implements Protector {
     return FieldProtector.keyIdOf(ciphertext) !== this.keys.activeKeyId();
   }
 
-  /** Decrypts under whatever key it was written with and encrypts under the active one. */
-  async reencrypt(ciphertext: string, context: string): Promise<string> {
-    return this.encrypt(await this.decrypt(ciphertext, context), context);
-  }
+
 
   seal(value: string, context: string): Promise<string> {
     return this.encrypt(value, context);
   }
 
   /** Decrypts a protected value; a value stored in clear (before encryption was turned on) comes back as it is. */
-  async open(stored: string, context: string): Promise<string> {
-    if (!isProtected(stored)) return stored;
-    const id = `${context}\u0000${stored}`;
-    const hit = this.opened.get(id);
-    if (hit !== undefined) {
-      // Most recently used last: the oldest entry is evicted first.
-      this.opened.delete(id);
-      this.opened.set(id, hit);
-      return hit;
-    }
-    const value = await this.decrypt(stored, context);
-    if (this.opened.size >= MAX_OPENED) this.opened.delete(this.opened.keys().next().value as string);
-    this.opened.set(id, value);
-    return value;
+  open(stored: string, context: string): Promise<string> {
+    return isProtected(stored) ? this.decrypt(stored, context) : Promise.resolve(stored);
   }
+
 
   index(kind: IndexedKind, value: string): string {
     return this.blindIndex(kind, value);

@@ -39,6 +39,11 @@ export class PlainText implements Protector {
   }
 }
 
+/** A stored value (under any key of the ring, or in clear) sealed again under the active key. */
+export async function reseal(p: Protector, stored: string, context: string): Promise<string> {
+  return p.seal(await p.open(stored, context), context);
+}
+
 /** Seals a JSON document as one value (one data key and nonce for all its fields). */
 export async function sealJson(p: Protector, value: unknown, context: string): Promise<string> {
   return p.seal(JSON.stringify(value), context);
@@ -46,6 +51,19 @@ export async function sealJson(p: Protector, value: unknown, context: string): P
 
 export async function openJson<T>(p: Protector, stored: string, context: string): Promise<T> {
   return JSON.parse(await p.open(stored, context)) as T;
+}
+
+/**
+ * A sealed document kept in a jsonb column is a JSON string: the JSON text to pass for the column.
+ * {@link openJsonColumn} reads it back.
+ */
+export async function sealJsonColumn(p: Protector, value: unknown, context: string): Promise<string> {
+  return JSON.stringify(await sealJson(p, value, context));
+}
+
+/** A jsonb column's document: opened when sealed (a JSON string), as it is when stored before protection. */
+export async function openJsonColumn<T>(p: Protector, stored: unknown, context: string): Promise<T> {
+  return typeof stored === 'string' ? openJson<T>(p, stored, context) : (stored as T);
 }
 
 export class ProtectionConfigError extends Error {}

@@ -1,5 +1,5 @@
 import { IDENTIFYING_KEYS, sealIdentifiers } from './identifiers';
-import type { Protector } from './protector';
+import { reseal, sealJsonColumn, type Protector } from './protector';
 
 /** What rotation needs of a database connection (a TypeORM DataSource or EntityManager, or a pg client). */
 export interface SqlRunner {
@@ -40,7 +40,7 @@ export interface ProtectedTable {
   /** The key column (default `id`). */
   id?: string;
   columns: string[];
-  types: Array<'text' | 'jsonb' | 'bytea'>;
+  types: Array<'text' | 'jsonb'>;
   rewrite(p: Protector, row: Record<string, unknown>): Promise<unknown[] | null>;
 }
 
@@ -55,7 +55,7 @@ export function jsonColumnDue(p: Protector, stored: unknown): boolean {
 /** A jsonb column's stored document sealed anew under the active key (its JSON text for the write). */
 export async function resealJsonColumn(p: Protector, stored: unknown, context: string): Promise<string | null> {
   if (stored === null) return null;
-  return JSON.stringify(await p.seal(typeof stored === 'string' ? await p.open(stored, context) : JSON.stringify(stored), context));
+  return typeof stored === 'string' ? JSON.stringify(await reseal(p, stored, context)) : sealJsonColumn(p, stored, context);
 }
 
 /**
@@ -85,15 +85,15 @@ export async function rotateTables(db: SqlRunner, p: Protector, tables: Protecte
       }
       report.due += due.length;
       if (due.length > 0 && !options.dryRun) {
+        // Every value goes as text (jsonb ones cast back), the guard too.
         const [guard] = spec.columns;
-        const cast = (type: string) => (type === 'text' ? 'text' : type);
-        const oldType = cast(spec.types[0]);
-        const columns = spec.columns.map((c, i) => `${c} = u.${c}${spec.types[i] === 'jsonb' ? '::jsonb' : ''}`).join(', ');
-        const arrays = spec.columns.map((_, i) => `$${i + 3}::${spec.types[i] === 'bytea' ? 'bytea' : 'text'}[]`).join(', ');
+        const jsonb = (i: number) => (spec.types[i] === 'jsonb' ? '::jsonb' : '');
+        const columns = spec.columns.map((c, i) => `${c} = u.${c}${jsonb(i)}`).join(', ');
+        const arrays = spec.columns.map((_, i) => `$${i + 3}::text[]`).join(', ');
         const result = await db.query(
           `update ${spec.table} t set ${columns}
-             from unnest($1::${spec.idType}[], $2::${oldType === 'jsonb' ? 'text' : oldType}[], ${arrays}) as u(id, old, ${spec.columns.join(', ')})
-            where t.${id} = u.id and t.${guard} is not distinct from u.old${oldType === 'jsonb' ? '::jsonb' : ''}
+             from unnest($1::${spec.idType}[], $2::text[], ${arrays}) as u(id, old, ${spec.columns.join(', ')})
+            where t.${id} = u.id and t.${guard} is not distinct from u.old${jsonb(0)}
             returning 1`,
           [due.map((d) => d.id), due.map((d) => d.old), ...spec.columns.map((_, i) => due.map((d) => d.values[i]))],
         );
@@ -128,7 +128,7 @@ export function splitDocumentTable(table: string, id: string, doc: string, conte
         return [identity, JSON.stringify(rest)];
       }
       if (!p.isDue(stored)) return null;
-      return [await p.seal(await p.open(stored, context), context), JSON.stringify(row[doc])];
+      return [await reseal(p, stored, context), JSON.stringify(row[doc])];
     },
   };
 }

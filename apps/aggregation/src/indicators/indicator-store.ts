@@ -2,7 +2,7 @@ import { TOPICS, type RegionLevel } from '@satupintu/contracts';
 import type { CampaignWindow, Counters } from '@satupintu/domain';
 import type { OutboxRow } from '@satupintu/persistence';
 import { outboxEvent } from '@satupintu/platform';
-import { openJson, PROTECTED, sealJson, withoutDirectIdentifiers, type Protector } from '@satupintu/protection';
+import { openJsonColumn, PROTECTED, sealJsonColumn, withoutDirectIdentifiers, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CountedFamily, RegionDelta } from './region-deltas';
@@ -50,8 +50,7 @@ export class IndicatorStore {
   }
 
   private async opened(r: FamilyRow): Promise<CountedFamily> {
-    const state = typeof r.state === 'string' ? await openJson<CountedFamily['state']>(this.keys, r.state, PROTECTED.aggregation.familyState) : r.state;
-    return fromRow({ ...r, state });
+    return fromRow({ ...r, state: await openJsonColumn<CountedFamily['state']>(this.keys, r.state, PROTECTED.aggregation.familyState) });
   }
 
   /** The counted families without their states, locked in id order (a concurrent batch of the same family waits). */
@@ -97,7 +96,7 @@ export class IndicatorStore {
         kept.map((f) => f.recordedOn),
         kept.map((f) => JSON.stringify(f.submissionDays)),
         // Without NIKs, KK and names (counting never reads them), and sealed: birth dates stay for ages (docs/security.md).
-        await Promise.all(kept.map(async (f) => JSON.stringify(await sealJson(this.keys, withoutDirectIdentifiers(f.state), PROTECTED.aggregation.familyState)))),
+        await Promise.all(kept.map((f) => sealJsonColumn(this.keys, withoutDirectIdentifiers(f.state), PROTECTED.aggregation.familyState))),
         kept.map((f) => JSON.stringify(f.counters)),
       ],
     );

@@ -1,7 +1,7 @@
 import type { FamilyState, RegionLevel } from '@satupintu/contracts';
 import { counterDelta, todayIn, whoGrowthTables, type Counters } from '@satupintu/domain';
 import { enqueueOutbox } from '@satupintu/persistence';
-import { openJson, PROTECTED, type Protector } from '@satupintu/protection';
+import { openJsonColumn, PROTECTED, type Protector } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { IndicatorStore } from '../indicators/indicator-store';
 import { addToRegions, countFamily, type CountedFamily, type CountingSettings, type RegionDelta } from '../indicators/region-deltas';
@@ -56,7 +56,7 @@ export async function reconcile(
     );
     // The registry's history holds each state protected (a JSON string; a document before encryption was on).
     const rows = await Promise.all(
-      read.map(async (r) => ({ ...r, state: typeof r.state === 'string' ? await openJson<FamilyState>(options.protector, r.state, PROTECTED.registry.historyAfter) : r.state })),
+      read.map(async (r) => ({ ...r, state: await openJsonColumn<FamilyState>(options.protector, r.state, PROTECTED.registry.historyAfter) })),
     );
     if (rows.length === 0) break;
     after = rows[rows.length - 1].id;

@@ -3,9 +3,9 @@ import type { DataSource } from 'typeorm';
 
 const C = PROTECTED.registry;
 
-const identityTable = (table: string, context: string, withIndex: boolean): ProtectedTable => ({
+const identityTable = (table: string, idType: ProtectedTable['idType'], context: string, withIndex: boolean): ProtectedTable => ({
   table: `registry.${table}`,
-  idType: table === 'persons' ? 'uuid' : 'bigint',
+  idType,
   columns: withIndex ? ['identity', 'nik_index'] : ['identity'],
   types: withIndex ? ['text', 'text'] : ['text'],
   async rewrite(p, row) {
@@ -19,8 +19,8 @@ const identityTable = (table: string, context: string, withIndex: boolean): Prot
 
 /** The registry's protected columns (docs/security.md "Encryption at rest"). */
 export const REGISTRY_TABLES: ProtectedTable[] = [
-  identityTable('persons', C.personIdentity, true),
-  identityTable('person_observations', C.observationIdentity, false),
+  identityTable('persons', 'uuid', C.personIdentity, true),
+  identityTable('person_observations', 'bigint', C.observationIdentity, false),
   {
     table: 'registry.families',
     idType: 'uuid',

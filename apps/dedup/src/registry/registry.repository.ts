@@ -1,5 +1,5 @@
 import type { FamilyAttributes, FamilyState, MemberAttributes } from '@satupintu/contracts';
-import { openJson, PROTECTED, sealJson, type Protector, type SealedIdentity } from '@satupintu/protection';
+import { openJson, PROTECTED, sealJson, sealJsonColumn, type Protector, type SealedIdentity } from '@satupintu/protection';
 import type { EntityManager } from 'typeorm';
 import type { MergeDecider, PairScore, PersonSnapshot, ReviewTaskV1 } from '@satupintu/contracts';
 import type { FamilyChange, ObservationRow, PersonRow, RegistrySnapshot } from './apply-submissions';
@@ -373,14 +373,14 @@ export class RegistryRepository {
     if (changes.length === 0) return;
     await this.m.query(
       `insert into ${S}.family_history (family_id, version, cause, diff, after, recorded_at)
-       select t.family_id, t.version, t.cause, to_jsonb(t.diff), to_jsonb(t.after), $6::timestamptz
-         from unnest($1::uuid[], $2::int[], $3::jsonb[], $4::text[], $5::text[]) as t(family_id, version, cause, diff, after)`,
+       select t.family_id, t.version, t.cause, t.diff, t.after, $6::timestamptz
+         from unnest($1::uuid[], $2::int[], $3::jsonb[], $4::jsonb[], $5::jsonb[]) as t(family_id, version, cause, diff, after)`,
       [
         changes.map((c) => c.familyId),
         changes.map((c) => c.version),
         changes.map((c) => JSON.stringify(c.cause)),
-        await Promise.all(changes.map((c) => sealJson(this.protector, c.diff, C.historyDiff))),
-        await Promise.all(changes.map((c) => sealJson(this.protector, c.after, C.historyAfter))),
+        await Promise.all(changes.map((c) => sealJsonColumn(this.protector, c.diff, C.historyDiff))),
+        await Promise.all(changes.map((c) => sealJsonColumn(this.protector, c.after, C.historyAfter))),
         this.recordedAt,
       ],
     );

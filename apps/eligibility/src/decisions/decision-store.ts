@@ -2,7 +2,7 @@ import { TOPICS, type FamilyState } from '@satupintu/contracts';
 import type { Decision } from '@satupintu/domain';
 import { enqueueOutbox } from '@satupintu/persistence';
 import { outboxEvent } from '@satupintu/platform';
-import { openJson, PROTECTED, sealJson, withoutDirectIdentifiers, type Protector } from '@satupintu/protection';
+import { openJsonColumn, PROTECTED, sealJsonColumn, withoutDirectIdentifiers, type Protector } from '@satupintu/protection';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { failedCriteria, isChange, needsWrite, subjectOf, type StoredDecision } from './decide';
@@ -106,12 +106,12 @@ export async function saveChanges(
  * them), and sealed (birth dates stay for ages; docs/security.md "Encryption at rest").
  */
 export function sealFamilyState(protector: Protector, state: FamilyState): Promise<string> {
-  return sealJson(protector, withoutDirectIdentifiers(state), PROTECTED.eligibility.familyState);
+  return sealJsonColumn(protector, withoutDirectIdentifiers(state), PROTECTED.eligibility.familyState);
 }
 
 /** A stored state opened; one stored before it was sealed is the document itself. */
-export async function openFamilyState(protector: Protector, stored: unknown): Promise<FamilyState> {
-  return typeof stored === 'string' ? openJson<FamilyState>(protector, stored, PROTECTED.eligibility.familyState) : (stored as FamilyState);
+export function openFamilyState(protector: Protector, stored: unknown): Promise<FamilyState> {
+  return openJsonColumn<FamilyState>(protector, stored, PROTECTED.eligibility.familyState);
 }
 
 /** Keeps the service's own copy of each family's latest state (the backfill reads it). */
@@ -126,7 +126,7 @@ export async function saveFamilyStates(m: EntityManager, protector: Protector, s
        on conflict (family_id) do update
          set version = excluded.version, village_code = excluded.village_code, state = excluded.state, updated_at = now()
          where eligibility.families.version < excluded.version`,
-      [upserts.map((s) => s.familyId), upserts.map((s) => s.version), upserts.map((s) => s.after!.address.villageCode), await Promise.all(upserts.map(async (s) => JSON.stringify(await sealFamilyState(protector, s.after!))))],
+      [upserts.map((s) => s.familyId), upserts.map((s) => s.version), upserts.map((s) => s.after!.address.villageCode), await Promise.all(upserts.map((s) => sealFamilyState(protector, s.after!)))],
     );
   }
   if (removed.length > 0) await m.query('delete from eligibility.families where family_id = any($1::uuid[])', [removed]);

@@ -3,7 +3,7 @@ import { describeError } from '@satupintu/kafka';
 import type { Logger } from '@satupintu/observability';
 import { returnedRows } from '@satupintu/persistence';
 import { ApiError, DATA_SOURCE, LOGGER, PeriodicTask } from '@satupintu/platform';
-import { openJson, PROTECTED, PROTECTOR, sealJson, type Protector } from '@satupintu/protection';
+import { openJsonColumn, PROTECTED, PROTECTOR, sealJsonColumn, type Protector } from '@satupintu/protection';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
@@ -92,7 +92,7 @@ export class DciCallbacks implements OnApplicationBootstrap, BeforeApplicationSh
         callbacks.map((c) => c.notify?.subscriptionCode ?? null), callbacks.map((c) => c.notify?.familyId ?? null), callbacks.map((c) => c.notify?.familyVersion ?? null),
         callbacks.map((c) => JSON.stringify(c.header)),
         // Sealed until delivered (then emptied): a callback carries the records it answers with.
-        await Promise.all(callbacks.map(async (c) => JSON.stringify(await sealJson(this.protector, c.message, PROTECTED.gateway.dciMessage)))),
+        await Promise.all(callbacks.map((c) => sealJsonColumn(this.protector, c.message, PROTECTED.gateway.dciMessage))),
         callbacks.map((c) => JSON.stringify(c.recordIds ?? [])),
       ],
     );
@@ -129,7 +129,7 @@ export class DciCallbacks implements OnApplicationBootstrap, BeforeApplicationSh
       const res = await fetch(d.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(this.signer.envelope(d.header, typeof d.message === 'string' ? await openJson(this.protector, d.message, PROTECTED.gateway.dciMessage) : d.message)),
+        body: JSON.stringify(this.signer.envelope(d.header, await openJsonColumn(this.protector, d.message, PROTECTED.gateway.dciMessage))),
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -1,4 +1,4 @@
-import { isProtected, jsonColumnInClearSql, PROTECTED, sealedJsonTable, rotateTables, splitDocumentTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
+import { isProtected, jsonColumnInClearSql, PROTECTED, reseal, sealedJsonTable, rotateTables, splitDocumentTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 import { RegistryReadModel, type StoredState } from '../registry/read-model';
 
@@ -26,7 +26,7 @@ export function gatewayTables(readModel: RegistryReadModel): ProtectedTable[] {
           return [r.identity, JSON.stringify(r.state), r.kkIndex];
         }
         if (!p.isDue(identity)) return null;
-        return [await p.seal(await p.open(identity, G.familyIdentity), G.familyIdentity), JSON.stringify(row.state as StoredState), row.kk_index];
+        return [await reseal(p, identity, G.familyIdentity), JSON.stringify(row.state as StoredState), row.kk_index];
       },
     },
     splitDocumentTable('gateway.review_tasks', 'task_id', 'task', G.reviewIdentity),

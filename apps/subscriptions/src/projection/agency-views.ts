@@ -1,5 +1,5 @@
 import type { GrantedFamily } from '@satupintu/contracts';
-import { openJson, PROTECTED, sealJson, type Protector } from '@satupintu/protection';
+import { openJsonColumn, PROTECTED, sealJsonColumn, type Protector } from '@satupintu/protection';
 import type { EntityManager } from 'typeorm';
 
 const S = PROTECTED.subscriptions;
@@ -36,7 +36,7 @@ export class AgencyViews {
 
   private async view(r: ViewRow): Promise<AgencyView> {
     // A view written before protection is the document itself.
-    const payload = typeof r.payload === 'string' ? await openJson<GrantedFamily>(this.protector, r.payload, S.agencyView) : r.payload;
+    const payload = await openJsonColumn<GrantedFamily | null>(this.protector, r.payload, S.agencyView);
     return { agencyId: r.agency_id, familyId: r.family_id, sequence: r.sequence, sourceVersion: r.source_version, payload };
   }
 
@@ -65,7 +65,7 @@ export class AgencyViews {
         views.map((v) => v.familyId),
         views.map((v) => v.sequence),
         views.map((v) => v.sourceVersion),
-        await Promise.all(views.map(async (v) => (v.payload ? JSON.stringify(await sealJson(this.protector, v.payload, S.agencyView)) : null))),
+        await Promise.all(views.map((v) => (v.payload ? sealJsonColumn(this.protector, v.payload, S.agencyView) : null))),
       ],
     );
   }

@@ -1,4 +1,4 @@
-import { jsonColumnInClearSql, PROTECTED, rotateTables, sealedJsonTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
+import { jsonColumnInClearSql, PROTECTED, reseal, rotateTables, sealedJsonTable, type ProtectedTable, type Protector, type TableRotation } from '@satupintu/protection';
 import type { DataSource } from 'typeorm';
 
 const S = PROTECTED.subscriptions;
@@ -14,7 +14,7 @@ export const SUBSCRIPTIONS_TABLES: ProtectedTable[] = [
     async rewrite(p, row) {
       const body = row.body as string;
       // An emptied body (retention) stays empty.
-      return body !== '' && p.isDue(body) ? [await p.seal(await p.open(body, S.webhookBody), S.webhookBody)] : null;
+      return body !== '' && p.isDue(body) ? [await reseal(p, body, S.webhookBody)] : null;
     },
   },
 ];
